@@ -1,0 +1,12 @@
+// After tsc: copy the template files next to the compiled code and write the JSON Schema of mtpipe.yaml.
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+await cp('src/templates', 'dist/templates', { recursive: true, filter: (source) => !source.endsWith('.ts') });
+const { configSchema } = await import('../dist/config/schema.js');
+const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
+await mkdir('schema', { recursive: true });
+await writeFile(
+  'schema/mtpipe.schema.json',
+  `${JSON.stringify({ title: 'mtpipe.yaml', ...schema }, null, 2)}\n`,
+);

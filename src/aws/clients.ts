@@ -1,0 +1,111 @@
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { performance } from 'node:perf_hooks';
+import { redact, type CallObserver } from './call-log.js';
+
+// The SDK prints a Node-version support notice on stderr the first time a client is built;
+// it is about the SDK's future releases, not about anything the user can act on in mtpipe.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export interface AwsSettings {
+  profile?: string;
+  /** --endpoint-url; when absent the SDK still honours AWS_ENDPOINT_URL(_<SERVICE>) itself */
+  endpointUrl?: string;
+  maxAttempts: number;
+  retryMode: 'standard' | 'adaptive';
+  observers: CallObserver[];
+}
+
+export function awsSettingsFromEnv(options: { profile?: string; endpointUrl?: string }, observers: CallObserver[] = []): AwsSettings {
+  const attempts = Number.parseInt(process.env.AWS_MAX_ATTEMPTS ?? '', 10);
+  return {
+    ...options,
+    maxAttempts: Number.isInteger(attempts) && attempts > 0 ? attempts : 5,
+    retryMode: process.env.AWS_RETRY_MODE === 'adaptive' ? 'adaptive' : 'standard',
+    observers,
+  };
+}
+
+// Structural type of an SDK v3 client: enough to configure, observe and cache it.
+interface SdkClient {
+  middlewareStack: { add(middleware: unknown, options: Record<string, unknown>): void };
+  destroy(): void;
+}
+type ClientClass<C extends SdkClient> = new (config: Record<string, unknown>) => C;
+
+/** Lazily built SDK clients for one region and one set of credentials. */
+export class ClientFactory {
+  private readonly cache = new Map<unknown, SdkClient>();
+
+  constructor(
+    readonly region: string,
+    private readonly settings: AwsSettings,
+    private readonly credentials: AwsCredentialIdentityProvider,
+  ) {}
+
+  get<C extends SdkClient>(Client: ClientClass<C>): C {
+    let client = this.cache.get(Client) as C | undefined;
+    if (!client) {
+      client = new Client({
+        region: this.region,
+        credentials: this.credentials,
+        maxAttempts: this.settings.maxAttempts,
+        retryMode: this.settings.retryMode,
+        ...(this.settings.endpointUrl ? { endpoint: this.settings.endpointUrl } : {}),
+      });
+      if (this.settings.observers.length > 0) observe(client, this.region, this.settings.observers);
+      this.cache.set(Client, client);
+    }
+    return client;
+  }
+
+  destroy(): void {
+    for (const client of this.cache.values()) client.destroy();
+    this.cache.clear();
+  }
+}
+
+function observe(client: SdkClient, region: string, observers: CallObserver[]): void {
+  type Next = (args: { input: unknown }) => Promise<{ output: { $metadata?: { attempts?: number } } }>;
+  const middleware =
+    (next: Next, context: { clientName?: string; commandName?: string }) =>
+    async (args: { input: unknown }) => {
+      const started = performance.now();
+      const service = (context.clientName ?? 'Unknown').replace(/Client$/, '');
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      const report = (attempts: number, error?: string) => {
+        const call = { service, operation, region, input: redact(args.input), durationMs: performance.now() - started, attempts };
+        for (const observer of observers) observer(error ? { ...call, error } : call);
+      };
+      try {
+        const result = await next(args);
+        report(result.output.$metadata?.attempts ?? 1);
+        return result;
+      } catch (error) {
+        const failure = error as { name?: string; $metadata?: { attempts?: number } };
+        report(failure.$metadata?.attempts ?? 1, failure.name ?? 'Error');
+        throw error;
+      }
+    };
+  client.middlewareStack.add(middleware, { step: 'initialize', name: 'mtpipeCallObserver', priority: 'high' });
+}
+
+/** The default credential chain (env, SSO, ini, process, web identity, container, instance), once per run. */
+export async function baseCredentials(settings: AwsSettings): Promise<AwsCredentialIdentityProvider> {
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  return fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {});
+}
+
+/** Credentials of a role in another account, assumed with the base credentials and refreshed when due. */
+export async function assumedRoleCredentials(
+  roleArn: string,
+  region: string,
+  settings: AwsSettings,
+  base: AwsCredentialIdentityProvider,
+): Promise<AwsCredentialIdentityProvider> {
+  const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
+  return fromTemporaryCredentials({
+    params: { RoleArn: roleArn, RoleSessionName: 'mtpipe', DurationSeconds: 3600 },
+    masterCredentials: base,
+    clientConfig: { region, ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}) },
+  });
+}

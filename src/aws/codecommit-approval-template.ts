@@ -1,0 +1,146 @@
+import {
+  AssociateApprovalRuleTemplateWithRepositoryCommand,
+  CodeCommitClient,
+  CreateApprovalRuleTemplateCommand,
+  GetApprovalRuleTemplateCommand,
+  ListAssociatedApprovalRuleTemplatesForRepositoryCommand,
+  UpdateApprovalRuleTemplateContentCommand,
+  UpdateApprovalRuleTemplateDescriptionCommand,
+} from '@aws-sdk/client-codecommit';
+import { compareField, fieldsToCreate } from '../engine/diff.js';
+import type { ResourceKind } from '../engine/types.js';
+import { isApprovalRuleTemplateNotFound } from './errors.js';
+
+/** The rule content of an approval rule template (CodeCommit's 2018-11-08 format). */
+export interface ApprovalRuleContent {
+  Version: '2018-11-08';
+  DestinationReferences: string[];
+  Statements: { Type: 'Approvers'; NumberOfApprovalsNeeded: number; ApprovalPoolMembers?: string[] }[];
+}
+
+export interface ApprovalTemplateSpec {
+  name: string;
+  description: string;
+  content: ApprovalRuleContent;
+}
+
+export interface ApprovalTemplate {
+  name: string;
+  description: string;
+  content: unknown;
+  contentSha256: string;
+}
+
+export function approvalRuleContent(branch: string, approvals: number, approvers: string[]): ApprovalRuleContent {
+  return {
+    Version: '2018-11-08',
+    DestinationReferences: [`refs/heads/${branch}`],
+    Statements: [
+      { Type: 'Approvers', NumberOfApprovalsNeeded: approvals, ...(approvers.length ? { ApprovalPoolMembers: approvers } : {}) },
+    ],
+  };
+}
+
+/**
+ * Approval rule templates gate pull-request merges only; direct pushes are blocked by the IAM
+ * deny policy (see init-repo). Templates cannot be tagged, so ownership rests on the name.
+ */
+export const approvalRuleTemplate: ResourceKind<ApprovalTemplateSpec, ApprovalTemplate> = {
+  kind: 'codecommit:approval-rule-template',
+  name: (spec) => spec.name,
+
+  async find(target, spec) {
+    try {
+      const { approvalRuleTemplate: found } = await target.clients
+        .get(CodeCommitClient)
+        .send(new GetApprovalRuleTemplateCommand({ approvalRuleTemplateName: spec.name }));
+      return {
+        name: spec.name,
+        description: found?.approvalRuleTemplateDescription ?? '',
+        content: JSON.parse(found?.approvalRuleTemplateContent ?? '{}') as unknown,
+        contentSha256: found?.ruleContentSha256 ?? '',
+      };
+    } catch (error) {
+      if (isApprovalRuleTemplateNotFound(error)) return undefined;
+      throw error;
+    }
+  },
+
+  diff(current, spec) {
+    if (!current) return fieldsToCreate({ description: spec.description, content: spec.content });
+    return [...compareField('description', current.description, spec.description), ...compareField('content', current.content, spec.content)];
+  },
+
+  async create(target, spec) {
+    await target.clients.get(CodeCommitClient).send(
+      new CreateApprovalRuleTemplateCommand({
+        approvalRuleTemplateName: spec.name,
+        approvalRuleTemplateDescription: spec.description,
+        approvalRuleTemplateContent: JSON.stringify(spec.content),
+      }),
+    );
+    return {};
+  },
+
+  async update(target, spec, current, diffs) {
+    const client = target.clients.get(CodeCommitClient);
+    if (diffs.some((d) => d.field === 'content')) {
+      await client.send(
+        new UpdateApprovalRuleTemplateContentCommand({
+          approvalRuleTemplateName: spec.name,
+          newRuleContent: JSON.stringify(spec.content),
+          existingRuleContentSha256: current.contentSha256,
+        }),
+      );
+    }
+    if (diffs.some((d) => d.field === 'description')) {
+      await client.send(
+        new UpdateApprovalRuleTemplateDescriptionCommand({
+          approvalRuleTemplateName: spec.name,
+          approvalRuleTemplateDescription: spec.description,
+        }),
+      );
+    }
+    return {};
+  },
+
+  arnOf: () => undefined,
+};
+
+export interface TemplateAssociationSpec {
+  templateName: string;
+  repositoryName: string;
+}
+
+export const approvalTemplateAssociation: ResourceKind<TemplateAssociationSpec, true> = {
+  kind: 'codecommit:approval-rule-template-association',
+  name: (spec) => `${spec.templateName} -> ${spec.repositoryName}`,
+
+  async find(target, spec) {
+    const client = target.clients.get(CodeCommitClient);
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(
+        new ListAssociatedApprovalRuleTemplatesForRepositoryCommand({ repositoryName: spec.repositoryName, nextToken }),
+      );
+      if (page.approvalRuleTemplateNames?.includes(spec.templateName)) return true;
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return undefined;
+  },
+
+  diff: (current, spec) => (current ? [] : fieldsToCreate({ template: spec.templateName, repository: spec.repositoryName })),
+
+  async create(target, spec) {
+    await target.clients.get(CodeCommitClient).send(
+      new AssociateApprovalRuleTemplateWithRepositoryCommand({
+        approvalRuleTemplateName: spec.templateName,
+        repositoryName: spec.repositoryName,
+      }),
+    );
+    return {};
+  },
+
+  update: async () => ({}),
+  arnOf: () => undefined,
+};

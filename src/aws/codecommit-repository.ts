@@ -1,0 +1,96 @@
+import {
+  CodeCommitClient,
+  CreateRepositoryCommand,
+  GetRepositoryCommand,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UpdateRepositoryDescriptionCommand,
+} from '@aws-sdk/client-codecommit';
+import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
+import type { ResourceKind, Target } from '../engine/types.js';
+import { isRepositoryNotFound } from './errors.js';
+
+export interface RepositorySpec {
+  name: string;
+  description: string;
+  tags: Record<string, string>;
+}
+
+export interface Repository {
+  name: string;
+  arn: string;
+  description: string;
+  cloneUrlHttp: string;
+  cloneUrlSsh: string;
+  tags: Record<string, string>;
+}
+
+export const codecommitRepository: ResourceKind<RepositorySpec, Repository> = {
+  kind: 'codecommit:repository',
+  name: (spec) => spec.name,
+
+  async find(target, spec) {
+    const client = target.clients.get(CodeCommitClient);
+    let metadata;
+    try {
+      ({ repositoryMetadata: metadata } = await client.send(new GetRepositoryCommand({ repositoryName: spec.name })));
+    } catch (error) {
+      if (isRepositoryNotFound(error)) return undefined;
+      throw error;
+    }
+    const arn = metadata?.Arn ?? repositoryArn(target, spec.name);
+    const { tags } = await client.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+    return {
+      name: spec.name,
+      arn,
+      description: metadata?.repositoryDescription ?? '',
+      cloneUrlHttp: metadata?.cloneUrlHttp ?? '',
+      cloneUrlSsh: metadata?.cloneUrlSsh ?? '',
+      tags: tags ?? {},
+    };
+  },
+
+  diff(current, spec) {
+    if (!current) return fieldsToCreate({ description: spec.description, tags: spec.tags });
+    return [...compareField('description', current.description, spec.description), ...compareTags(current.tags, spec.tags)];
+  },
+
+  async create(target, spec) {
+    const { repositoryMetadata } = await target.clients.get(CodeCommitClient).send(
+      new CreateRepositoryCommand({
+        repositoryName: spec.name,
+        ...(spec.description ? { repositoryDescription: spec.description } : {}),
+        tags: spec.tags,
+      }),
+    );
+    return { arn: repositoryMetadata?.Arn ?? repositoryArn(target, spec.name) };
+  },
+
+  async update(target, spec, current, diffs) {
+    const client = target.clients.get(CodeCommitClient);
+    if (diffs.some((d) => d.field === 'description')) {
+      await client.send(
+        new UpdateRepositoryDescriptionCommand({ repositoryName: spec.name, repositoryDescription: spec.description }),
+      );
+    }
+    if (diffs.some((d) => d.field === 'tags')) {
+      await client.send(new TagResourceCommand({ resourceArn: current.arn, tags: tagsToAdd(current.tags, spec.tags) }));
+    }
+    return { arn: current.arn };
+  },
+
+  tagsOf: (current) => current.tags,
+  arnOf: (target, spec) => repositoryArn(target, spec.name),
+};
+
+export function repositoryArn(target: Target, name: string): string {
+  return `arn:${target.partition}:codecommit:${target.region}:${target.account}:${name}`;
+}
+
+export function cloneUrls(region: string, name: string): { https: string; ssh: string; grc: string } {
+  return {
+    https: `https://git-codecommit.${region}.amazonaws.com/v1/repos/${name}`,
+    ssh: `ssh://git-codecommit.${region}.amazonaws.com/v1/repos/${name}`,
+    grc: `codecommit::${region}://${name}`,
+  };
+}

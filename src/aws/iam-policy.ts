@@ -1,0 +1,116 @@
+import {
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  DeletePolicyVersionCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  IAMClient,
+  ListPolicyVersionsCommand,
+  TagPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
+import type { ResourceKind, Target } from '../engine/types.js';
+import { isIamNotFound } from './errors.js';
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+export interface ManagedPolicySpec {
+  name: string;
+  path: string;
+  description: string;
+  document: PolicyDocument;
+  tags: Record<string, string>;
+}
+
+export interface ManagedPolicy {
+  arn: string;
+  defaultVersionId: string;
+  document: unknown;
+  tags: Record<string, string>;
+}
+
+/** IAM keeps at most five versions of a managed policy. */
+const MAX_POLICY_VERSIONS = 5;
+
+/** IAM returns policy documents URL-encoded (RFC 3986), in GetPolicyVersion, GetRolePolicy and GetGroupPolicy alike. */
+export function decodePolicyDocument(encoded: string | undefined): unknown {
+  return encoded ? (JSON.parse(decodeURIComponent(encoded)) as unknown) : undefined;
+}
+
+export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = {
+  kind: 'iam:policy',
+  name: (spec) => spec.name,
+
+  async find(target, spec) {
+    const client = target.clients.get(IAMClient);
+    const arn = policyArn(target, spec);
+    let policy;
+    try {
+      ({ Policy: policy } = await client.send(new GetPolicyCommand({ PolicyArn: arn })));
+    } catch (error) {
+      if (isIamNotFound(error)) return undefined;
+      throw error;
+    }
+    const defaultVersionId = policy?.DefaultVersionId ?? 'v1';
+    const { PolicyVersion } = await client.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: defaultVersionId }));
+    return { arn, defaultVersionId, document: decodePolicyDocument(PolicyVersion?.Document), tags: fromTagList(policy?.Tags) };
+  },
+
+  diff(current, spec) {
+    if (!current) return fieldsToCreate({ path: spec.path, document: spec.document, tags: spec.tags });
+    return [...compareField('document', current.document, spec.document), ...compareTags(current.tags, spec.tags)];
+  },
+
+  async create(target, spec) {
+    const { Policy } = await target.clients.get(IAMClient).send(
+      new CreatePolicyCommand({
+        PolicyName: spec.name,
+        Path: spec.path,
+        Description: spec.description,
+        PolicyDocument: JSON.stringify(spec.document),
+        Tags: toTagList(spec.tags),
+      }),
+    );
+    return { arn: Policy?.Arn ?? policyArn(target, spec) };
+  },
+
+  async update(target, spec, current, diffs) {
+    const client = target.clients.get(IAMClient);
+    if (diffs.some((d) => d.field === 'document')) {
+      const { Versions = [] } = await client.send(new ListPolicyVersionsCommand({ PolicyArn: current.arn }));
+      if (Versions.length >= MAX_POLICY_VERSIONS) {
+        const oldest = Versions.filter((v) => !v.IsDefaultVersion).sort(
+          (a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0),
+        )[0];
+        if (oldest?.VersionId) {
+          await client.send(new DeletePolicyVersionCommand({ PolicyArn: current.arn, VersionId: oldest.VersionId }));
+        }
+      }
+      await client.send(
+        new CreatePolicyVersionCommand({ PolicyArn: current.arn, PolicyDocument: JSON.stringify(spec.document), SetAsDefault: true }),
+      );
+    }
+    if (diffs.some((d) => d.field === 'tags')) {
+      await client.send(new TagPolicyCommand({ PolicyArn: current.arn, Tags: toTagList(tagsToAdd(current.tags, spec.tags)) }));
+    }
+    return { arn: current.arn };
+  },
+
+  tagsOf: (current) => current.tags,
+  arnOf: (target, spec) => policyArn(target, spec),
+};
+
+export function policyArn(target: Target, spec: { name: string; path: string }): string {
+  return `arn:${target.partition}:iam::${target.account}:policy${spec.path}${spec.name}`;
+}

@@ -1,0 +1,158 @@
+import {
+  AddTagsToResourceCommand,
+  DescribeParametersCommand,
+  GetParametersCommand,
+  ListTagsForResourceCommand,
+  PutParameterCommand,
+  SSMClient,
+  type Parameter,
+} from '@aws-sdk/client-ssm';
+import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
+import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
+
+/** KMS key SSM uses for a SecureString when none is named. */
+export const SSM_DEFAULT_KEY = 'alias/aws/ssm';
+/** GetParameters takes at most 10 names per call. */
+const GET_PARAMETERS_BATCH = 10;
+
+export interface ParameterSpec {
+  name: string;
+  type: 'String' | 'SecureString';
+  /** undefined: a secret nobody supplied this run; the stored value is kept */
+  value: string | undefined;
+  /** SecureString only */
+  keyId?: string;
+  tags: Record<string, string>;
+}
+
+export interface StoredParameter {
+  name: string;
+  type: string;
+  value: string;
+  keyId?: string;
+  tags: Record<string, string>;
+}
+
+const isSecret = (spec: ParameterSpec) => spec.type === 'SecureString';
+
+export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
+  kind: 'ssm:parameter',
+  name: (spec) => spec.name,
+
+  async find(target, spec) {
+    const [found] = await readParameters(target, [spec]);
+    return found;
+  },
+
+  findMany: (target, specs) => readParameters(target, specs),
+
+  diff(current, spec) {
+    const secret = isSecret(spec);
+    const keyId = secret ? (spec.keyId ?? SSM_DEFAULT_KEY) : undefined;
+    if (!current) {
+      return fieldsToCreate({ type: spec.type, value: spec.value ?? '(not given)', keyId, tags: spec.tags }, secret ? ['value'] : []);
+    }
+    const diffs: FieldDiff[] = [...compareField('type', current.type, spec.type)];
+    if (spec.value !== undefined) diffs.push(...compareField('value', current.value, spec.value, { secret }));
+    if (secret) diffs.push(...compareField('keyId', current.keyId ?? SSM_DEFAULT_KEY, keyId));
+    return [...diffs, ...compareTags(current.tags, spec.tags)];
+  },
+
+  check(current, spec) {
+    if (current === undefined && spec.value === undefined) {
+      return `${spec.name} has no value yet: set HF_TOKEN or pass --hf-token-stdin`;
+    }
+    return undefined;
+  },
+
+  async create(target, spec) {
+    await put(target, spec, false);
+    return { arn: parameterArn(target, spec.name) };
+  },
+
+  async update(target, spec, current, diffs) {
+    if (diffs.some((d) => d.field !== 'tags')) await put(target, { ...spec, value: spec.value ?? current.value }, true);
+    if (diffs.some((d) => d.field === 'tags')) {
+      // PutParameter cannot carry Tags together with Overwrite: tags go in a call of their own.
+      await target.clients.get(SSMClient).send(
+        new AddTagsToResourceCommand({
+          ResourceType: 'Parameter',
+          ResourceId: spec.name,
+          Tags: toTagList(tagsToAdd(current.tags, spec.tags)),
+        }),
+      );
+    }
+    return { arn: parameterArn(target, spec.name) };
+  },
+
+  tagsOf: (current) => current.tags,
+  arnOf: (target, spec) => parameterArn(target, spec.name),
+};
+
+async function put(target: Target, spec: ParameterSpec, overwrite: boolean): Promise<void> {
+  if (spec.value === undefined) throw new Error(`internal: no value for ${spec.name}`);
+  await target.clients.get(SSMClient).send(
+    new PutParameterCommand({
+      Name: spec.name,
+      Value: spec.value,
+      Type: spec.type,
+      Tier: 'Standard',
+      ...(isSecret(spec) && spec.keyId ? { KeyId: spec.keyId } : {}),
+      ...(overwrite ? { Overwrite: true } : { Tags: toTagList(spec.tags) }),
+    }),
+  );
+}
+
+/** Reads values (decrypted), tags and, for SecureStrings, the KMS key; undefined for missing names. */
+async function readParameters(target: Target, specs: ParameterSpec[]): Promise<(StoredParameter | undefined)[]> {
+  const client = target.clients.get(SSMClient);
+  const found = new Map<string, Parameter>();
+  for (let start = 0; start < specs.length; start += GET_PARAMETERS_BATCH) {
+    const names = specs.slice(start, start + GET_PARAMETERS_BATCH).map((spec) => spec.name);
+    const { Parameters = [] } = await client.send(new GetParametersCommand({ Names: names, WithDecryption: true }));
+    for (const parameter of Parameters) if (parameter.Name) found.set(parameter.Name, parameter);
+  }
+  const keyIds = await secureStringKeys(
+    target,
+    [...found.values()].filter((p) => p.Type === 'SecureString').map((p) => p.Name!),
+  );
+  return Promise.all(
+    specs.map(async (spec) => {
+      const parameter = found.get(spec.name);
+      if (!parameter) return undefined;
+      const { TagList } = await client.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: spec.name }));
+      const keyId = keyIds.get(spec.name);
+      return {
+        name: spec.name,
+        type: parameter.Type ?? 'String',
+        value: parameter.Value ?? '',
+        ...(keyId ? { keyId } : {}),
+        tags: fromTagList(TagList),
+      };
+    }),
+  );
+}
+
+/** GetParameters does not say which KMS key encrypts a SecureString; DescribeParameters does. */
+async function secureStringKeys(target: Target, names: string[]): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  if (names.length === 0) return keys;
+  const client = target.clients.get(SSMClient);
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new DescribeParametersCommand({
+        ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: names }],
+        MaxResults: 50,
+        NextToken: nextToken,
+      }),
+    );
+    for (const meta of page.Parameters ?? []) if (meta.Name && meta.KeyId) keys.set(meta.Name, meta.KeyId);
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return keys;
+}
+
+export function parameterArn(target: Target, name: string): string {
+  return `arn:${target.partition}:ssm:${target.region}:${target.account}:parameter${name}`;
+}

@@ -1,0 +1,98 @@
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { Config } from '../config/schema.js';
+import { partitionOf } from '../config/names.js';
+import type { Target } from '../engine/types.js';
+import { AwsError, MtpipeError } from '../errors.js';
+import { assumedRoleCredentials, baseCredentials, ClientFactory, type AwsSettings } from './clients.js';
+import { isMissingCredentials } from './errors.js';
+
+export const SHARED = 'shared';
+/** Shown in ARNs of an offline plan, where no account can be asked. */
+export const UNKNOWN_ACCOUNT = '<account-id>';
+
+export interface Targets {
+  /** the tool account and main region: repository, pipeline, shared roles */
+  shared: Target;
+  environments: Target[];
+  offline: boolean;
+}
+
+/**
+ * One Target per selected environment plus the shared one. Asks STS who the credentials are, and
+ * stops before anything is written when they reach another account than the configuration names.
+ * Without any credentials, a dry run becomes an offline plan; anything else is an error.
+ */
+export async function resolveTargets(
+  config: Config,
+  envNames: string[],
+  settings: AwsSettings,
+  options: { dryRun: boolean },
+): Promise<Targets> {
+  const base = await baseCredentials(settings);
+  const sharedClients = new ClientFactory(config.region, settings, base);
+  let offline = false;
+  let sharedAccount: string;
+  try {
+    sharedAccount = await callerAccount(sharedClients);
+  } catch (error) {
+    if (!isMissingCredentials(error)) throw new AwsError('asking STS which account the credentials belong to', error);
+    if (!options.dryRun) {
+      throw new MtpipeError('no_credentials', 'no AWS credentials found', {
+        cause: error,
+        hint: 'configure credentials (aws configure, aws sso login, AWS_PROFILE or --profile), or run with --dry-run for an offline plan',
+      });
+    }
+    offline = true;
+    sharedAccount = UNKNOWN_ACCOUNT;
+  }
+
+  const target = (name: string, region: string, account: string, clients: ClientFactory): Target => ({
+    name,
+    region,
+    account,
+    partition: partitionOf(region),
+    clients,
+    offline,
+  });
+
+  const environments = await Promise.all(
+    envNames.map(async (name) => {
+      const env = config.environments[name]!;
+      const region = env.region ?? config.region;
+      if (offline) return target(name, region, env.account ?? UNKNOWN_ACCOUNT, sharedClients);
+      const credentials: AwsCredentialIdentityProvider = env.roleArn
+        ? await assumedRoleCredentials(env.roleArn, region, settings, base)
+        : base;
+      const clients = region === config.region && !env.roleArn ? sharedClients : new ClientFactory(region, settings, credentials);
+      const account = env.roleArn || region !== config.region ? await reach(clients, name, env.roleArn) : sharedAccount;
+      if (env.account && env.account !== account) {
+        throw new MtpipeError('wrong_account', `environment ${name}: the credentials reach account ${account}, but environments.${name}.account is ${env.account}`, {
+          hint: env.roleArn
+            ? `check environments.${name}.roleArn: it must be a role in account ${env.account}`
+            : `use credentials for account ${env.account} (--profile), or set environments.${name}.roleArn to a role there`,
+        });
+      }
+      return target(name, region, account, clients);
+    }),
+  );
+  return { shared: target(SHARED, config.region, sharedAccount, sharedClients), environments, offline };
+}
+
+async function reach(clients: ClientFactory, envName: string, roleArn: string | undefined): Promise<string> {
+  try {
+    return await callerAccount(clients);
+  } catch (error) {
+    throw new AwsError(
+      roleArn ? `environment ${envName}: assuming role ${roleArn}` : `environment ${envName}: asking STS for the account`,
+      error,
+      roleArn ? 'the role must trust the account you run mtpipe from (sts:AssumeRole)' : undefined,
+    );
+  }
+}
+
+async function callerAccount(clients: ClientFactory): Promise<string> {
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const { Account } = await clients.get(STSClient).send(new GetCallerIdentityCommand({}));
+  if (!Account) throw new Error('STS returned no account');
+  return Account;
+}

@@ -1,0 +1,156 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { MtpipeError } from './errors.js';
+import type { GlobalOptions } from './commands/session.js';
+
+// Only commander and errors.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+}
+
+function globalOptions(command: Command): GlobalOptions {
+  const o = command.optsWithGlobals();
+  return {
+    config: o.config as string | undefined,
+    env: o.env as string | undefined,
+    region: o.region as string | undefined,
+    profile: o.profile as string | undefined,
+    endpointUrl: o.endpointUrl as string | undefined,
+    yes: Boolean(o.yes),
+    dryRun: Boolean(o.dryRun),
+    json: Boolean(o.json),
+    debug: Boolean(o.debug),
+    color: o.color !== false,
+    adopt: Boolean(o.adopt),
+    concurrency: (o.concurrency as number | undefined) ?? 8,
+  };
+}
+
+/** Runs provisioning steps: the command's own flags become config overrides named by their flag. */
+async function runProvisioning(command: Command, stepNames: 'init-repo' | 'set-params' | 'bootstrap'): Promise<void> {
+  const options = globalOptions(command);
+  const flags = command.opts();
+  const [{ openSession }, { runSteps }] = await Promise.all([import('./commands/session.js'), import('./commands/runner.js')]);
+  const { steps, flagKeys } = await loadSteps(stepNames);
+  const overrides: Record<string, unknown> = {};
+  for (const [key, flag] of Object.entries(flagKeys)) {
+    const value = flags[camel(flag)];
+    if (value !== undefined) overrides[key] = value;
+  }
+  const session = await openSession(options, { overrides, flagFor: (key) => flagKeys[key] });
+  try {
+    await runSteps(stepNames, steps, session, flags);
+  } finally {
+    session.reporter.close();
+  }
+}
+
+async function loadSteps(name: 'init-repo' | 'set-params' | 'bootstrap') {
+  if (name === 'init-repo') {
+    const { initRepo, INIT_REPO_FLAGS } = await import('./commands/init-repo.js');
+    return { steps: [initRepo], flagKeys: INIT_REPO_FLAGS };
+  }
+  if (name === 'set-params') {
+    const { setParams } = await import('./commands/set-params.js');
+    return { steps: [setParams], flagKeys: {} };
+  }
+  const { BOOTSTRAP_STEPS, BOOTSTRAP_FLAGS } = await import('./commands/bootstrap.js');
+  return { steps: BOOTSTRAP_STEPS, flagKeys: BOOTSTRAP_FLAGS };
+}
+
+function camel(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+export function buildProgram(): Command {
+  const program = new Command('mtpipe')
+    .description('Set up, and keep right, the AWS CI/CD system of a machine-translation solution')
+    .version('0.1.0')
+    .option('--config <file>', 'configuration file (default: ./mtpipe.yaml; built-in defaults when absent)')
+    .option('--env <name>', 'act on this environment only (default: all)')
+    .option('--region <region>', 'region of the shared resources (overrides mtpipe.yaml)')
+    .option('--profile <name>', 'AWS profile (SSO profiles included)')
+    .option('--endpoint-url <url>', 'send every AWS call here (an emulator); AWS_ENDPOINT_URL works too')
+    .option('-y, --yes', 'non-interactive: take defaults, ask nothing, apply without confirming')
+    .option('--dry-run', 'show the plan and change nothing (an offline plan without credentials)')
+    .option('--json', 'print one JSON document with every resource and its status')
+    .option('--debug', 'log every AWS call on stderr (secrets redacted) and show error causes')
+    .option('--no-color', 'plain output without colours')
+    .option('--adopt', 'allow changing existing resources that lack the mtpipe:project tag')
+    .addOption(new Option('--concurrency <n>', 'AWS writes in flight at once').argParser(positiveInt).default(8))
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
+    .exitOverride();
+
+  program
+    .command('init')
+    .description('write a commented mtpipe.yaml with the built-in configuration')
+    .option('--force', 'overwrite an existing file')
+    .action(async (flags: { force?: boolean }, command: Command) => {
+      const { writeConfigFile } = await import('./commands/init.js');
+      const written = await writeConfigFile(globalOptions(command).config, Boolean(flags.force));
+      process.stdout.write(`wrote ${written}\n`);
+    });
+
+  program
+    .command('init-repo')
+    .description('CodeCommit repository, protection of the main branch (approval rule template, deny-push policy), developers group')
+    .option('--repository-name <name>', 'repository name (repository.name)')
+    .option('--description <text>', 'repository description (repository.description)')
+    .option('--approvals <n>', 'approvals needed to merge into main (repository.approvals)', Number)
+    .action((_flags, command: Command) => runProvisioning(command, 'init-repo'));
+
+  program
+    .command('set-params')
+    .description('SSM parameters /<project>/<env>/<name> for every environment; hugging_face_token as SecureString')
+    .option('--hf-token-stdin', 'read the Hugging Face token from standard input (or set HF_TOKEN)')
+    .action((_flags, command: Command) => runProvisioning(command, 'set-params'));
+
+  program
+    .command('bootstrap')
+    .description('run every step in order: init-repo, set-params (more steps join as they are built)')
+    .option('--repository-name <name>', 'repository name (repository.name)')
+    .option('--description <text>', 'repository description (repository.description)')
+    .option('--approvals <n>', 'approvals needed to merge into main (repository.approvals)', Number)
+    .option('--hf-token-stdin', 'read the Hugging Face token from standard input (or set HF_TOKEN)')
+    .action((_flags, command: Command) => runProvisioning(command, 'bootstrap'));
+
+  return program;
+}
+
+/** The one place that prints errors and decides the exit code. */
+export async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    process.exitCode = await report(error, debug);
+  }
+}
+
+async function report(error: unknown, debug: boolean): Promise<number> {
+  if (error instanceof CommanderError) {
+    // commander has printed its own message already
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2;
+  }
+  const useColor = !process.argv.includes('--no-color') && Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
+  const red = (text: string) => (useColor ? `\x1b[31m${text}\x1b[39m` : text);
+  if (error instanceof MtpipeError) {
+    process.stderr.write(`${red('error:')} ${error.message}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    if (debug && error.cause) process.stderr.write(`cause: ${formatCause(error.cause)}\n`);
+    else if (error.cause && !(error.exitCode === 2)) process.stderr.write('(run with --debug for the cause)\n');
+    return error.exitCode;
+  }
+  process.stderr.write(`${red('error:')} unexpected failure: ${(error as Error)?.message ?? String(error)}\n`);
+  if (debug) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  else process.stderr.write('hint: run with --debug for details, and please report it\n');
+  return 1;
+}
+
+function formatCause(cause: unknown): string {
+  if (cause instanceof Error) return cause.stack ?? `${cause.name}: ${cause.message}`;
+  return String(cause);
+}

@@ -1,0 +1,77 @@
+import { awsSettingsFromEnv, type AwsSettings } from '../aws/clients.js';
+import { formatCall, type CallObserver } from '../aws/call-log.js';
+import { ConfigDraft } from '../config/draft.js';
+import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from '../config/load.js';
+import { UserInputError } from '../errors.js';
+import { isInteractive, NonInteractivePrompter, TerminalPrompter, type Prompter } from '../ui/prompter.js';
+import { ConsoleReporter, type Reporter } from '../ui/reporter.js';
+
+/** Options every command takes (see `mtpipe --help`). */
+export interface GlobalOptions {
+  config?: string;
+  env?: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  yes: boolean;
+  dryRun: boolean;
+  json: boolean;
+  debug: boolean;
+  color: boolean;
+  adopt: boolean;
+  concurrency: number;
+}
+
+export interface Session {
+  options: GlobalOptions;
+  loaded: LoadedConfig;
+  draft: ConfigDraft;
+  prompter: Prompter;
+  reporter: Reporter;
+  aws: AwsSettings;
+  /** the environments this run acts on (--env, or all) */
+  envNames(): string[];
+}
+
+export interface SessionDeps {
+  prompter?: Prompter;
+  reporter?: Reporter;
+  /** extra observers of AWS calls (tests count write calls with one) */
+  observers?: CallObserver[];
+}
+
+export interface CommandFlags {
+  /** flag values keyed by the dotted config key they set */
+  overrides: Record<string, unknown>;
+  flagFor: (key: string) => string | undefined;
+}
+
+export async function openSession(options: GlobalOptions, flags: CommandFlags, deps: SessionDeps = {}): Promise<Session> {
+  const reporter = deps.reporter ?? new ConsoleReporter({ json: options.json, debug: options.debug, color: options.color });
+  const loaded = await loadConfig({
+    file: options.config ?? DEFAULT_CONFIG_FILE,
+    fileRequired: options.config !== undefined,
+    fallbackRegion: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    overrides: { region: options.region, ...flags.overrides },
+    flagFor: (key) => (key === 'region' ? '--region' : flags.flagFor(key)),
+  });
+  const known = Object.keys(loaded.config.environments);
+  if (options.env !== undefined && !known.includes(options.env)) {
+    throw new UserInputError([`--env: no environment "${options.env}" in the configuration (known: ${known.join(', ')})`]);
+  }
+  const prompter = deps.prompter ?? (isInteractive(options) ? new TerminalPrompter() : new NonInteractivePrompter());
+  const observers: CallObserver[] = [...(deps.observers ?? [])];
+  if (options.debug) observers.push((call) => reporter.debug(formatCall(call)));
+  return {
+    options,
+    loaded,
+    draft: new ConfigDraft(loaded, prompter),
+    prompter,
+    reporter,
+    aws: awsSettingsFromEnv(
+      { ...(options.profile ? { profile: options.profile } : {}), ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}) },
+      observers,
+    ),
+    envNames: () => (options.env ? [options.env] : Object.keys(loaded.config.environments)),
+  };
+}

@@ -1,0 +1,81 @@
+import { ssmParameter, type ParameterSpec } from '../aws/ssm-parameter.js';
+import { interpolate } from '../config/interpolate.js';
+import { HF_TOKEN_PARAMETER, type Config } from '../config/schema.js';
+import type { Desired, Target } from '../engine/types.js';
+import { UserInputError } from '../errors.js';
+import { readStdin } from '../ui/stdin.js';
+import { resourceId, standardTags, type ResolveContext, type Step } from './step.js';
+
+export const HF_TOKEN_ENV = 'HF_TOKEN';
+
+export interface SetParamsInputs {
+  /** undefined: not given this run; an existing stored token is kept */
+  hfToken: string | undefined;
+}
+
+export function parameterPath(project: string, env: string, name: string): string {
+  return `/${project}/${env}/${name}`;
+}
+
+/** The solution's settings for one environment: top-level `parameters` with the environment's own on top. */
+export function environmentParameters(config: Config, target: Target): Record<string, string> {
+  const merged = { ...config.parameters, ...config.environments[target.name]?.parameters };
+  const values = { project: config.project, env: target.name, account: target.account, region: target.region };
+  return Object.fromEntries(Object.entries(merged).map(([name, value]) => [name, interpolate(value, values)]));
+}
+
+/** The Hugging Face token: HF_TOKEN, then --hf-token-stdin, then a masked prompt. Never a flag value. */
+export async function resolveHfToken({ flags, prompter }: ResolveContext): Promise<string | undefined> {
+  const fromEnv = process.env[HF_TOKEN_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (flags.hfTokenStdin) {
+    const fromStdin = await readStdin();
+    if (fromStdin === '') throw new UserInputError(['--hf-token-stdin: standard input was empty']);
+    return fromStdin;
+  }
+  return prompter.secret({
+    name: 'hfToken',
+    message: 'Hugging Face token (leave empty to keep the stored one)',
+    optional: true,
+    source: { what: 'Hugging Face token', envVar: HF_TOKEN_ENV, flag: '--hf-token-stdin' },
+  });
+}
+
+export const setParams: Step<SetParamsInputs> = {
+  name: 'set-params',
+
+  async resolve(context) {
+    return { hfToken: await resolveHfToken(context) };
+  },
+
+  desired(inputs, config, { environments }) {
+    const kmsKeyId = config.secrets.huggingFaceToken.kmsKeyId;
+    return environments.flatMap((target): Desired[] => {
+      const tags = standardTags(config.project, target.name);
+      const plain = Object.entries(environmentParameters(config, target)).map(
+        ([name, value]): ParameterSpec => ({ name: parameterPath(config.project, target.name, name), type: 'String', value, tags }),
+      );
+      const token: ParameterSpec = {
+        name: parameterPath(config.project, target.name, HF_TOKEN_PARAMETER),
+        type: 'SecureString',
+        value: inputs.hfToken,
+        ...(kmsKeyId ? { keyId: kmsKeyId } : {}),
+        tags,
+      };
+      return [...plain, token].map((spec) => ({
+        id: resourceId(target.name, ssmParameter.kind, spec.name),
+        kind: ssmParameter,
+        target,
+        spec,
+      }));
+    });
+  },
+
+  outputs(_inputs, config, { environments }) {
+    const paths = Object.fromEntries(environments.map((t) => [t.name, `/${config.project}/${t.name}/`]));
+    return {
+      data: { parameterPaths: paths },
+      notes: environments.map((t) => `Parameters of ${t.name}: ${paths[t.name]} (${t.region}); ${HF_TOKEN_PARAMETER} is a SecureString.`),
+    };
+  },
+};

@@ -1,0 +1,39 @@
+import type { ConfigDraft } from '../config/draft.js';
+import type { Config } from '../config/schema.js';
+import type { Targets } from '../aws/targets.js';
+import type { Desired, ResourceResult } from '../engine/types.js';
+import type { Prompter } from '../ui/prompter.js';
+
+export interface ResolveContext {
+  draft: ConfigDraft;
+  prompter: Prompter;
+  /** the command's own flags (global ones excluded) */
+  flags: Record<string, unknown>;
+}
+
+export interface StepOutputs {
+  /** human lines printed after the results */
+  notes: string[];
+  /** the same facts for --json */
+  data: Record<string, unknown>;
+}
+
+/**
+ * One provisioning step (a command). `resolve` asks for what is missing and never calls AWS;
+ * `desired` is pure: it turns inputs into resources for the engine.
+ */
+export interface Step<Inputs> {
+  name: string;
+  resolve(context: ResolveContext): Promise<Inputs>;
+  desired(inputs: Inputs, config: Config, targets: Targets): Desired[];
+  outputs?(inputs: Inputs, config: Config, targets: Targets, results: ResourceResult[] | undefined): StepOutputs;
+}
+
+/** Resource ids are unique per target and kind. */
+export function resourceId(targetName: string, kind: string, name: string): string {
+  return `${targetName}/${kind}/${name}`;
+}
+
+export function standardTags(project: string, env: string): Record<string, string> {
+  return { 'mtpipe:project': project, 'mtpipe:env': env };
+}

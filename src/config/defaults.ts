@@ -1,0 +1,33 @@
+/**
+ * The built-in configuration for the sample solution ("Guidance for Machine Translation Pipelines
+ * using Generative AI on AWS"), so that planning works with no mtpipe.yaml at all.
+ * A mtpipe.yaml is merged over it; `environments`, when given, replaces the default set whole.
+ */
+export const DEFAULT_PROJECT = 'mt-pipeline';
+
+export function defaultConfig(region: string): Record<string, unknown> {
+  return {
+    project: DEFAULT_PROJECT,
+    region,
+    repository: {
+      name: 'machine-translation',
+      description: 'Machine translation pipeline (CDK app, Lambda, Step Functions, Glue, SageMaker QE)',
+      branch: 'main',
+      approvals: 1,
+      approvers: [],
+    },
+    parameters: {
+      input_bucket_name: '${project}-${env}-input-${account}',
+      output_bucket_name: '${project}-${env}-output-${account}',
+      quality_estimation_sgm_model_name: '${project}-${env}-qe-model',
+      quality_estimation_sgm_endpoint_name: '${project}-${env}-qe-endpoint',
+      quality_estimation_sgm_image_uri: '${account}.dkr.ecr.${region}.amazonaws.com/${project}-qe:latest',
+      quality_estimation_sgm_topic_name: '${project}-${env}-qe-topic',
+    },
+    secrets: { huggingFaceToken: {} },
+    environments: {
+      dev: { approval: false, deploymentConfig: 'CodeDeployDefault.LambdaAllAtOnce' },
+      prod: { approval: true, deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' },
+    },
+  };
+}

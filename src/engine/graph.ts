@@ -1,0 +1,41 @@
+import type { Desired } from './types.js';
+
+/** Checks that ids are unique, dependencies exist and there is no cycle; returns desired by id. */
+export function indexDesired(desired: Desired[]): Map<string, Desired> {
+  const byId = new Map<string, Desired>();
+  for (const item of desired) {
+    if (byId.has(item.id)) throw new Error(`internal: resource id ${item.id} appears twice`);
+    byId.set(item.id, item);
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, path: string[]) => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') throw new Error(`internal: dependency cycle ${[...path, id].join(' -> ')}`);
+    state.set(id, 'visiting');
+    for (const dep of byId.get(id)?.dependsOn ?? []) {
+      if (!byId.has(dep)) throw new Error(`internal: ${id} depends on unknown resource ${dep}`);
+      visit(dep, [...path, id]);
+    }
+    state.set(id, 'done');
+  };
+  for (const id of byId.keys()) visit(id, []);
+  return byId;
+}
+
+/** Memoises one async computation per id, each started after those of its dependencies. */
+export function inDependencyOrder<T>(
+  byId: Map<string, Desired>,
+  compute: (item: Desired, deps: T[]) => Promise<T>,
+): (id: string) => Promise<T> {
+  const memo = new Map<string, Promise<T>>();
+  const run = (id: string): Promise<T> => {
+    let promise = memo.get(id);
+    if (!promise) {
+      const item = byId.get(id)!;
+      promise = Promise.all((item.dependsOn ?? []).map(run)).then((deps) => compute(item, deps));
+      memo.set(id, promise);
+    }
+    return promise;
+  };
+  return run;
+}

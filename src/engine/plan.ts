@@ -1,0 +1,80 @@
+import { AwsError } from '../errors.js';
+import { indexDesired, inDependencyOrder } from './graph.js';
+import { limiter } from './limit.js';
+import { TAG_PROJECT, type Change, type Desired, type ResourceKind, type Target } from './types.js';
+
+export interface PlanOptions {
+  project: string;
+  adopt: boolean;
+  concurrency: number;
+}
+
+/** Reads what exists and compares it with what the configuration wants. Makes no write call. */
+export async function plan(desired: Desired[], options: PlanOptions): Promise<Change[]> {
+  const byId = indexDesired(desired);
+  const limit = limiter(options.concurrency);
+  const batched = await readBatches(desired, limit);
+
+  const planOne = inDependencyOrder<Change>(byId, async (item, deps) => {
+    // A resource whose dependency does not exist yet cannot exist either: no need to read it.
+    const mustCreate = item.target.offline || deps.some((dep) => dep.action === 'create');
+    const current = mustCreate
+      ? undefined
+      : batched.has(item.id)
+        ? batched.get(item.id)
+        : await limit(() => read(item, () => item.kind.find(item.target, item.spec)));
+    return changeFor(item, current, options);
+  });
+  return Promise.all(desired.map((item) => planOne(item.id)));
+}
+
+function changeFor(item: Desired, current: unknown, options: PlanOptions): Change {
+  const { kind, spec } = item;
+  const diffs = kind.diff(current, spec);
+  const action = current === undefined ? 'create' : diffs.length > 0 ? 'update' : 'noop';
+  const change: Change = { desired: item, action, diffs, ...(current === undefined ? {} : { current }) };
+  const tags = current === undefined ? undefined : kind.tagsOf?.(current);
+  if (tags !== undefined && tags[TAG_PROJECT] !== options.project) {
+    change.unmanaged = true;
+    if (action === 'update' && !options.adopt) {
+      change.blocked = `exists without the tag ${TAG_PROJECT}=${options.project}; mtpipe changes it only with --adopt`;
+    }
+  }
+  const problem = kind.check?.(current, spec);
+  if (problem) change.blocked = problem;
+  return change;
+}
+
+async function read<T>(item: Desired, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new AwsError(`reading ${item.kind.kind} "${item.kind.name(item.spec)}"${where(item.target)}`, error);
+  }
+}
+
+export function where(target: Target): string {
+  return target.name === 'shared' ? '' : ` in ${target.name}`;
+}
+
+/** Kinds that can read many resources in one call do so for resources without dependencies. */
+async function readBatches(desired: Desired[], limit: ReturnType<typeof limiter>): Promise<Map<string, unknown>> {
+  const groups = new Map<string, Desired[]>();
+  for (const item of desired) {
+    if (!item.kind.findMany || item.dependsOn?.length || item.target.offline) continue;
+    const key = `${item.kind.kind}|${item.target.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  const found = new Map<string, unknown>();
+  await Promise.all(
+    [...groups.values()].map(async (items) => {
+      const first = items[0]!;
+      const kind = first.kind as ResourceKind<unknown, unknown>;
+      const currents = await limit(() =>
+        read(first, () => kind.findMany!(first.target, items.map((item) => item.spec))),
+      );
+      items.forEach((item, index) => found.set(item.id, currents[index]));
+    }),
+  );
+  return found;
+}

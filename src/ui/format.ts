@@ -1,0 +1,72 @@
+import { createColors } from 'picocolors';
+import type { Change, FieldDiff } from '../engine/types.js';
+
+export type Colors = ReturnType<typeof createColors>;
+
+export function colorsFor(stream: NodeJS.WriteStream, enabled: boolean): Colors {
+  return createColors(enabled && Boolean(stream.isTTY) && !process.env.NO_COLOR);
+}
+
+const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', noop: '=' };
+
+/** Human-readable plan, grouped by environment; secret values are never shown. */
+export function formatPlan(changes: Change[], c: Colors, options: { offline: boolean }): string[] {
+  const lines: string[] = [];
+  if (options.offline) {
+    lines.push(c.yellow('Offline plan: no AWS credentials were found, so this plans against an empty account.'));
+  }
+  const groups = new Map<string, Change[]>();
+  for (const change of changes) {
+    const env = change.desired.target.name;
+    groups.set(env, [...(groups.get(env) ?? []), change]);
+  }
+  for (const [env, group] of groups) {
+    const target = group[0]!.desired.target;
+    lines.push(c.bold(`${env} (account ${target.account}, ${target.region})`));
+    for (const change of group.filter((ch) => ch.action !== 'noop')) {
+      const { kind, spec } = change.desired;
+      const colour = change.action === 'create' ? c.green : change.action === 'delete' ? c.red : c.yellow;
+      lines.push(colour(`  ${SYMBOL[change.action]} ${kind.kind} ${kind.name(spec)}`));
+      if (change.unmanaged) lines.push(c.yellow('      exists but is not tagged as managed by mtpipe'));
+      if (change.blocked) lines.push(c.red(`      ! ${change.blocked}`));
+      for (const diff of change.diffs) lines.push(...formatDiff(diff, change.action, c));
+    }
+    const unchanged = group.filter((ch) => ch.action === 'noop').length;
+    if (unchanged > 0) lines.push(c.dim(`  = ${unchanged} unchanged`));
+  }
+  lines.push(summaryLine(changes));
+  return lines;
+}
+
+export function summaryLine(changes: Change[]): string {
+  const count = (action: Change['action']) => changes.filter((change) => change.action === action).length;
+  return `Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${count('noop')} unchanged.`;
+}
+
+function formatDiff(diff: FieldDiff, action: Change['action'], c: Colors): string[] {
+  const indent = '      ';
+  if (diff.secret) return [`${indent}${diff.field}: ${c.dim(action === 'create' ? '(secret)' : '(secret) changed')}`];
+  if (action === 'create') return [`${indent}${diff.field}: ${show(diff.to)}`];
+  const from = pretty(diff.from);
+  const to = pretty(diff.to);
+  if (from.length === 1 && to.length === 1) return [`${indent}${diff.field}: ${show(diff.from)} → ${show(diff.to)}`];
+  // multi-line values (policy documents, rule content): show the lines that differ
+  const lines = [`${indent}${diff.field}:`];
+  for (const line of from) if (!to.includes(line)) lines.push(c.red(`${indent}  - ${line.trim()}`));
+  for (const line of to) if (!from.includes(line)) lines.push(c.green(`${indent}  + ${line.trim()}`));
+  return lines;
+}
+
+function show(value: unknown): string {
+  const text = value === undefined ? '(none)' : JSON.stringify(value);
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+function pretty(value: unknown): string[] {
+  return value === undefined ? ['(none)'] : JSON.stringify(value, null, 2).split('\n');
+}
+
+/** Diffs as they appear in --json: secret values replaced by a flag. */
+export function diffForJson(diff: FieldDiff): Record<string, unknown> {
+  return diff.secret ? { field: diff.field, secret: true } : { field: diff.field, from: diff.from, to: diff.to };
+}
