@@ -141,7 +141,7 @@ async function report(error: unknown, debug: boolean): Promise<number> {
     process.stderr.write(`${red('error:')} ${error.message}\n`);
     if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
     if (debug && error.cause) process.stderr.write(`cause: ${formatCause(error.cause)}\n`);
-    else if (error.cause && !(error.exitCode === 2)) process.stderr.write('(run with --debug for the cause)\n');
+
     return error.exitCode;
   }
   process.stderr.write(`${red('error:')} unexpected failure: ${(error as Error)?.message ?? String(error)}\n`);

@@ -1,5 +1,6 @@
 import {
   AddTagsToResourceCommand,
+  DeleteParameterCommand,
   DescribeParametersCommand,
   GetParametersCommand,
   ListTagsForResourceCommand,
@@ -8,7 +9,7 @@ import {
   type Parameter,
 } from '@aws-sdk/client-ssm';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
-import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
+import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
 
 /** KMS key SSM uses for a SecureString when none is named. */
 export const SSM_DEFAULT_KEY = 'alias/aws/ssm';
@@ -83,6 +84,42 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
       );
     }
     return { arn: parameterArn(target, spec.name) };
+  },
+
+  async delete(target, current) {
+    await target.clients.get(SSMClient).send(new DeleteParameterCommand({ Name: current.name }));
+  },
+
+  async listUnwanted(target, path, project, isWanted) {
+    const client = target.clients.get(SSMClient);
+    const names: { name: string; type: string }[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(
+        new DescribeParametersCommand({
+          ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: [path.replace(/\/$/, '')] }],
+          MaxResults: 50,
+          NextToken: nextToken,
+        }),
+      );
+      for (const meta of page.Parameters ?? []) {
+        if (meta.Name && !isWanted(meta.Name)) names.push({ name: meta.Name, type: meta.Type ?? 'String' });
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    const owned = await Promise.all(
+      names.map(async ({ name, type }) => {
+        const { TagList } = await client.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: name }));
+        const tags = fromTagList(TagList);
+        return tags[TAG_PROJECT] === project ? { name, type, tags } : undefined;
+      }),
+    );
+    return owned
+      .filter((found) => found !== undefined)
+      .map(({ name, type, tags }) => ({
+        spec: { name, type: type === 'SecureString' ? 'SecureString' : 'String', value: undefined, tags },
+        current: { name, type, value: '', tags },
+      }));
   },
 
   tagsOf: (current) => current.tags,

@@ -21,11 +21,12 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
   for (const step of steps) inputs.push(await step.resolve({ draft: session.draft, prompter: session.prompter, flags }));
   const config = session.draft.config;
 
-  reporter.info(`reading the current state of ${session.envNames().join(', ')} and shared resources…`);
+  reporter.info(`reading the current state in AWS (${session.envNames().join(", ")})…`);
   const targets = await resolveTargets(config, session.envNames(), session.aws, { dryRun: options.dryRun });
   try {
     const desired = steps.flatMap((step, index) => step.desired(inputs[index], config, targets));
-    const changes = await plan(desired, { project: config.project, adopt: options.adopt, concurrency: options.concurrency });
+    const prune = steps.flatMap((step, index) => step.pruneScopes?.(inputs[index], config, targets) ?? []);
+    const changes = await plan(desired, { project: config.project, adopt: options.adopt, concurrency: options.concurrency, prune });
     reporter.plan(changes, { offline: targets.offline });
 
     const collectOutputs = (results: ResourceResult[] | undefined) => {
@@ -42,7 +43,8 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     const base = { command, dryRun: options.dryRun, offline: targets.offline, changes };
 
     if (options.dryRun) {
-      reporter.done({ ...base, ...collectOutputs(undefined) });
+      const { notes, outputs } = collectOutputs(undefined);
+      reporter.done({ ...base, outputs, notes: notes.length > 0 ? ['After apply:', ...notes.map((n) => `  ${n}`)] : [] });
       return { results: undefined };
     }
     const blocked = changes.filter((change) => change.blocked);

@@ -51,7 +51,7 @@ export async function openSession(options: GlobalOptions, flags: CommandFlags, d
   const loaded = await loadConfig({
     file: options.config ?? DEFAULT_CONFIG_FILE,
     fileRequired: options.config !== undefined,
-    fallbackRegion: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    fallbackRegion: () => regionOfEnvironmentOrProfile(options.profile),
     overrides: { region: options.region, ...flags.overrides },
     flagFor: (key) => (key === 'region' ? '--region' : flags.flagFor(key)),
   });
@@ -74,4 +74,20 @@ export async function openSession(options: GlobalOptions, flags: CommandFlags, d
     ),
     envNames: () => (options.env ? [options.env] : Object.keys(loaded.config.environments)),
   };
+}
+
+/** AWS_REGION, AWS_DEFAULT_REGION, then the profile's region as the SDK reads it, then us-east-1. */
+async function regionOfEnvironmentOrProfile(profile: string | undefined): Promise<string> {
+  const fromEnv = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (fromEnv) return fromEnv;
+  try {
+    const { STSClient } = await import('@aws-sdk/client-sts');
+    const client = new STSClient(profile ? { profile } : {});
+    const region = await client.config.region();
+    client.destroy();
+    if (region) return region;
+  } catch {
+    // no region configured anywhere
+  }
+  return 'us-east-1';
 }

@@ -1,7 +1,7 @@
 import { ssmParameter, type ParameterSpec } from '../aws/ssm-parameter.js';
 import { interpolate } from '../config/interpolate.js';
 import { HF_TOKEN_PARAMETER, type Config } from '../config/schema.js';
-import type { Desired, Target } from '../engine/types.js';
+import type { Desired, ResourceKind, Target } from '../engine/types.js';
 import { UserInputError } from '../errors.js';
 import { readStdin } from '../ui/stdin.js';
 import { resourceId, standardTags, type ResolveContext, type Step } from './step.js';
@@ -69,6 +69,11 @@ export const setParams: Step<SetParamsInputs> = {
         spec,
       }));
     });
+  },
+
+  pruneScopes(_inputs, config, { environments }) {
+    // parameters mtpipe wrote under /<project>/<env>/ that the configuration no longer names are deleted
+    return environments.map((target) => ({ kind: ssmParameter as ResourceKind<unknown, unknown>, target, scope: `/${config.project}/${target.name}/` }));
   },
 
   outputs(_inputs, config, { environments }) {

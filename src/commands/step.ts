@@ -1,7 +1,7 @@
 import type { ConfigDraft } from '../config/draft.js';
 import type { Config } from '../config/schema.js';
 import type { Targets } from '../aws/targets.js';
-import type { Desired, ResourceResult } from '../engine/types.js';
+import type { Desired, PruneScope, ResourceResult } from '../engine/types.js';
 import type { Prompter } from '../ui/prompter.js';
 
 export interface ResolveContext {
@@ -26,6 +26,8 @@ export interface Step<Inputs> {
   name: string;
   resolve(context: ResolveContext): Promise<Inputs>;
   desired(inputs: Inputs, config: Config, targets: Targets): Desired[];
+  /** where resources this step made earlier, and no longer wants, are looked for and deleted */
+  pruneScopes?(inputs: Inputs, config: Config, targets: Targets): PruneScope[];
   outputs?(inputs: Inputs, config: Config, targets: Targets, results: ResourceResult[] | undefined): StepOutputs;
 }
 

@@ -21,8 +21,8 @@ export interface LoadOptions {
   file: string;
   /** --config was given: a missing file is then an error, not "use the defaults" */
   fileRequired: boolean;
-  /** region when neither mtpipe.yaml nor --region sets one */
-  fallbackRegion: string;
+  /** region when neither mtpipe.yaml nor --region sets one; asked only then */
+  fallbackRegion: () => Promise<string>;
   /** values from flags, as dotted keys; they win over the file */
   overrides?: Record<string, unknown>;
   /** the flag that sets a dotted key, named in error messages */
@@ -35,8 +35,9 @@ export async function loadConfig(options: LoadOptions): Promise<LoadedConfig> {
     throw new UserInputError([`--config: file ${options.file} does not exist`], { hint: 'create one with `mtpipe init`' });
   }
   const fromFile = text === undefined ? {} : parseYaml(text, options.file);
-  const raw = mergeOver(defaultConfig(options.fallbackRegion), fromFile);
   const overrides = Object.entries(options.overrides ?? {}).filter(([, value]) => value !== undefined);
+  const regionGiven = fromFile.region !== undefined || overrides.some(([key]) => key === 'region');
+  const raw = mergeOver(defaultConfig(regionGiven ? 'us-east-1' : await options.fallbackRegion()), fromFile);
   for (const [key, value] of overrides) setDotted(raw, key, value);
   const source = text === undefined ? 'the flags' : `${options.file} or the flags`;
   const parsed = configSchema.safeParse(raw);

@@ -1,12 +1,14 @@
 import { AwsError } from '../errors.js';
 import { indexDesired, inDependencyOrder } from './graph.js';
 import { limiter } from './limit.js';
-import { TAG_PROJECT, type Change, type Desired, type ResourceKind, type Target } from './types.js';
+import { TAG_PROJECT, type Change, type Desired, type PruneScope, type ResourceKind, type Target } from './types.js';
 
 export interface PlanOptions {
   project: string;
   adopt: boolean;
   concurrency: number;
+  /** scopes in which resources mtpipe owns but no longer wants are planned for deletion */
+  prune?: PruneScope[];
 }
 
 /** Reads what exists and compares it with what the configuration wants. Makes no write call. */
@@ -25,7 +27,31 @@ export async function plan(desired: Desired[], options: PlanOptions): Promise<Ch
         : await limit(() => read(item, () => item.kind.find(item.target, item.spec)));
     return changeFor(item, current, options);
   });
-  return Promise.all(desired.map((item) => planOne(item.id)));
+  const [changes, deletions] = await Promise.all([
+    Promise.all(desired.map((item) => planOne(item.id))),
+    Promise.all((options.prune ?? []).map((scope) => limit(() => unwanted(scope, desired, options.project)))),
+  ]);
+  return [...changes, ...deletions.flat()];
+}
+
+async function unwanted(scope: PruneScope, desired: Desired[], project: string): Promise<Change[]> {
+  const { kind, target } = scope;
+  if (target.offline || !kind.listUnwanted) return [];
+  const wanted = new Set(
+    desired.filter((item) => item.kind === kind && item.target === target).map((item) => kind.name(item.spec)),
+  );
+  let found: { spec: unknown; current: unknown }[];
+  try {
+    found = await kind.listUnwanted(target, scope.scope, project, (name) => wanted.has(name));
+  } catch (error) {
+    throw new AwsError(`listing ${kind.kind} resources under ${scope.scope}${where(target)}`, error);
+  }
+  return found.map(({ spec, current }) => ({
+    desired: { id: `${target.name}/${kind.kind}/${kind.name(spec)}#delete`, kind, spec, target },
+    action: 'delete',
+    diffs: [],
+    current,
+  }));
 }
 
 function changeFor(item: Desired, current: unknown, options: PlanOptions): Change {

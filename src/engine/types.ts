@@ -44,12 +44,25 @@ export interface ResourceKind<Spec, Current> {
   create(target: Target, spec: Spec): Promise<ApplyOutput>;
   update(target: Target, spec: Spec, current: Current, diffs: FieldDiff[]): Promise<ApplyOutput>;
   delete?(target: Target, current: Current): Promise<void>;
+  /**
+   * The resources of this kind under `scope` that carry mtpipe:project=<project> and are not wanted:
+   * they are planned for deletion. Only kinds that support pruning implement it.
+   */
+  listUnwanted?(target: Target, scope: string, project: string, isWanted: (name: string) => boolean): Promise<{ spec: Spec; current: Current }[]>;
   /** the resource's tags, for kinds that carry them; undefined for kinds AWS cannot tag */
   tagsOf?(current: Current): Record<string, string> | undefined;
   /** the ARN, for kinds that have one */
   arnOf(target: Target, spec: Spec): string | undefined;
   /** a problem that only shows once the current state is known (e.g. a required secret nobody gave) */
   check?(current: Current | undefined, spec: Spec): string | undefined;
+}
+
+/** Where the plan looks for resources mtpipe made that the configuration no longer wants. */
+export interface PruneScope {
+  kind: ResourceKind<unknown, unknown>;
+  target: Target;
+  /** e.g. the SSM path /<project>/<env>/ */
+  scope: string;
 }
 
 /** A resource as the configuration wants it. */

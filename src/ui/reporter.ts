@@ -2,6 +2,8 @@ import type { Change, ProgressEvent, ResourceResult } from '../engine/types.js';
 import { colorsFor, diffForJson, formatPlan, type Colors } from './format.js';
 import { Spinner } from './spinner.js';
 
+const VERB = { create: 'creating', update: 'updating', delete: 'deleting', noop: 'checking' } as const;
+
 export interface RunReport {
   command: string;
   dryRun: boolean;
@@ -73,7 +75,7 @@ export class ConsoleReporter implements Reporter {
     const label = `${kind.kind} ${kind.name(spec)}${event.change.desired.target.name === 'shared' ? '' : ` (${event.change.desired.target.name})`}`;
     if (event.type === 'start') {
       if (this.spinner) this.spinner.start(label);
-      else this.line(this.err, `${event.change.action === 'create' ? 'creating' : 'updating'} ${label}`);
+      else this.line(this.err, `${VERB[event.change.action]} ${label}`);
       return;
     }
     this.spinner?.stop(label);
