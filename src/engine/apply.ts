@@ -27,6 +27,9 @@ export async function apply(changes: Change[], options: ApplyOptions): Promise<R
     if (failedDep) {
       return finish(change, { ...base, status: 'failed', error: `not attempted: ${failedDep.kind} "${failedDep.name}" failed` });
     }
+    if (change.blocked) {
+      return finish(change, { ...base, status: 'failed', error: `not applied: ${change.blocked}` });
+    }
     if (change.action === 'noop') {
       return finish(change, { ...base, status: 'unchanged', arn: item.kind.arnOf(item.target, item.spec) });
     }

@@ -2,13 +2,15 @@
 export function limiter(concurrency: number): <T>(task: () => Promise<T>) => Promise<T> {
   let running = 0;
   const waiting: (() => void)[] = [];
+  // A finished task hands its slot straight to the next waiting one, so no newcomer can slip in between.
   const release = () => {
-    running--;
-    waiting.shift()?.();
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
   };
   return async (task) => {
     if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
+    else running++;
     try {
       return await task();
     } finally {

@@ -24,7 +24,7 @@ export async function plan(desired: Desired[], options: PlanOptions): Promise<Ch
       ? undefined
       : batched.has(item.id)
         ? batched.get(item.id)
-        : await limit(() => read(item, () => item.kind.find(item.target, item.spec)));
+        : await limit(() => read(`${item.kind.kind} "${item.kind.name(item.spec)}"${where(item.target)}`, () => item.kind.find(item.target, item.spec)));
     return changeFor(item, current, options);
   });
   const [changes, deletions] = await Promise.all([
@@ -40,12 +40,9 @@ async function unwanted(scope: PruneScope, desired: Desired[], project: string):
   const wanted = new Set(
     desired.filter((item) => item.kind === kind && item.target === target).map((item) => kind.name(item.spec)),
   );
-  let found: { spec: unknown; current: unknown }[];
-  try {
-    found = await kind.listUnwanted(target, scope.scope, project, (name) => wanted.has(name));
-  } catch (error) {
-    throw new AwsError(`listing ${kind.kind} resources under ${scope.scope}${where(target)}`, error);
-  }
+  const found = await read(`${kind.kind} resources under ${scope.scope}${where(target)}`, () =>
+    kind.listUnwanted!(target, scope.scope, project, (name) => wanted.has(name)),
+  );
   return found.map(({ spec, current }) => ({
     desired: { id: `${target.name}/${kind.kind}/${kind.name(spec)}#delete`, kind, spec, target },
     action: 'delete',
@@ -71,11 +68,11 @@ function changeFor(item: Desired, current: unknown, options: PlanOptions): Chang
   return change;
 }
 
-async function read<T>(item: Desired, call: () => Promise<T>): Promise<T> {
+async function read<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw new AwsError(`reading ${item.kind.kind} "${item.kind.name(item.spec)}"${where(item.target)}`, error);
+    throw new AwsError(`reading ${what}`, error);
   }
 }
 
@@ -97,7 +94,9 @@ async function readBatches(desired: Desired[], limit: ReturnType<typeof limiter>
       const first = items[0]!;
       const kind = first.kind as ResourceKind<unknown, unknown>;
       const currents = await limit(() =>
-        read(first, () => kind.findMany!(first.target, items.map((item) => item.spec))),
+        read(`${items.length} ${kind.kind} resources${where(first.target)}`, () =>
+          kind.findMany!(first.target, items.map((item) => item.spec)),
+        ),
       );
       items.forEach((item, index) => found.set(item.id, currents[index]));
     }),

@@ -1,0 +1,143 @@
+import { compareField, compareTags, fieldsToCreate } from '../../../src/engine/diff.js';
+import type { Action, ApplyOutput, Change, Desired, FieldDiff, ResourceKind, Target } from '../../../src/engine/types.js';
+
+/** In-memory stand-ins for resource kinds: no AWS client is ever touched. */
+export interface FakeSpec {
+  name: string;
+  value: string;
+  tags?: Record<string, string>;
+}
+
+export interface FakeCurrent {
+  name: string;
+  value: string;
+  tags?: Record<string, string>;
+}
+
+export function fakeTarget(name = 'dev', offline = false): Target {
+  return { name, account: '111111111111', region: 'eu-west-1', partition: 'aws', clients: {} as never, offline };
+}
+
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export interface FakeKindOptions {
+  kind?: string;
+  /** gives the kind a findMany */
+  batch?: boolean;
+  /** macrotask turns each write takes, per resource name (default 1) */
+  writeTicks?: Record<string, number>;
+}
+
+export class FakeKind implements ResourceKind<FakeSpec, FakeCurrent> {
+  readonly kind: string;
+  /** what exists, keyed by `${target}/${name}` */
+  readonly state = new Map<string, FakeCurrent>();
+  /** every call, e.g. "find:dev/a", "findMany:dev/a,b", "create:dev/a" */
+  readonly calls: string[] = [];
+  /** write starts and ends, e.g. "start:a", "end:a" */
+  readonly log: string[] = [];
+  readonly failWrites = new Set<string>();
+  readonly readErrors = new Map<string, Error>();
+  readonly problems = new Map<string, string>();
+  /** ARNs returned by create, per name (update returns none) */
+  readonly createdArns = new Map<string, string>();
+  inFlight = 0;
+  maxInFlight = 0;
+  findMany?: (target: Target, specs: FakeSpec[]) => Promise<(FakeCurrent | undefined)[]>;
+
+  constructor(private readonly options: FakeKindOptions = {}) {
+    this.kind = options.kind ?? 'fake:thing';
+    if (options.batch) {
+      this.findMany = async (target, specs) => {
+        this.calls.push(`findMany:${target.name}/${specs.map((spec) => spec.name).join(',')}`);
+        const error = specs.map((spec) => this.readErrors.get(spec.name)).find(Boolean);
+        if (error) throw error;
+        return specs.map((spec) => this.state.get(`${target.name}/${spec.name}`));
+      };
+    }
+  }
+
+  put(target: string, current: FakeCurrent): this {
+    this.state.set(`${target}/${current.name}`, current);
+    return this;
+  }
+
+  name(spec: FakeSpec): string {
+    return spec.name;
+  }
+
+  async find(target: Target, spec: FakeSpec): Promise<FakeCurrent | undefined> {
+    this.calls.push(`find:${target.name}/${spec.name}`);
+    const error = this.readErrors.get(spec.name);
+    if (error) throw error;
+    return this.state.get(`${target.name}/${spec.name}`);
+  }
+
+  diff(current: FakeCurrent | undefined, spec: FakeSpec): FieldDiff[] {
+    if (!current) return fieldsToCreate({ value: spec.value, tags: spec.tags });
+    return [...compareField('value', current.value, spec.value), ...compareTags(current.tags, spec.tags ?? {})];
+  }
+
+  async create(target: Target, spec: FakeSpec): Promise<ApplyOutput> {
+    await this.write('create', target, spec);
+    const arn = this.createdArns.get(spec.name);
+    return arn ? { arn } : {};
+  }
+
+  async update(target: Target, spec: FakeSpec): Promise<ApplyOutput> {
+    await this.write('update', target, spec);
+    return {};
+  }
+
+  tagsOf(current: FakeCurrent): Record<string, string> | undefined {
+    return current.tags;
+  }
+
+  arnOf(target: Target, spec: FakeSpec): string {
+    return `arn:aws:fake:${target.region}:${target.account}:thing/${spec.name}`;
+  }
+
+  check(_current: FakeCurrent | undefined, spec: FakeSpec): string | undefined {
+    return this.problems.get(spec.name);
+  }
+
+  private async write(verb: string, target: Target, spec: FakeSpec): Promise<void> {
+    this.calls.push(`${verb}:${target.name}/${spec.name}`);
+    this.log.push(`start:${spec.name}`);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      for (let i = 0; i < (this.options.writeTicks?.[spec.name] ?? 1); i++) await tick();
+      if (this.failWrites.has(spec.name)) throw new Error(`boom on ${spec.name}`);
+      this.state.set(`${target.name}/${spec.name}`, { name: spec.name, value: spec.value, ...(spec.tags ? { tags: spec.tags } : {}) });
+    } finally {
+      this.inFlight--;
+      this.log.push(`end:${spec.name}`);
+    }
+  }
+}
+
+export interface DesiredOptions {
+  value?: string;
+  target?: Target;
+  dependsOn?: string[];
+  tags?: Record<string, string>;
+  id?: string;
+}
+
+/** A desired fake resource; its id is its name unless given. */
+export function want(kind: FakeKind, name: string, options: DesiredOptions = {}): Desired {
+  const spec: FakeSpec = { name, value: options.value ?? 'v1', ...(options.tags ? { tags: options.tags } : {}) };
+  return {
+    id: options.id ?? name,
+    kind: kind as ResourceKind<unknown, unknown>,
+    spec,
+    target: options.target ?? fakeTarget(),
+    ...(options.dependsOn ? { dependsOn: options.dependsOn } : {}),
+  };
+}
+
+/** A change as plan() would make it, for apply() and the printers. */
+export function changeOf(desired: Desired, action: Action, diffs: FieldDiff[] = [], current?: unknown): Change {
+  return { desired, action, diffs, ...(current === undefined ? {} : { current }) };
+}
