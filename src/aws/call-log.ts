@@ -25,7 +25,8 @@ const PAGING_KEYS = new Set(['NextToken', 'nextToken', 'Marker']);
 
 /** A copy of a request input that is safe to print: secret-looking fields become "***". */
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 8) return '…';
   if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const out: Record<string, unknown> = {};

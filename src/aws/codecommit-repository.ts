@@ -39,14 +39,20 @@ export const codecommitRepository: ResourceKind<RepositorySpec, Repository> = {
       throw error;
     }
     const arn = metadata?.Arn ?? repositoryArn(target, spec.name);
-    const { tags } = await client.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+    const tags: Record<string, string> = {};
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(new ListTagsForResourceCommand({ resourceArn: arn, nextToken }));
+      Object.assign(tags, page.tags);
+      nextToken = page.nextToken;
+    } while (nextToken);
     return {
       name: spec.name,
       arn,
       description: metadata?.repositoryDescription ?? '',
       cloneUrlHttp: metadata?.cloneUrlHttp ?? '',
       cloneUrlSsh: metadata?.cloneUrlSsh ?? '',
-      tags: tags ?? {},
+      tags,
     };
   },
 

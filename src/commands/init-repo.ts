@@ -25,9 +25,10 @@ export function repositoryNames(config: Config) {
 }
 
 /**
- * Blocks direct pushes, branch merges and deletion of the protected branch for everyone it is
- * attached to; changes then reach it only by merging a pull request (gated by the approval template).
- * (CodeCommit user guide, customer-managed policy example 4.)
+ * Blocks direct pushes, API commits, branch merges and deletion of the protected branch for everyone
+ * it is attached to; changes then reach it only by merging a pull request (gated by the approval
+ * template). After the CodeCommit user guide, customer-managed policy example 4, which denies
+ * `codecommit:Merge*`: that would also deny pull-request merges, so only MergeBranches* is denied here.
  */
 export function protectBranchPolicy(repoArn: string, branch: string): PolicyDocument {
   return {
@@ -40,6 +41,8 @@ export function protectBranchPolicy(repoArn: string, branch: string): PolicyDocu
           'codecommit:GitPush',
           'codecommit:DeleteBranch',
           'codecommit:PutFile',
+          'codecommit:CreateCommit',
+          'codecommit:DeleteFile',
           'codecommit:MergeBranchesByFastForward',
           'codecommit:MergeBranchesBySquash',
           'codecommit:MergeBranchesByThreeWay',

@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 /** How long mtpipe waits for IAM changes to reach other services (the Terraform AWS provider's propagationTimeout). */
 export const IAM_PROPAGATION_TIMEOUT_MS = 2 * 60 * 1000;
 /** CodeDeploy checks a deployment group's role more slowly. */
@@ -24,7 +22,7 @@ export async function retryWhile<T>(
   isRetryable: (error: unknown) => boolean,
   options: RetryOptions,
 ): Promise<T> {
-  const wait = options.sleep ?? sleep;
+  const wait = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const deadline = now() + options.timeoutMs;
   let delay = options.initialDelayMs ?? 1000;
