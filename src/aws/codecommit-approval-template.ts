@@ -10,13 +10,9 @@ import {
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import type { ResourceKind } from '../engine/types.js';
 import { isApprovalRuleTemplateNotFound } from './errors.js';
+import type { ApprovalRuleContent } from '../config/repository.js';
 
-/** The rule content of an approval rule template (CodeCommit's 2018-11-08 format). */
-export interface ApprovalRuleContent {
-  Version: '2018-11-08';
-  DestinationReferences: string[];
-  Statements: { Type: 'Approvers'; NumberOfApprovalsNeeded: number; ApprovalPoolMembers?: string[] }[];
-}
+export { approvalRuleContent, type ApprovalRuleContent } from '../config/repository.js';
 
 export interface ApprovalTemplateSpec {
   name: string;
@@ -29,16 +25,6 @@ export interface ApprovalTemplate {
   description: string;
   content: unknown;
   contentSha256: string;
-}
-
-export function approvalRuleContent(branch: string, approvals: number, approvers: string[]): ApprovalRuleContent {
-  return {
-    Version: '2018-11-08',
-    DestinationReferences: [`refs/heads/${branch}`],
-    Statements: [
-      { Type: 'Approvers', NumberOfApprovalsNeeded: approvals, ...(approvers.length ? { ApprovalPoolMembers: approvers } : {}) },
-    ],
-  };
 }
 
 /**

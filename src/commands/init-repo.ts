@@ -2,6 +2,7 @@ import { approvalRuleContent, approvalRuleTemplate, approvalTemplateAssociation 
 import { cloneUrls, codecommitRepository, repositoryArn } from '../aws/codecommit-repository.js';
 import { groupInlinePolicy, groupPolicyAttachment, iamGroup } from '../aws/iam-group.js';
 import { managedPolicy, policyArn, type PolicyDocument } from '../aws/iam-policy.js';
+import { repositoryResourceNames } from '../config/repository.js';
 import type { Config } from '../config/schema.js';
 import type { Desired, Target } from '../engine/types.js';
 import { resourceId, standardTags, type Step } from './step.js';
@@ -15,13 +16,7 @@ export const INIT_REPO_FLAGS: Record<string, string> = {
 const IAM_PATH = '/mtpipe/';
 
 export function repositoryNames(config: Config) {
-  const branchSlug = config.repository.branch.replace(/[^\w-]/g, '-');
-  return {
-    template: `${config.project}-${branchSlug}-approvals`,
-    protectPolicy: `${config.project}-protect-${branchSlug}`,
-    developers: `${config.project}-developers`,
-    developerPolicy: `${config.project}-repository-access`,
-  };
+  return repositoryResourceNames(config.project, config.repository.branch);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ssmParameter, type ParameterSpec } from '../aws/ssm-parameter.js';
 import { interpolate } from '../config/interpolate.js';
+import { SSM_STANDARD_VALUE_MAX } from '../config/names.js';
 import { HF_TOKEN_PARAMETER, type Config } from '../config/schema.js';
 import type { Desired, ResourceKind, Target } from '../engine/types.js';
 import { UserInputError } from '../errors.js';
@@ -27,18 +28,28 @@ export function environmentParameters(config: Config, target: Target): Record<st
 /** The Hugging Face token: HF_TOKEN, then --hf-token-stdin, then a masked prompt. Never a flag value. */
 export async function resolveHfToken({ flags, prompter }: ResolveContext): Promise<string | undefined> {
   const fromEnv = process.env[HF_TOKEN_ENV];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (fromEnv !== undefined && fromEnv !== '') return checkedToken(fromEnv, HF_TOKEN_ENV);
   if (flags.hfTokenStdin) {
     const fromStdin = await readStdin();
     if (fromStdin === '') throw new UserInputError(['--hf-token-stdin: standard input was empty']);
-    return fromStdin;
+    return checkedToken(fromStdin, '--hf-token-stdin');
   }
-  return prompter.secret({
+  const typed = await prompter.secret({
     name: 'hfToken',
     message: 'Hugging Face token (leave empty to keep the stored one)',
     optional: true,
     source: { what: 'Hugging Face token', envVar: HF_TOKEN_ENV, flag: '--hf-token-stdin' },
   });
+  return typed === undefined ? undefined : checkedToken(typed, 'the Hugging Face token');
+}
+
+/** The rule is named, never the value. */
+function checkedToken(token: string, source: string): string {
+  if (token.length > SSM_STANDARD_VALUE_MAX) {
+    throw new UserInputError([`${source}: the token must be at most ${SSM_STANDARD_VALUE_MAX} characters (SSM Standard tier)`]);
+  }
+  if (/[\r\n]/.test(token)) throw new UserInputError([`${source}: the token must be one line`]);
+  return token;
 }
 
 export const setParams: Step<SetParamsInputs> = {

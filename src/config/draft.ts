@@ -45,6 +45,6 @@ export class ConfigDraft {
     const result = configSchema.safeParse(raw);
     if (result.success) return undefined;
     const mine = result.error.issues.filter((issue) => issue.path.join('.') === key);
-    return mine.length > 0 ? formatIssues(mine).join('; ') : undefined;
+    return mine.length > 0 ? formatIssues(mine, raw).join('; ') : undefined;
   }
 }

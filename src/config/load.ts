@@ -42,7 +42,7 @@ export async function loadConfig(options: LoadOptions): Promise<LoadedConfig> {
   const source = text === undefined ? 'the flags' : `${options.file} or the flags`;
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new UserInputError(formatIssues(parsed.error.issues, options.flagFor), { hint: `fix ${source} and run again` });
+    throw new UserInputError(formatIssues(parsed.error.issues, raw, options.flagFor), { hint: `fix ${source} and run again` });
   }
   return {
     config: parsed.data,
@@ -53,7 +53,11 @@ export async function loadConfig(options: LoadOptions): Promise<LoadedConfig> {
 }
 
 /** One line per broken rule, each naming the dotted path of the field (and the flag that sets it). */
-export function formatIssues(issues: z.core.$ZodIssue[], flagFor?: (key: string) => string | undefined): string[] {
+export function formatIssues(
+  issues: z.core.$ZodIssue[],
+  raw: Record<string, unknown>,
+  flagFor?: (key: string) => string | undefined,
+): string[] {
   return issues.map((issue) => {
     const key = issue.path.map(String).join('.');
     const flag = flagFor?.(key);
@@ -62,7 +66,8 @@ export function formatIssues(issues: z.core.$ZodIssue[], flagFor?: (key: string)
       const where = issue.path.length ? `${path}: ` : '';
       return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     }
-    if (issue.code === 'invalid_type' && issue.input === undefined) return `${path}: is required`;
+    // zod 4 leaves `input` off its issues: whether the key is missing is read from the raw configuration.
+    if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) return `${path}: is required`;
     return `${path}: ${issue.message}`;
   });
 }
@@ -108,10 +113,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 export function getDotted(object: Record<string, unknown>, key: string): unknown {
+  return valueAt(object, key.split('.'));
+}
+
+function valueAt(object: Record<string, unknown>, path: readonly PropertyKey[]): unknown {
   let node: unknown = object;
-  for (const part of key.split('.')) {
+  for (const part of path) {
     if (!isPlainObject(node)) return undefined;
-    node = node[part];
+    node = node[String(part)];
   }
   return node;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { derivedProblems } from './repository.js';
 import { AWS_ACCOUNT, AWS_REGION, IAM_ROLE_ARN, names, SSM_STANDARD_VALUE_MAX, type NameRule } from './names.js';
 
 function named(rule: NameRule) {
@@ -93,6 +94,7 @@ export const configSchema = z
         .default(1),
       approvers: z
         .array(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/, { message: 'must be an IAM or STS ARN' }))
+        .max(25, { message: 'must name at most 25 approvers' })
         .default([]),
     }),
     parameters: parameterMap.refine((map) => SOLUTION_PARAMETERS.every((key) => key in map), {
@@ -110,6 +112,12 @@ export const configSchema = z
     environments: z
       .record(named(names.environment), environmentSchema)
       .refine((envs) => Object.keys(envs).length > 0, { message: 'must name at least one environment' }),
+  })
+  .superRefine((config, ctx) => {
+    const { branch, approvals, approvers } = config.repository;
+    for (const problem of derivedProblems(config.project, branch, approvals, approvers)) {
+      ctx.addIssue({ code: 'custom', path: problem.key.split('.'), message: problem.message });
+    }
   })
   .describe('mtpipe configuration (mtpipe.yaml)');
 
