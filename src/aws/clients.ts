@@ -27,7 +27,7 @@ export function awsSettingsFromEnv(options: { profile?: string; endpointUrl?: st
 
 // Structural type of an SDK v3 client: enough to configure, observe and cache it.
 interface SdkClient {
-  middlewareStack: { add(middleware: unknown, options: Record<string, unknown>): void };
+  middlewareStack: { add(middleware: unknown, options: Record<string, unknown>): void; use(plugin: unknown): void };
   destroy(): void;
 }
 type ClientClass<C extends SdkClient> = new (config: Record<string, unknown>) => C;
@@ -52,7 +52,7 @@ export class ClientFactory {
         retryMode: this.settings.retryMode,
         ...(this.settings.endpointUrl ? { endpoint: this.settings.endpointUrl } : {}),
       });
-      if (this.settings.observers.length > 0) observe(client, this.region, this.settings.observers);
+      if (this.settings.observers.length > 0) client.middlewareStack.use(observerPlugin(this.region, this.settings.observers));
       this.cache.set(Client, client);
     }
     return client;
@@ -64,7 +64,8 @@ export class ClientFactory {
   }
 }
 
-function observe(client: SdkClient, region: string, observers: CallObserver[]): void {
+/** A client plugin that reports every call to the observers (also used for the STS client behind AssumeRole). */
+function observerPlugin(region: string, observers: CallObserver[]) {
   type Next = (args: { input: unknown }) => Promise<{ output: { $metadata?: { attempts?: number } } }>;
   const middleware =
     (next: Next, context: { clientName?: string; commandName?: string }) =>
@@ -86,7 +87,11 @@ function observe(client: SdkClient, region: string, observers: CallObserver[]): 
         throw error;
       }
     };
-  client.middlewareStack.add(middleware, { step: 'initialize', name: 'mtpipeCallObserver', priority: 'high' });
+  return {
+    applyToStack(stack: SdkClient['middlewareStack']) {
+      stack.add(middleware, { step: 'initialize', name: 'mtpipeCallObserver', priority: 'high' });
+    },
+  };
 }
 
 /** The default credential chain (env, SSO, ini, process, web identity, container, instance), once per run. */
@@ -103,9 +108,31 @@ export async function assumedRoleCredentials(
   base: AwsCredentialIdentityProvider,
 ): Promise<AwsCredentialIdentityProvider> {
   const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
-  return fromTemporaryCredentials({
+  const assume = fromTemporaryCredentials({
     params: { RoleArn: roleArn, RoleSessionName: 'mtpipe', DurationSeconds: 3600 },
     masterCredentials: base,
     clientConfig: { region, ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}) },
+    ...(settings.observers.length > 0 ? { clientPlugins: [observerPlugin(region, settings.observers)] } : {}),
   });
+  return sharedUntilExpiry(assume);
+}
+
+/** Credentials renewed this long before they expire. */
+const RENEW_BEFORE_MS = 5 * 60 * 1000;
+
+/**
+ * Every SDK client caches credentials for itself; this makes one provider serve all clients of an
+ * environment, so the role is assumed once (and again only near expiry), not once per client.
+ */
+export function sharedUntilExpiry(provider: AwsCredentialIdentityProvider, now = Date.now): AwsCredentialIdentityProvider {
+  let pending: ReturnType<AwsCredentialIdentityProvider> | undefined;
+  return async () => {
+    if (pending) {
+      const cached = await pending.catch(() => undefined);
+      const expiry = cached?.expiration?.getTime();
+      if (cached && (expiry === undefined || expiry - now() > RENEW_BEFORE_MS)) return cached;
+    }
+    pending = provider();
+    return pending;
+  };
 }

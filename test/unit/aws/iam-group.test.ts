@@ -18,8 +18,8 @@ import { iamMock, resetSdkMocks, sentCommands } from './mock-sdk.js';
 
 // retryWhile (src/engine/retry.ts) waits with the global setTimeout: under fake timers the waits are
 // recorded by a spy and run instantly, while Date.now moves with them so the deadline still holds.
-let timeoutSpy: ReturnType<typeof vi.spyOn>;
-const waits = () => timeoutSpy.mock.calls.map((call) => call[1] as number);
+let timeoutSpy: { mock: { calls: unknown[][] }; mockRestore(): void };
+const waits = (): number[] => timeoutSpy.mock.calls.map((call) => call[1] as number);
 
 /** Runs `operation` to its end with every timer it sets fired at once; returns the error if it throws. */
 async function settle(operation: Promise<unknown>): Promise<unknown> {
