@@ -10,3 +10,11 @@ await writeFile(
   'schema/mtpipe.schema.json',
   `${JSON.stringify({ title: 'mtpipe.yaml', ...schema }, null, 2)}\n`,
 );
+
+// The help texts bin/mtpipe prints without loading commander; written at 80 columns, as for a pipe.
+Object.defineProperty(process.stdout, 'isTTY', { value: false });
+const { buildProgram } = await import('../dist/cli.js');
+const program = buildProgram();
+const help = { '': program.helpInformation(), '--version': `${program.version()}\n` };
+for (const command of program.commands) help[command.name()] = command.helpInformation();
+await writeFile('dist/help.json', `${JSON.stringify(help)}\n`);
