@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createRequire } from 'node:module';
 import { MtpipeError } from './errors.js';
 import type { GlobalOptions } from './commands/session.js';
 
@@ -67,7 +68,7 @@ function camel(flag: string): string {
 export function buildProgram(): Command {
   const program = new Command('mtpipe')
     .description('Set up, and keep right, the AWS CI/CD system of a machine-translation solution')
-    .version('0.1.0')
+    .version((createRequire(import.meta.url)('../package.json') as { version: string }).version)
     .option('--config <file>', 'configuration file (default: ./mtpipe.yaml; built-in defaults when absent)')
     .option('--env <name>', 'act on this environment only (default: all)')
     .option('--region <region>', 'region of the shared resources (overrides mtpipe.yaml)')

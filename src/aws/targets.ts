@@ -11,9 +11,15 @@ export const SHARED = 'shared';
 export const UNKNOWN_ACCOUNT = '<account-id>';
 
 export interface Targets {
-  /** the tool account and main region: repository, pipeline, shared roles */
+  /** the tool account and main region: repository, builds, pipeline and their roles */
   shared: Target;
+  /** each selected environment in its own account and region: what is deployed there (CodeDeploy, alarms) */
   environments: Target[];
+  /**
+   * each selected environment's resources that live with the builds, in the tool account and main
+   * region (its SSM parameters: CodeBuild's `parameter-store:` reads only its own account and region)
+   */
+  environmentsInToolAccount: Target[];
   offline: boolean;
 }
 
@@ -75,7 +81,8 @@ export async function resolveTargets(
       return target(name, region, account, clients);
     }),
   );
-  return { shared: target(SHARED, config.region, sharedAccount, sharedClients), environments, offline };
+  const environmentsInToolAccount = envNames.map((name) => target(name, config.region, sharedAccount, sharedClients));
+  return { shared: target(SHARED, config.region, sharedAccount, sharedClients), environments, environmentsInToolAccount, offline };
 }
 
 async function reach(clients: ClientFactory, envName: string, roleArn: string | undefined): Promise<string> {

@@ -18,10 +18,13 @@ export function parameterPath(project: string, env: string, name: string): strin
   return `/${project}/${env}/${name}`;
 }
 
-/** The solution's settings for one environment: top-level `parameters` with the environment's own on top. */
-export function environmentParameters(config: Config, target: Target): Record<string, string> {
-  const merged = { ...config.parameters, ...config.environments[target.name]?.parameters };
-  const values = { project: config.project, env: target.name, account: target.account, region: target.region };
+/**
+ * The solution's settings for one environment: top-level `parameters` with the environment's own on top,
+ * ${account} and ${region} filled with the environment's (where the solution is deployed).
+ */
+export function environmentParameters(config: Config, environment: Target): Record<string, string> {
+  const merged = { ...config.parameters, ...config.environments[environment.name]?.parameters };
+  const values = { project: config.project, env: environment.name, account: environment.account, region: environment.region };
   return Object.fromEntries(Object.entries(merged).map(([name, value]) => [name, interpolate(value, values)]));
 }
 
@@ -59,11 +62,12 @@ export const setParams: Step<SetParamsInputs> = {
     return { hfToken: await resolveHfToken(context) };
   },
 
-  desired(inputs, config, { environments }) {
+  // Parameters live with the builds that read them (tool account, main region), one path per environment.
+  desired(inputs, config, { environments, environmentsInToolAccount }) {
     const kmsKeyId = config.secrets.huggingFaceToken.kmsKeyId;
-    return environments.flatMap((target): Desired[] => {
+    return environmentsInToolAccount.flatMap((target, index): Desired[] => {
       const tags = standardTags(config.project, target.name);
-      const plain = Object.entries(environmentParameters(config, target)).map(
+      const plain = Object.entries(environmentParameters(config, environments[index]!)).map(
         ([name, value]): ParameterSpec => ({ name: parameterPath(config.project, target.name, name), type: 'String', value, tags }),
       );
       const token: ParameterSpec = {
@@ -82,16 +86,16 @@ export const setParams: Step<SetParamsInputs> = {
     });
   },
 
-  pruneScopes(_inputs, config, { environments }) {
+  pruneScopes(_inputs, config, { environmentsInToolAccount }) {
     // parameters mtpipe wrote under /<project>/<env>/ that the configuration no longer names are deleted
-    return environments.map((target) => ({ kind: ssmParameter as ResourceKind<unknown, unknown>, target, scope: `/${config.project}/${target.name}/` }));
+    return environmentsInToolAccount.map((target) => ({ kind: ssmParameter as ResourceKind<unknown, unknown>, target, scope: `/${config.project}/${target.name}/` }));
   },
 
-  outputs(_inputs, config, { environments }) {
-    const paths = Object.fromEntries(environments.map((t) => [t.name, `/${config.project}/${t.name}/`]));
+  outputs(_inputs, config, { environmentsInToolAccount }) {
+    const paths = Object.fromEntries(environmentsInToolAccount.map((t) => [t.name, `/${config.project}/${t.name}/`]));
     return {
       data: { parameterPaths: paths },
-      notes: environments.map((t) => `Parameters of ${t.name}: ${paths[t.name]} (${t.region}); ${HF_TOKEN_PARAMETER} is a SecureString.`),
+      notes: environmentsInToolAccount.map((t) => `Parameters of ${t.name}: ${paths[t.name]} (${t.region}); ${HF_TOKEN_PARAMETER} is a SecureString.`),
     };
   },
 };

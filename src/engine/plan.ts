@@ -82,15 +82,17 @@ export function where(target: Target): string {
 
 /** Kinds that can read many resources in one call do so for resources without dependencies. */
 async function readBatches(desired: Desired[], limit: ReturnType<typeof limiter>): Promise<Map<string, unknown>> {
-  const groups = new Map<string, Desired[]>();
+  // one batch per kind and target (targets are compared as objects: two can share an environment's name)
+  const groups = new Map<ResourceKind<unknown, unknown>, Map<Target, Desired[]>>();
   for (const item of desired) {
     if (!item.kind.findMany || item.dependsOn?.length || item.target.offline) continue;
-    const key = `${item.kind.kind}|${item.target.name}`;
-    groups.set(key, [...(groups.get(key) ?? []), item]);
+    const byTarget = groups.get(item.kind) ?? new Map<Target, Desired[]>();
+    byTarget.set(item.target, [...(byTarget.get(item.target) ?? []), item]);
+    groups.set(item.kind, byTarget);
   }
   const found = new Map<string, unknown>();
   await Promise.all(
-    [...groups.values()].map(async (items) => {
+    [...groups.values()].flatMap((byTarget) => [...byTarget.values()]).map(async (items) => {
       const first = items[0]!;
       const kind = first.kind as ResourceKind<unknown, unknown>;
       const currents = await limit(() =>

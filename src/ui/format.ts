@@ -17,12 +17,12 @@ export function formatPlan(changes: Change[], c: Colors, options: { offline: boo
   }
   const groups = new Map<string, Change[]>();
   for (const change of changes) {
-    const env = change.desired.target.name;
-    groups.set(env, [...(groups.get(env) ?? []), change]);
+    const { name, account, region } = change.desired.target;
+    const key = `${name} (account ${account}, ${region})`;
+    groups.set(key, [...(groups.get(key) ?? []), change]);
   }
-  for (const [env, group] of groups) {
-    const target = group[0]!.desired.target;
-    lines.push(c.bold(`${env} (account ${target.account}, ${target.region})`));
+  for (const [heading, group] of groups) {
+    lines.push(c.bold(heading));
     for (const change of group.filter((ch) => ch.action !== 'noop')) {
       const { kind, spec } = change.desired;
       const colour = change.action === 'create' ? c.green : change.action === 'delete' ? c.red : c.yellow;

@@ -67,7 +67,7 @@ describe('init-repo wiring of the protect policy', () => {
     environments: { dev: {} },
   });
   const shared = testTarget();
-  const desired = initRepo.desired({}, config, { shared, environments: [], offline: false });
+  const desired = initRepo.desired({}, config, { shared, environments: [], environmentsInToolAccount: [], offline: false });
   const names = repositoryNames(config);
 
   it('creates the policy for the repository ARN and attaches that same policy ARN to the developers group', () => {
