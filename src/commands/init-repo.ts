@@ -3,6 +3,7 @@ import { cloneUrls, codecommitRepository, repositoryArn } from '../aws/codecommi
 import { groupInlinePolicy, groupPolicyAttachment, iamGroup } from '../aws/iam-group.js';
 import { managedPolicy, policyArn, type PolicyDocument } from '../aws/iam-policy.js';
 import { repositoryResourceNames } from '../config/repository.js';
+import { IAM_PATH } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
 import type { Desired, Target } from '../engine/types.js';
 import { resourceId, standardTags, type Step } from './step.js';
@@ -12,8 +13,6 @@ export const INIT_REPO_FLAGS: Record<string, string> = {
   'repository.description': '--description',
   'repository.approvals': '--approvals',
 };
-
-const IAM_PATH = '/mtpipe/';
 
 export function repositoryNames(config: Config) {
   return repositoryResourceNames(config.project, config.repository.branch);
@@ -128,12 +127,12 @@ export const initRepo: Step<Record<string, never>> = {
     const names = repositoryNames(config);
     const tags = standardTags(project, shared.name);
     const repoArn = repositoryArn(shared, repository.name);
-    const id = (kind: string, name: string) => resourceId(shared.name, kind, name);
+    const id = (kind: { kind: string }, name: string) => resourceId(shared.name, kind.kind, name);
     const protect = { name: names.protectPolicy, path: IAM_PATH };
     const items: Desired[] = [
-      { id: id('repository', repository.name), kind: codecommitRepository, target: shared, spec: { name: repository.name, description: repository.description, tags } },
+      { id: id(codecommitRepository, repository.name), kind: codecommitRepository, target: shared, spec: { name: repository.name, description: repository.description, tags } },
       {
-        id: id('approval-template', names.template),
+        id: id(approvalRuleTemplate, names.template),
         kind: approvalRuleTemplate,
         target: shared,
         spec: {
@@ -143,14 +142,14 @@ export const initRepo: Step<Record<string, never>> = {
         },
       },
       {
-        id: id('approval-association', names.template),
+        id: id(approvalTemplateAssociation, names.template),
         kind: approvalTemplateAssociation,
         target: shared,
         spec: { templateName: names.template, repositoryName: repository.name },
-        dependsOn: [id('repository', repository.name), id('approval-template', names.template)],
+        dependsOn: [id(codecommitRepository, repository.name), id(approvalRuleTemplate, names.template)],
       },
       {
-        id: id('policy', names.protectPolicy),
+        id: id(managedPolicy, names.protectPolicy),
         kind: managedPolicy,
         target: shared,
         spec: {
@@ -160,20 +159,20 @@ export const initRepo: Step<Record<string, never>> = {
           tags,
         },
       },
-      { id: id('group', names.developers), kind: iamGroup, target: shared, spec: { name: names.developers, path: IAM_PATH } },
+      { id: id(iamGroup, names.developers), kind: iamGroup, target: shared, spec: { name: names.developers, path: IAM_PATH } },
       {
-        id: id('group-policy', names.developerPolicy),
+        id: id(groupInlinePolicy, names.developerPolicy),
         kind: groupInlinePolicy,
         target: shared,
         spec: { groupName: names.developers, policyName: names.developerPolicy, document: developerAccessPolicy(shared, repoArn) },
-        dependsOn: [id('group', names.developers)],
+        dependsOn: [id(iamGroup, names.developers)],
       },
       {
-        id: id('group-attachment', names.protectPolicy),
+        id: id(groupPolicyAttachment, names.protectPolicy),
         kind: groupPolicyAttachment,
         target: shared,
         spec: { groupName: names.developers, policyArn: policyArn(shared, protect) },
-        dependsOn: [id('group', names.developers), id('policy', names.protectPolicy)],
+        dependsOn: [id(iamGroup, names.developers), id(managedPolicy, names.protectPolicy)],
       },
     ];
     return items;

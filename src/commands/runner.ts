@@ -1,5 +1,6 @@
 import { resolveTargets } from '../aws/targets.js';
 import { apply } from '../engine/apply.js';
+import { preferOwners } from '../engine/graph.js';
 import { plan } from '../engine/plan.js';
 import type { ResourceResult } from '../engine/types.js';
 import { AbortedError, MtpipeError } from '../errors.js';
@@ -18,13 +19,18 @@ export interface RunOutcome {
 export async function runSteps(command: string, steps: Step<any>[], session: Session, flags: Record<string, unknown>): Promise<RunOutcome> {
   const { reporter, options } = session;
   const inputs: unknown[] = [];
-  for (const step of steps) inputs.push(await step.resolve({ draft: session.draft, prompter: session.prompter, flags }));
+  const resolved = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, resolve: () => Promise<T>): Promise<T> => {
+    if (!resolved.has(key)) resolved.set(key, resolve());
+    return resolved.get(key) as Promise<T>;
+  };
+  for (const step of steps) inputs.push(await step.resolve({ draft: session.draft, prompter: session.prompter, flags, once }));
   const config = session.draft.config;
 
   reporter.info(`reading the current state in AWS (${session.envNames().join(", ")})…`);
   const targets = await resolveTargets(config, session.envNames(), session.aws, { dryRun: options.dryRun });
   try {
-    const desired = steps.flatMap((step, index) => step.desired(inputs[index], config, targets));
+    const desired = preferOwners(steps.flatMap((step, index) => step.desired(inputs[index], config, targets)));
     const prune = steps.flatMap((step, index) => step.pruneScopes?.(inputs[index], config, targets) ?? []);
     const changes = await plan(desired, { project: config.project, adopt: options.adopt, concurrency: options.concurrency, prune });
     reporter.plan(changes, { offline: targets.offline });

@@ -29,7 +29,11 @@ export function environmentParameters(config: Config, environment: Target): Reco
 }
 
 /** The Hugging Face token: HF_TOKEN, then --hf-token-stdin, then a masked prompt. Never a flag value. */
-export async function resolveHfToken({ flags, prompter }: ResolveContext): Promise<string | undefined> {
+export function resolveHfToken(context: ResolveContext): Promise<string | undefined> {
+  return context.once('hfToken', () => askHfToken(context));
+}
+
+async function askHfToken({ flags, prompter }: ResolveContext): Promise<string | undefined> {
   const fromEnv = process.env[HF_TOKEN_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return checkedToken(fromEnv, HF_TOKEN_ENV);
   if (flags.hfTokenStdin) {
@@ -59,7 +63,8 @@ export const setParams: Step<SetParamsInputs> = {
   name: 'set-params',
 
   async resolve(context) {
-    return { hfToken: await resolveHfToken(context) };
+    const inSsm = context.draft.config.secrets.huggingFaceToken.store === 'ssm';
+    return { hfToken: inSsm ? await resolveHfToken(context) : undefined };
   },
 
   // Parameters live with the builds that read them (tool account, main region), one path per environment.
@@ -77,7 +82,10 @@ export const setParams: Step<SetParamsInputs> = {
         ...(kmsKeyId ? { keyId: kmsKeyId } : {}),
         tags,
       };
-      return [...plain, token].map((spec) => ({
+      // With secrets.huggingFaceToken.store: secretsmanager the token lives in Secrets Manager (setup-security);
+      // a SecureString mtpipe wrote earlier is then pruned.
+      const specs = config.secrets.huggingFaceToken.store === 'ssm' ? [...plain, token] : plain;
+      return specs.map((spec) => ({
         id: resourceId(target.name, ssmParameter.kind, spec.name),
         kind: ssmParameter,
         target,

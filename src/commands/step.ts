@@ -9,6 +9,8 @@ export interface ResolveContext {
   prompter: Prompter;
   /** the command's own flags (global ones excluded) */
   flags: Record<string, unknown>;
+  /** resolves an input shared by several steps (the token) once per run, however many steps ask */
+  once<T>(key: string, resolve: () => Promise<T>): Promise<T>;
 }
 
 export interface StepOutputs {

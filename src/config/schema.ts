@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { derivedProblems } from './repository.js';
+import { longestRoleName } from './resource-names.js';
 import { AWS_ACCOUNT, AWS_REGION, IAM_ROLE_ARN, names, SSM_STANDARD_VALUE_MAX, type NameRule } from './names.js';
 
 function named(rule: NameRule) {
@@ -75,6 +76,64 @@ const environmentSchema = z.strictObject({
   parameters: parameterMap.default({}),
 });
 
+/** CodeBuild images mtpipe knows the runtimes of (aws/aws-codebuild-docker-images runtimes.yml). */
+export const BUILD_IMAGES = {
+  'aws/codebuild/standard:7.0': { nodejs: ['18', '20', '22', '24'], python: ['3.9', '3.10', '3.11', '3.12', '3.13', '3.14'] },
+  'aws/codebuild/amazonlinux-x86_64-standard:5.0': { nodejs: ['18', '20', '22', '24'], python: ['3.9', '3.10', '3.11', '3.12', '3.13', '3.14'] },
+  'aws/codebuild/standard:8.0': { nodejs: ['22', '24'], python: ['3.10', '3.11', '3.12', '3.13', '3.14'] },
+} as const;
+
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const buildsSchema = z
+  .strictObject({
+    /** default: <project>-artifacts-<account>-<region> */
+    artifactBucket: z
+      .string()
+      .regex(/^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name: 3-63 lower-case letters, digits, "." and "-"' })
+      .optional(),
+    image: z.enum(Object.keys(BUILD_IMAGES) as [keyof typeof BUILD_IMAGES], { message: `must be one of ${Object.keys(BUILD_IMAGES).join(', ')}` }).default('aws/codebuild/standard:7.0'),
+    python: z.string().regex(/^3\.\d{1,2}$/, { message: 'must be a Python version such as 3.13' }).default('3.13'),
+    nodejs: z.string().regex(/^\d{2}$/, { message: 'must be a Node.js major version such as 22' }).default('22'),
+    computeType: z.enum(['BUILD_GENERAL1_SMALL', 'BUILD_GENERAL1_MEDIUM', 'BUILD_GENERAL1_LARGE'], { message: 'must be BUILD_GENERAL1_SMALL, _MEDIUM or _LARGE' }).default('BUILD_GENERAL1_MEDIUM'),
+    timeoutMinutes: z.number().int().min(5, { message: 'must be at least 5' }).max(2160, { message: 'must be at most 2160' }).default(60),
+    logRetentionDays: z
+      .number()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), { message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}` })
+      .default(30),
+    artifactRetentionDays: z.number().int().min(1, { message: 'must be at least 1' }).max(3650, { message: 'must be at most 3650' }).default(30),
+    /** ECR repository the SageMaker quality-estimation image is pushed to */
+    qeImageRepository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { message: 'must be an ECR repository name' }).min(2).max(256).optional(),
+    /** command that runs the solution's validation tests against a deployed environment */
+    integrationTestCommand: z.string().min(1, { message: 'must not be empty' }).default('python -m pytest source/tests/integration -v --junitxml=reports/integration.xml'),
+  })
+  .superRefine((builds, ctx) => {
+    const supported = BUILD_IMAGES[builds.image];
+    if (!(supported.nodejs as readonly string[]).includes(builds.nodejs)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nodejs'],
+        message: `nodejs ${builds.nodejs} is not on ${builds.image} (it has ${supported.nodejs.join(', ')}); nodejs 12 exists only on the retired standard:5.0, which has no python 3.13: use nodejs 22`,
+      });
+    }
+    if (!(supported.python as readonly string[]).includes(builds.python)) {
+      ctx.addIssue({ code: 'custom', path: ['python'], message: `python ${builds.python} is not on ${builds.image} (it has ${supported.python.join(', ')})` });
+    }
+  });
+
+const physicalNames = z.array(z.string().min(1).max(256)).default([]);
+
+/** The deployed solution: where its functions, state machines, Glue jobs and endpoint are found. */
+const solutionSchema = z.strictObject({
+  /** CloudFormation stacks of the solution's CDK app; their resources are discovered (ListStackResources) */
+  stacks: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { message: 'must be a CloudFormation stack name' })).default([]),
+  /** physical names, or logical id → physical name; given names win over discovery */
+  lambdaFunctions: z.union([physicalNames, z.record(z.string(), z.string().min(1).max(140))]).default([]),
+  stateMachines: physicalNames,
+  glueJobs: physicalNames,
+  sagemakerEndpoint: z.string().min(1).max(63).optional(),
+});
+
 export const configSchema = z
   .strictObject({
     project: named(names.project).describe('prefix of every resource name'),
@@ -104,11 +163,19 @@ export const configSchema = z
       .strictObject({
         huggingFaceToken: z
           .strictObject({
+            store: z.enum(['ssm', 'secretsmanager'], { message: 'must be ssm or secretsmanager' }).default('ssm'),
             kmsKeyId: z.string().min(1).max(2048).optional(),
           })
-          .default({}),
+          .default({ store: 'ssm' }),
       })
-      .default({ huggingFaceToken: {} }),
+      .default({ huggingFaceToken: { store: 'ssm' } }),
+    builds: buildsSchema.default(() => buildsSchema.parse({})),
+    cdk: z
+      .strictObject({
+        qualifier: z.string().regex(/^[a-z0-9]{1,10}$/, { message: 'must be 1-10 lower-case letters or digits (cdk bootstrap --qualifier)' }).default('hnb659fds'),
+      })
+      .default({ qualifier: 'hnb659fds' }),
+    solution: solutionSchema.default(() => solutionSchema.parse({})),
     environments: z
       .record(named(names.environment), environmentSchema)
       .refine((envs) => Object.keys(envs).length > 0, { message: 'must name at least one environment' }),
@@ -117,6 +184,14 @@ export const configSchema = z
     const { branch, approvals, approvers } = config.repository;
     for (const problem of derivedProblems(config.project, branch, approvals, approvers)) {
       ctx.addIssue({ code: 'custom', path: problem.key.split('.'), message: problem.message });
+    }
+    const longest = longestRoleName(config.project, Object.keys(config.environments));
+    if (longest.length > 64) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['project'],
+        message: `too long with these environment names: the IAM role name "${longest}" would have ${longest.length} characters (at most 64)`,
+      });
     }
   })
   .describe('mtpipe configuration (mtpipe.yaml)');

@@ -1,5 +1,19 @@
 import type { Desired } from './types.js';
 
+/**
+ * When a step refers to a resource that another step in the same run creates, the plan keeps the real
+ * resource and drops the reference (same id). Two real resources with one id stay an error.
+ */
+export function preferOwners(desired: Desired[]): Desired[] {
+  const owned = new Set(desired.filter((item) => !item.kind.isReference).map((item) => item.id));
+  const seen = new Set<string>();
+  return desired.filter((item) => {
+    if (item.kind.isReference && (owned.has(item.id) || seen.has(item.id))) return false;
+    seen.add(item.id);
+    return true;
+  });
+}
+
 /** Checks that ids are unique, dependencies exist and there is no cycle; returns desired by id. */
 export function indexDesired(desired: Desired[]): Map<string, Desired> {
   const byId = new Map<string, Desired>();

@@ -53,6 +53,8 @@ export interface ResourceKind<Spec, Current> {
   tagsOf?(current: Current): Record<string, string> | undefined;
   /** the ARN, for kinds that have one */
   arnOf(target: Target, spec: Spec): string | undefined;
+  /** set on references to resources another step owns (see engine/reference.ts) */
+  isReference?: boolean;
   /** a problem that only shows once the current state is known (e.g. a required secret nobody gave) */
   check?(current: Current | undefined, spec: Spec): string | undefined;
 }

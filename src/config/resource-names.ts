@@ -1,0 +1,45 @@
+import type { Config } from './schema.js';
+
+/**
+ * Every AWS name mtpipe derives from the configuration, in one place: steps that create a resource
+ * and steps that refer to it use the same function. IAM role names are at most 64 characters.
+ */
+export const IAM_PATH = '/mtpipe/';
+
+export const projectNames = {
+  buildAndTest: (project: string) => `${project}-build-and-test`,
+  cdkDeploy: (project: string, env: string) => `${project}-cdk-deploy-${env}`,
+  integrationTest: (project: string, env: string) => `${project}-integration-test-${env}`,
+};
+
+export const roleNames = {
+  pipeline: (project: string) => `${project}-pipeline`,
+  buildAndTest: (project: string) => `${project}-build`,
+  cdkDeploy: (project: string, env: string) => `${project}-deploy-${env}`,
+  integrationTest: (project: string, env: string) => `${project}-itest-${env}`,
+  codedeploy: (project: string, env: string) => `${project}-codedeploy-${env}`,
+  startPipeline: (project: string) => `${project}-events`,
+};
+
+/** Longest role name the settings can produce; checked by the schema against IAM's 64. */
+export function longestRoleName(project: string, envs: string[]): string {
+  const candidates = [roleNames.pipeline(project), roleNames.buildAndTest(project), roleNames.startPipeline(project)];
+  for (const env of envs) {
+    candidates.push(roleNames.cdkDeploy(project, env), roleNames.integrationTest(project, env), roleNames.codedeploy(project, env));
+  }
+  return candidates.reduce((a, b) => (b.length > a.length ? b : a), '');
+}
+
+export function artifactBucketName(config: Config, account: string, region: string): string {
+  return config.builds.artifactBucket ?? `${config.project}-artifacts-${account}-${region}`;
+}
+
+export const logGroupName = (codebuildProject: string) => `/aws/codebuild/${codebuildProject}`;
+export const codedeployApplicationName = (project: string) => `${project}-lambda`;
+export const deploymentGroupName = (project: string, env: string) => `${project}-${env}`;
+export const hfTokenSecretName = (project: string, env: string) => `${project}/${env}/hugging-face-token`;
+export const qeImageRepositoryName = (config: Config) => config.builds.qeImageRepository ?? `${config.project}-qe`;
+
+export function roleArn(partition: string, account: string, name: string): string {
+  return `arn:${partition}:iam::${account}:role${IAM_PATH}${name}`;
+}

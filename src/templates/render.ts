@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+/**
+ * Templates are real YAML or JSON files next to this module (copied into dist/templates at build).
+ * A string that is exactly "{{name}}" becomes the variable's value, whatever its type (a list of ARNs,
+ * a number); "{{name}}" inside a longer string is replaced by the value as text. A placeholder without
+ * a variable, or a variable no placeholder uses, is an error: nothing stays silently unfilled.
+ */
+export class TemplateError extends Error {
+  constructor(template: string, problem: string) {
+    super(`template ${template}: ${problem}`);
+    this.name = 'TemplateError';
+  }
+}
+
+const WHOLE = /^\{\{\s*([A-Za-z][\w]*)\s*\}\}$/;
+const PART = /\{\{\s*([A-Za-z][\w]*)\s*\}\}/g;
+
+export function templatePath(name: string): URL {
+  return new URL(`./${name}`, import.meta.url);
+}
+
+/** Reads, parses and fills a template; returns the filled document. */
+export function renderTemplate(name: string, variables: Record<string, unknown>): unknown {
+  const document: unknown = parse(readFileSync(templatePath(name), 'utf8'));
+  return fill(name, document, variables);
+}
+
+/** Fills an already parsed document (exported for tests of the rules). */
+export function fill(name: string, document: unknown, variables: Record<string, unknown>): unknown {
+  const used = new Set<string>();
+  const value = (placeholder: string) => {
+    if (!(placeholder in variables) || variables[placeholder] === undefined) {
+      throw new TemplateError(name, `placeholder {{${placeholder}}} has no value`);
+    }
+    used.add(placeholder);
+    return variables[placeholder];
+  };
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') {
+      const whole = WHOLE.exec(node);
+      if (whole) return value(whole[1]!);
+      return node.replace(PART, (_, placeholder: string) => {
+        const filled = value(placeholder);
+        if (typeof filled === 'object') throw new TemplateError(name, `{{${placeholder}}} is a list or map and must stand alone`);
+        return String(filled);
+      });
+    }
+    if (Array.isArray(node)) return node.map(walk);
+    if (node !== null && typeof node === 'object') {
+      return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, walk(item)]));
+    }
+    return node;
+  };
+  const filled = walk(document);
+  const unused = Object.keys(variables).filter((key) => !used.has(key));
+  if (unused.length > 0) throw new TemplateError(name, `no placeholder for ${unused.map((key) => `{{${key}}}`).join(', ')}`);
+  return filled;
+}
