@@ -43,3 +43,10 @@ export const qeImageRepositoryName = (config: Config) => config.builds.qeImageRe
 export function roleArn(partition: string, account: string, name: string): string {
   return `arn:${partition}:iam::${account}:role${IAM_PATH}${name}`;
 }
+
+export const pipelineName = (project: string) => `${project}-pipeline`;
+export const approvalTopicName = (project: string) => `${project}-approvals`;
+/** CDK bootstrap roles of an environment (cdk bootstrap --qualifier): deploy, file-publishing, image-publishing, lookup */
+export const cdkBootstrapRolePattern = (partition: string, qualifier: string, account: string, region: string) =>
+  `arn:${partition}:iam::${account}:role/cdk-${qualifier}-*-role-${account}-${region}`;
+export const reportGroupPrefix = (project: string) => `${project}-`;

@@ -178,6 +178,20 @@ for handler in (
     setattr(CodeCommitResponse, handler.__name__, handler)
 
 
+# Further corrections live in moto_ext_*.py next to this file, one per service; each is imported here.
+def _load_extensions():
+    import importlib.util
+    import pathlib
+
+    for path in sorted(pathlib.Path(__file__).parent.glob("moto_ext_*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+
+
+_load_extensions()
+
+
 if __name__ == "__main__":
     from moto.server import main
 
