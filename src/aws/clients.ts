@@ -51,6 +51,8 @@ export class ClientFactory {
         maxAttempts: this.settings.maxAttempts,
         retryMode: this.settings.retryMode,
         ...(this.settings.endpointUrl ? { endpoint: this.settings.endpointUrl } : {}),
+        // Emulators serve buckets by path, not by virtual host name.
+        ...(Client.name === 'S3Client' && usesCustomEndpoint(this.settings) ? { forcePathStyle: true } : {}),
       });
       if (this.settings.observers.length > 0) client.middlewareStack.use(observerPlugin(this.region, this.settings.observers));
       this.cache.set(Client, client);
@@ -92,6 +94,10 @@ function observerPlugin(region: string, observers: CallObserver[]) {
       stack.add(middleware, { step: 'initialize', name: 'mtpipeCallObserver', priority: 'high' });
     },
   };
+}
+
+function usesCustomEndpoint(settings: AwsSettings): boolean {
+  return Boolean(settings.endpointUrl || process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3);
 }
 
 /** The default credential chain (env, SSO, ini, process, web identity, container, instance), once per run. */
