@@ -21,6 +21,8 @@ export const isRepositoryNotFound = named('RepositoryDoesNotExistException');
 export const isApprovalRuleTemplateNotFound = named('ApprovalRuleTemplateDoesNotExistException');
 export const isIamNotFound = named('NoSuchEntityException', 'NoSuchEntity');
 export const isParameterNotFound = named('ParameterNotFound');
+/** Secrets Manager: no such secret, or (GetSecretValue) no version with the AWSCURRENT label */
+export const isSecretsManagerNotFound = named('ResourceNotFoundException');
 
 /** No credentials could be found by the provider chain (not: credentials that AWS rejects). */
 export function isMissingCredentials(error: unknown): boolean {

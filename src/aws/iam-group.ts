@@ -9,10 +9,10 @@ import {
   UpdateGroupCommand,
 } from '@aws-sdk/client-iam';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
-import { IAM_PROPAGATION_TIMEOUT_MS, retryWhile } from '../engine/retry.js';
 import type { ResourceKind, Target } from '../engine/types.js';
-import { isIamNotFound, propagation } from './errors.js';
-import { decodePolicyDocument, type PolicyDocument } from './iam-policy.js';
+import { isIamNotFound } from './errors.js';
+import type { PolicyDocument } from './iam-policy.js';
+import { inlinePolicyKind, policyAttachmentKind } from './iam-principal-policy.js';
 
 export interface GroupSpec {
   name: string;
@@ -59,77 +59,27 @@ export interface GroupInlinePolicySpec {
   document: PolicyDocument;
 }
 
-export const groupInlinePolicy: ResourceKind<GroupInlinePolicySpec, { document: unknown }> = {
+export const groupInlinePolicy = inlinePolicyKind<GroupInlinePolicySpec>({
   kind: 'iam:group-policy',
-  name: (spec) => `${spec.groupName}/${spec.policyName}`,
-
-  async find(target, spec) {
-    try {
-      const { PolicyDocument: encoded } = await target.clients
-        .get(IAMClient)
-        .send(new GetGroupPolicyCommand({ GroupName: spec.groupName, PolicyName: spec.policyName }));
-      return { document: decodePolicyDocument(encoded) };
-    } catch (error) {
-      if (isIamNotFound(error)) return undefined;
-      throw error;
-    }
-  },
-
-  diff: (current, spec) =>
-    current ? compareField('document', current.document, spec.document) : fieldsToCreate({ document: spec.document }),
-
-  async create(target, spec) {
-    await putGroupPolicy(target, spec);
-    return {};
-  },
-
-  async update(target, spec) {
-    await putGroupPolicy(target, spec);
-    return {};
-  },
-
-  arnOf: () => undefined,
-};
-
-async function putGroupPolicy(target: Target, spec: GroupInlinePolicySpec): Promise<void> {
-  await target.clients.get(IAMClient).send(
-    new PutGroupPolicyCommand({ GroupName: spec.groupName, PolicyName: spec.policyName, PolicyDocument: JSON.stringify(spec.document) }),
-  );
-}
+  owner: (spec) => spec.groupName,
+  policyName: (spec) => spec.policyName,
+  document: (spec) => spec.document,
+  get: async (client, group, policy) =>
+    (await client.send(new GetGroupPolicyCommand({ GroupName: group, PolicyName: policy }))).PolicyDocument,
+  put: (client, group, policy, document) =>
+    client.send(new PutGroupPolicyCommand({ GroupName: group, PolicyName: policy, PolicyDocument: document })),
+});
 
 export interface GroupAttachmentSpec {
   groupName: string;
   policyArn: string;
 }
 
-export const groupPolicyAttachment: ResourceKind<GroupAttachmentSpec, true> = {
+export const groupPolicyAttachment = policyAttachmentKind<GroupAttachmentSpec>({
   kind: 'iam:group-policy-attachment',
-  name: (spec) => `${spec.groupName} <- ${spec.policyArn.split('/').pop() ?? spec.policyArn}`,
-
-  async find(target, spec) {
-    const client = target.clients.get(IAMClient);
-    let marker: string | undefined;
-    do {
-      const page = await client.send(new ListAttachedGroupPoliciesCommand({ GroupName: spec.groupName, Marker: marker }));
-      if (page.AttachedPolicies?.some((policy) => policy.PolicyArn === spec.policyArn)) return true;
-      marker = page.IsTruncated ? page.Marker : undefined;
-    } while (marker);
-    return undefined;
-  },
-
-  diff: (current, spec) => (current ? [] : fieldsToCreate({ group: spec.groupName, policy: spec.policyArn })),
-
-  async create(target, spec) {
-    // The policy may have been created moments ago in this run and not be visible to IAM yet.
-    await retryWhile(
-      () =>
-        target.clients.get(IAMClient).send(new AttachGroupPolicyCommand({ GroupName: spec.groupName, PolicyArn: spec.policyArn })),
-      propagation.iamEntityNotVisibleYet,
-      { timeoutMs: IAM_PROPAGATION_TIMEOUT_MS },
-    );
-    return {};
-  },
-
-  update: async () => ({}),
-  arnOf: () => undefined,
-};
+  owner: (spec) => spec.groupName,
+  ownerField: 'group',
+  policyArn: (spec) => spec.policyArn,
+  list: (client, group, marker) => client.send(new ListAttachedGroupPoliciesCommand({ GroupName: group, Marker: marker })),
+  attach: (client, group, policyArn) => client.send(new AttachGroupPolicyCommand({ GroupName: group, PolicyArn: policyArn })),
+});

@@ -1,0 +1,114 @@
+import { IAMClient, type AttachedPolicy } from '@aws-sdk/client-iam';
+import { compareField, fieldsToCreate } from '../engine/diff.js';
+import { IAM_PROPAGATION_TIMEOUT_MS, retryWhile } from '../engine/retry.js';
+import type { ResourceKind } from '../engine/types.js';
+import { isIamNotFound, propagation } from './errors.js';
+import { decodePolicyDocument } from './iam-policy.js';
+
+/**
+ * Inline policies and managed-policy attachments work the same way for IAM groups and roles; only the
+ * API calls differ. Each principal type describes its calls once (iam-group.ts, iam-role.ts) and gets
+ * its resource kinds from here.
+ */
+export interface InlinePolicyApi<Spec> {
+  kind: string;
+  /** the group or role the policy belongs to */
+  owner(spec: Spec): string;
+  policyName(spec: Spec): string;
+  document(spec: Spec): unknown;
+  /** the URL-encoded document; throws NoSuchEntity when there is none */
+  get(client: IAMClient, owner: string, policyName: string): Promise<string | undefined>;
+  put(client: IAMClient, owner: string, policyName: string, document: string): Promise<unknown>;
+  /** tags of the owner, for principals that carry them: the policy is changed only on an owned principal */
+  ownerTags?(client: IAMClient, owner: string): Promise<Record<string, string>>;
+}
+
+export interface InlinePolicy {
+  document: unknown;
+  /** the owner's tags (roles only) */
+  tags?: Record<string, string>;
+}
+
+export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind<Spec, InlinePolicy> {
+  const put = (client: IAMClient, spec: Spec) =>
+    api.put(client, api.owner(spec), api.policyName(spec), JSON.stringify(api.document(spec)));
+  return {
+    kind: api.kind,
+    name: (spec) => `${api.owner(spec)}/${api.policyName(spec)}`,
+
+    async find(target, spec) {
+      const client = target.clients.get(IAMClient);
+      let encoded: string | undefined;
+      try {
+        encoded = await api.get(client, api.owner(spec), api.policyName(spec));
+      } catch (error) {
+        if (isIamNotFound(error)) return undefined;
+        throw error;
+      }
+      const document = decodePolicyDocument(encoded);
+      return api.ownerTags ? { document, tags: await api.ownerTags(client, api.owner(spec)) } : { document };
+    },
+
+    diff: (current, spec) =>
+      current ? compareField('document', current.document, api.document(spec)) : fieldsToCreate({ document: api.document(spec) }),
+
+    async create(target, spec) {
+      // the group or role may have been created moments ago in this run and not be visible to IAM yet
+      await retryWhile(() => put(target.clients.get(IAMClient), spec), propagation.iamEntityNotVisibleYet, {
+        timeoutMs: IAM_PROPAGATION_TIMEOUT_MS,
+      });
+      return {};
+    },
+
+    async update(target, spec) {
+      await put(target.clients.get(IAMClient), spec);
+      return {};
+    },
+
+    ...(api.ownerTags ? { tagsOf: (current: InlinePolicy) => current.tags } : {}),
+    arnOf: () => undefined,
+  };
+}
+
+export interface AttachmentApi<Spec> {
+  kind: string;
+  owner(spec: Spec): string;
+  /** "group" or "role", shown in the plan */
+  ownerField: string;
+  policyArn(spec: Spec): string;
+  list(client: IAMClient, owner: string, marker: string | undefined): Promise<{ AttachedPolicies?: AttachedPolicy[]; IsTruncated?: boolean; Marker?: string }>;
+  attach(client: IAMClient, owner: string, policyArn: string): Promise<unknown>;
+}
+
+export function policyAttachmentKind<Spec>(api: AttachmentApi<Spec>): ResourceKind<Spec, true> {
+  return {
+    kind: api.kind,
+    name: (spec) => `${api.owner(spec)} <- ${api.policyArn(spec).split('/').pop() ?? api.policyArn(spec)}`,
+
+    async find(target, spec) {
+      const client = target.clients.get(IAMClient);
+      let marker: string | undefined;
+      do {
+        const page = await api.list(client, api.owner(spec), marker);
+        if (page.AttachedPolicies?.some((policy) => policy.PolicyArn === api.policyArn(spec))) return true;
+        marker = page.IsTruncated ? page.Marker : undefined;
+      } while (marker);
+      return undefined;
+    },
+
+    diff: (current, spec) => (current ? [] : fieldsToCreate({ [api.ownerField]: api.owner(spec), policy: api.policyArn(spec) })),
+
+    async create(target, spec) {
+      // The policy may have been created moments ago in this run and not be visible to IAM yet.
+      await retryWhile(
+        () => api.attach(target.clients.get(IAMClient), api.owner(spec), api.policyArn(spec)),
+        propagation.iamEntityNotVisibleYet,
+        { timeoutMs: IAM_PROPAGATION_TIMEOUT_MS },
+      );
+      return {};
+    },
+
+    update: async () => ({}),
+    arnOf: () => undefined,
+  };
+}

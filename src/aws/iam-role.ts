@@ -1,0 +1,173 @@
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  PutRolePolicyCommand,
+  TagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+  UpdateRoleCommand,
+} from '@aws-sdk/client-iam';
+import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
+import type { ResourceKind, Target } from '../engine/types.js';
+import { isIamNotFound } from './errors.js';
+import { decodePolicyDocument, type PolicyDocument } from './iam-policy.js';
+import { inlinePolicyKind, policyAttachmentKind } from './iam-principal-policy.js';
+
+/** A trust policy: who may assume the role (one service principal per statement, see src/templates/policies.ts). */
+export interface TrustStatement {
+  Sid?: string;
+  Effect: 'Allow';
+  Principal: { Service: string };
+  Action: string;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface TrustPolicyDocument {
+  Version: '2012-10-17';
+  Statement: TrustStatement[];
+}
+
+export interface RoleSpec {
+  name: string;
+  path: string;
+  trustPolicy: TrustPolicyDocument;
+  description: string;
+  /** seconds, 3600 to 43200 */
+  maxSessionDuration: number;
+  tags: Record<string, string>;
+}
+
+export interface Role {
+  arn: string;
+  path: string;
+  trustPolicy: unknown;
+  description: string;
+  maxSessionDuration: number;
+  tags: Record<string, string>;
+}
+
+/** IAM's default session length for a role. */
+const DEFAULT_MAX_SESSION_DURATION = 3600;
+
+export const iamRole: ResourceKind<RoleSpec, Role> = {
+  kind: 'iam:role',
+  name: (spec) => spec.name,
+
+  async find(target, spec) {
+    let role;
+    try {
+      ({ Role: role } = await target.clients.get(IAMClient).send(new GetRoleCommand({ RoleName: spec.name })));
+    } catch (error) {
+      if (isIamNotFound(error)) return undefined;
+      throw error;
+    }
+    return {
+      arn: role?.Arn ?? roleArnOf(target, spec),
+      path: role?.Path ?? '/',
+      // URL-encoded, as every policy document IAM returns
+      trustPolicy: decodePolicyDocument(role?.AssumeRolePolicyDocument),
+      description: role?.Description ?? '',
+      maxSessionDuration: role?.MaxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,
+      tags: fromTagList(role?.Tags),
+    };
+  },
+
+  diff(current, spec) {
+    if (!current) {
+      return fieldsToCreate({
+        path: spec.path,
+        trustPolicy: spec.trustPolicy,
+        description: spec.description,
+        maxSessionDuration: spec.maxSessionDuration,
+        tags: spec.tags,
+      });
+    }
+    return [
+      ...compareField('path', current.path, spec.path),
+      ...compareField('trustPolicy', current.trustPolicy, spec.trustPolicy),
+      ...compareField('description', current.description, spec.description),
+      ...compareField('maxSessionDuration', current.maxSessionDuration, spec.maxSessionDuration),
+      ...compareTags(current.tags, spec.tags),
+    ];
+  },
+
+  check(current, spec) {
+    if (current && current.path !== spec.path) {
+      return `role ${spec.name} exists with path ${current.path}, mtpipe's roles use ${spec.path}; IAM cannot move a role to another path: delete it (aws iam delete-role --role-name ${spec.name}, after removing its policies) and run again`;
+    }
+    return undefined;
+  },
+
+  async create(target, spec) {
+    const { Role } = await target.clients.get(IAMClient).send(
+      new CreateRoleCommand({
+        RoleName: spec.name,
+        Path: spec.path,
+        AssumeRolePolicyDocument: JSON.stringify(spec.trustPolicy),
+        Description: spec.description,
+        MaxSessionDuration: spec.maxSessionDuration,
+        Tags: toTagList(spec.tags),
+      }),
+    );
+    return { arn: Role?.Arn ?? roleArnOf(target, spec) };
+  },
+
+  async update(target, spec, current, diffs) {
+    const client = target.clients.get(IAMClient);
+    const changed = (field: string) => diffs.some((d) => d.field === field);
+    if (changed('trustPolicy')) {
+      await client.send(new UpdateAssumeRolePolicyCommand({ RoleName: spec.name, PolicyDocument: JSON.stringify(spec.trustPolicy) }));
+    }
+    // UpdateRole sets both: a description left out would be cleared
+    if (changed('description') || changed('maxSessionDuration')) {
+      await client.send(
+        new UpdateRoleCommand({ RoleName: spec.name, Description: spec.description, MaxSessionDuration: spec.maxSessionDuration }),
+      );
+    }
+    if (changed('tags')) {
+      await client.send(new TagRoleCommand({ RoleName: spec.name, Tags: toTagList(tagsToAdd(current.tags, spec.tags)) }));
+    }
+    return { arn: current.arn };
+  },
+
+  tagsOf: (current) => current.tags,
+  arnOf: (target, spec) => roleArnOf(target, spec),
+};
+
+export function roleArnOf(target: Target, spec: { name: string; path: string }): string {
+  return `arn:${target.partition}:iam::${target.account}:role${spec.path}${spec.name}`;
+}
+
+export interface RoleInlinePolicySpec {
+  roleName: string;
+  policyName: string;
+  document: PolicyDocument;
+}
+
+/** A role's inline policy; changed only when the role carries this project's tag (or with --adopt). */
+export const roleInlinePolicy = inlinePolicyKind<RoleInlinePolicySpec>({
+  kind: 'iam:role-policy',
+  owner: (spec) => spec.roleName,
+  policyName: (spec) => spec.policyName,
+  document: (spec) => spec.document,
+  get: async (client, role, policy) => (await client.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: policy }))).PolicyDocument,
+  put: (client, role, policy, document) => client.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: policy, PolicyDocument: document })),
+  ownerTags: async (client, role) => fromTagList((await client.send(new GetRoleCommand({ RoleName: role }))).Role?.Tags),
+});
+
+export interface RoleAttachmentSpec {
+  roleName: string;
+  policyArn: string;
+}
+
+export const rolePolicyAttachment = policyAttachmentKind<RoleAttachmentSpec>({
+  kind: 'iam:role-policy-attachment',
+  owner: (spec) => spec.roleName,
+  ownerField: 'role',
+  policyArn: (spec) => spec.policyArn,
+  list: (client, role, marker) => client.send(new ListAttachedRolePoliciesCommand({ RoleName: role, Marker: marker })),
+  attach: (client, role, policyArn) => client.send(new AttachRolePolicyCommand({ RoleName: role, PolicyArn: policyArn })),
+});

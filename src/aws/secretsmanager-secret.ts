@@ -1,0 +1,132 @@
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  RestoreSecretCommand,
+  SecretsManagerClient,
+  TagResourceCommand,
+  UpdateSecretCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
+import type { FieldDiff, ResourceKind } from '../engine/types.js';
+import { isSecretsManagerNotFound } from './errors.js';
+
+/** The key Secrets Manager encrypts with when none is named (DescribeSecret then leaves KmsKeyId out). */
+export const SECRETS_MANAGER_DEFAULT_KEY = 'alias/aws/secretsmanager';
+
+export interface SecretSpec {
+  name: string;
+  /** undefined: not given this run; the stored value is kept */
+  value: string | undefined;
+  /** a customer KMS key (id, ARN, alias name or alias ARN); undefined: aws/secretsmanager */
+  kmsKeyId?: string;
+  tags: Record<string, string>;
+}
+
+export interface StoredSecret {
+  arn: string;
+  /** undefined: the secret has no current version (or is scheduled for deletion and cannot be read) */
+  value: string | undefined;
+  kmsKeyId: string | undefined;
+  /** scheduled for deletion: restored before anything else is changed */
+  deleted: boolean;
+  tags: Record<string, string>;
+}
+
+/**
+ * The same key named two ways: DescribeSecret may answer with the ARN of the key or alias that was
+ * given as an id or alias name (the last part of the ARN is then the name given).
+ */
+export function sameKmsKey(a: string, b: string): boolean {
+  const endsWith = (arn: string, id: string) => arn.startsWith('arn:') && (arn.endsWith(`:${id}`) || arn.endsWith(`:key/${id}`));
+  return a === b || endsWith(a, b) || endsWith(b, a);
+}
+
+export const secretsManagerSecret: ResourceKind<SecretSpec, StoredSecret> = {
+  kind: 'secretsmanager:secret',
+  name: (spec) => spec.name,
+
+  async find(target, spec) {
+    const client = target.clients.get(SecretsManagerClient);
+    let described;
+    try {
+      described = await client.send(new DescribeSecretCommand({ SecretId: spec.name }));
+    } catch (error) {
+      if (isSecretsManagerNotFound(error)) return undefined;
+      throw error;
+    }
+    const deleted = described.DeletedDate !== undefined;
+    let value: string | undefined;
+    if (!deleted) {
+      try {
+        ({ SecretString: value } = await client.send(new GetSecretValueCommand({ SecretId: spec.name })));
+      } catch (error) {
+        // the secret exists without a current version (created with no value)
+        if (!isSecretsManagerNotFound(error)) throw error;
+      }
+    }
+    return {
+      arn: described.ARN ?? spec.name,
+      value,
+      kmsKeyId: described.KmsKeyId,
+      deleted,
+      tags: fromTagList(described.Tags),
+    };
+  },
+
+  diff(current, spec) {
+    const wantedKey = spec.kmsKeyId ?? SECRETS_MANAGER_DEFAULT_KEY;
+    if (!current) {
+      return fieldsToCreate({ value: spec.value ?? '(not given)', kmsKeyId: wantedKey, tags: spec.tags }, ['value']);
+    }
+    const diffs: FieldDiff[] = [];
+    if (current.deleted) diffs.push({ field: 'state', from: 'scheduled for deletion', to: 'restored' });
+    if (spec.value !== undefined) diffs.push(...compareField('value', current.value, spec.value, { secret: true }));
+    const currentKey = current.kmsKeyId ?? SECRETS_MANAGER_DEFAULT_KEY;
+    if (!sameKmsKey(currentKey, wantedKey)) diffs.push({ field: 'kmsKeyId', from: currentKey, to: wantedKey });
+    return [...diffs, ...compareTags(current.tags, spec.tags)];
+  },
+
+  check(current, spec) {
+    // a secret scheduled for deletion keeps its value when it is restored
+    if (spec.value === undefined && (current === undefined || (current.value === undefined && !current.deleted))) {
+      return `${spec.name} has no value yet: set HF_TOKEN or pass --hf-token-stdin`;
+    }
+    return undefined;
+  },
+
+  async create(target, spec) {
+    if (spec.value === undefined) throw new Error(`internal: no value for ${spec.name}`);
+    const { ARN } = await target.clients.get(SecretsManagerClient).send(
+      new CreateSecretCommand({
+        Name: spec.name,
+        SecretString: spec.value,
+        ...(spec.kmsKeyId ? { KmsKeyId: spec.kmsKeyId } : {}),
+        Tags: toTagList(spec.tags),
+      }),
+    );
+    return ARN ? { arn: ARN } : {};
+  },
+
+  async update(target, spec, current, diffs) {
+    const client = target.clients.get(SecretsManagerClient);
+    const changed = (field: string) => diffs.some((d) => d.field === field);
+    if (changed('state')) await client.send(new RestoreSecretCommand({ SecretId: current.arn }));
+    // the key first, so that a new value is encrypted with the new key
+    if (changed('kmsKeyId')) {
+      await client.send(new UpdateSecretCommand({ SecretId: current.arn, KmsKeyId: spec.kmsKeyId ?? SECRETS_MANAGER_DEFAULT_KEY }));
+    }
+    if (changed('value') && spec.value !== undefined) {
+      await client.send(new PutSecretValueCommand({ SecretId: current.arn, SecretString: spec.value }));
+    }
+    if (changed('tags')) {
+      await client.send(new TagResourceCommand({ SecretId: current.arn, Tags: toTagList(tagsToAdd(current.tags, spec.tags)) }));
+    }
+    return { arn: current.arn };
+  },
+
+  tagsOf: (current) => current.tags,
+  // the ARN ends in a random suffix that only AWS knows: it is reported from create and update
+  arnOf: () => undefined,
+};
