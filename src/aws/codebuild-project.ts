@@ -1,0 +1,205 @@
+import {
+  BatchGetProjectsCommand,
+  CodeBuildClient,
+  CreateProjectCommand,
+  UpdateProjectCommand,
+  type ComputeType,
+  type Project as SdkProject,
+} from '@aws-sdk/client-codebuild';
+import { compareField, compareTags, fieldsToCreate, fromTagList } from '../engine/diff.js';
+import { IAM_PROPAGATION_TIMEOUT_MS, retryWhile } from '../engine/retry.js';
+import type { ResourceKind, Target } from '../engine/types.js';
+import { propagation } from './errors.js';
+
+export interface ProjectSpec {
+  name: string;
+  description: string;
+  /** the rendered buildspec, embedded in the project (source type CODEPIPELINE) */
+  buildspec: string;
+  image: string;
+  computeType: ComputeType;
+  /** Docker builds only: security scanners flag it, so one project has it */
+  privilegedMode: boolean;
+  /** plain-text variables (secrets come through the buildspec's parameter-store / secrets-manager) */
+  environmentVariables: Record<string, string>;
+  serviceRoleArn: string;
+  timeoutInMinutes: number;
+  queuedTimeoutInMinutes: number;
+  /** S3 cache location: "<bucket>/<prefix>" */
+  cacheLocation: string;
+  logGroupName: string;
+  tags: Record<string, string>;
+}
+
+/** The settings mtpipe owns, in one comparable shape for the project as wanted and as read. */
+interface OwnedSettings {
+  description: string;
+  source: { type: string; buildspec: string[] };
+  artifacts: { type: string };
+  environment: {
+    type: string;
+    image: string;
+    computeType: string;
+    privilegedMode: boolean;
+    environmentVariables: { name: string; value: string; type: string }[];
+  };
+  serviceRole: string;
+  timeoutInMinutes: number | undefined;
+  queuedTimeoutInMinutes: number | undefined;
+  cache: { type: string; location: string | undefined };
+  logs: { status: string | undefined; groupName: string | undefined };
+}
+
+export interface Project {
+  name: string;
+  arn: string;
+  settings: OwnedSettings;
+  tags: Record<string, string>;
+}
+
+/** BatchGetProjects takes 1-100 names; missing ones come back in projectsNotFound, not as an error. */
+const BATCH_GET_PROJECTS_MAX = 100;
+
+function wanted(spec: ProjectSpec): OwnedSettings {
+  return {
+    description: spec.description,
+    // as lines, so that a plan shows the lines of the buildspec that change
+    source: { type: 'CODEPIPELINE', buildspec: spec.buildspec.split('\n') },
+    artifacts: { type: 'CODEPIPELINE' },
+    environment: {
+      type: 'LINUX_CONTAINER',
+      image: spec.image,
+      computeType: spec.computeType,
+      privilegedMode: spec.privilegedMode,
+      environmentVariables: plainVariables(spec.environmentVariables),
+    },
+    serviceRole: spec.serviceRoleArn,
+    timeoutInMinutes: spec.timeoutInMinutes,
+    queuedTimeoutInMinutes: spec.queuedTimeoutInMinutes,
+    cache: { type: 'S3', location: spec.cacheLocation },
+    logs: { status: 'ENABLED', groupName: spec.logGroupName },
+  };
+}
+
+function plainVariables(variables: Record<string, string>) {
+  return Object.entries(variables)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => ({ name, value, type: 'PLAINTEXT' }));
+}
+
+function settingsOf(project: SdkProject): OwnedSettings {
+  const { environment, cache, logsConfig } = project;
+  return {
+    description: project.description ?? '',
+    source: { type: project.source?.type ?? '', buildspec: (project.source?.buildspec ?? '').split('\n') },
+    artifacts: { type: project.artifacts?.type ?? '' },
+    environment: {
+      type: environment?.type ?? '',
+      image: environment?.image ?? '',
+      computeType: environment?.computeType ?? '',
+      privilegedMode: environment?.privilegedMode ?? false,
+      environmentVariables: (environment?.environmentVariables ?? [])
+        .map((variable) => ({ name: variable.name ?? '', value: variable.value ?? '', type: variable.type ?? 'PLAINTEXT' }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    },
+    serviceRole: project.serviceRole ?? '',
+    timeoutInMinutes: project.timeoutInMinutes,
+    queuedTimeoutInMinutes: project.queuedTimeoutInMinutes,
+    cache: { type: cache?.type ?? 'NO_CACHE', location: cache?.location },
+    logs: { status: logsConfig?.cloudWatchLogs?.status, groupName: logsConfig?.cloudWatchLogs?.groupName },
+  };
+}
+
+/** The request body CreateProject and UpdateProject share. */
+export function projectInput(spec: ProjectSpec) {
+  return {
+    name: spec.name,
+    description: spec.description,
+    source: { type: 'CODEPIPELINE' as const, buildspec: spec.buildspec },
+    artifacts: { type: 'CODEPIPELINE' as const },
+    environment: {
+      type: 'LINUX_CONTAINER' as const,
+      image: spec.image,
+      computeType: spec.computeType,
+      privilegedMode: spec.privilegedMode,
+      imagePullCredentialsType: 'CODEBUILD' as const,
+      environmentVariables: plainVariables(spec.environmentVariables).map((v) => ({ ...v, type: 'PLAINTEXT' as const })),
+    },
+    serviceRole: spec.serviceRoleArn,
+    timeoutInMinutes: spec.timeoutInMinutes,
+    queuedTimeoutInMinutes: spec.queuedTimeoutInMinutes,
+    cache: { type: 'S3' as const, location: spec.cacheLocation },
+    logsConfig: { cloudWatchLogs: { status: 'ENABLED' as const, groupName: spec.logGroupName }, s3Logs: { status: 'DISABLED' as const } },
+  };
+}
+
+const codebuildTags = (tags: Record<string, string>) => Object.entries(tags).map(([key, value]) => ({ key, value }));
+
+/** The role may have been created moments ago: CodeBuild then cannot assume it yet. */
+function withRolePropagation<T>(write: () => Promise<T>): Promise<T> {
+  return retryWhile(write, propagation.codebuildCannotAssumeRole, { timeoutMs: IAM_PROPAGATION_TIMEOUT_MS });
+}
+
+export const codebuildProject: ResourceKind<ProjectSpec, Project> = {
+  kind: 'codebuild:project',
+  name: (spec) => spec.name,
+
+  async find(target, spec) {
+    const [found] = await readProjects(target, [spec.name]);
+    return found;
+  },
+
+  findMany: (target, specs) => readProjects(target, specs.map((spec) => spec.name)),
+
+  diff(current, spec) {
+    const want = wanted(spec);
+    if (!current) {
+      const { source, ...rest } = want;
+      return fieldsToCreate({ ...rest, source: { type: source.type, buildspec: `${source.buildspec.length} lines` }, tags: spec.tags });
+    }
+    const fields = Object.keys(want) as (keyof OwnedSettings)[];
+    return [...fields.flatMap((field) => compareField(field, current.settings[field], want[field])), ...compareTags(current.tags, spec.tags)];
+  },
+
+  async create(target, spec) {
+    const client = target.clients.get(CodeBuildClient);
+    const { project } = await withRolePropagation(() =>
+      client.send(new CreateProjectCommand({ ...projectInput(spec), tags: codebuildTags(spec.tags) })),
+    );
+    return { arn: project?.arn ?? projectArn(target, spec.name) };
+  },
+
+  async update(target, spec, current, diffs) {
+    const client = target.clients.get(CodeBuildClient);
+    // UpdateProject replaces the whole tag list when given one: send it only to add mtpipe's, keeping others'
+    const tags = diffs.some((diff) => diff.field === 'tags') ? { tags: codebuildTags({ ...current.tags, ...spec.tags }) } : {};
+    await withRolePropagation(() => client.send(new UpdateProjectCommand({ ...projectInput(spec), ...tags })));
+    return { arn: current.arn };
+  },
+
+  tagsOf: (current) => current.tags,
+  arnOf: (target, spec) => projectArn(target, spec.name),
+};
+
+async function readProjects(target: Target, names: string[]): Promise<(Project | undefined)[]> {
+  const client = target.clients.get(CodeBuildClient);
+  const found = new Map<string, Project>();
+  for (let start = 0; start < names.length; start += BATCH_GET_PROJECTS_MAX) {
+    const batch = names.slice(start, start + BATCH_GET_PROJECTS_MAX);
+    const { projects = [] } = await client.send(new BatchGetProjectsCommand({ names: batch }));
+    for (const project of projects) {
+      if (!project.name) continue;
+      found.set(project.name, {
+        name: project.name,
+        arn: project.arn ?? projectArn(target, project.name),
+        settings: settingsOf(project),
+        tags: fromTagList(project.tags),
+      });
+    }
+  }
+  return names.map((name) => found.get(name));
+}
+
+export function projectArn(target: Target, name: string): string {
+  return `arn:${target.partition}:codebuild:${target.region}:${target.account}:project/${name}`;
+}

@@ -1,0 +1,267 @@
+import {
+  CreateBucketCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketOwnershipControlsCommand,
+  PutBucketPolicyCommand,
+  PutBucketTaggingCommand,
+  PutBucketVersioningCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+  type BucketLocationConstraint,
+  type LifecycleRule,
+} from '@aws-sdk/client-s3';
+import { compareField, compareTags, fieldsToCreate, fromTagList, toTagList } from '../engine/diff.js';
+import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
+import { errorName } from './errors.js';
+
+export interface BucketSpec {
+  name: string;
+  /** of the bucket's ARN in its TLS-only policy */
+  partition: string;
+  /** days after which artifacts expire, and after which replaced versions are deleted */
+  retentionDays: number;
+  /** a customer KMS key (id, alias or ARN); without one the bucket uses SSE-S3 */
+  kmsKeyId?: string;
+  tags: Record<string, string>;
+}
+
+interface Statement {
+  Sid?: string;
+  [field: string]: unknown;
+}
+
+interface BucketPolicy {
+  Version?: string;
+  Statement: Statement[];
+}
+
+export interface Bucket {
+  name: string;
+  publicAccessBlock: Record<string, boolean | undefined> | undefined;
+  encryption: Encryption | undefined;
+  versioning: string | undefined;
+  lifecycleRules: LifecycleRule[];
+  ownership: string | undefined;
+  policy: BucketPolicy | undefined;
+  tags: Record<string, string>;
+}
+
+interface Encryption {
+  algorithm: string;
+  kmsKeyId?: string;
+}
+
+/** S3 bucket names are 3-63 characters. */
+export const MAX_BUCKET_NAME_LENGTH = 63;
+export const RETENTION_RULE_ID = 'mtpipe-expire-old-artifacts';
+export const TLS_ONLY_SID = 'DenyInsecureTransport';
+const ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS = 7;
+const BLOCK_ALL_PUBLIC_ACCESS = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+const BUCKET_OWNER_ENFORCED = 'BucketOwnerEnforced';
+
+export function bucketArn(partition: string, name: string): string {
+  return `arn:${partition}:s3:::${name}`;
+}
+
+/** Denies every request that does not use TLS, on the bucket and its objects. */
+export function tlsOnlyStatement(partition: string, name: string): Statement {
+  const arn = bucketArn(partition, name);
+  return {
+    Sid: TLS_ONLY_SID,
+    Effect: 'Deny',
+    Principal: '*',
+    // a Deny has to cover every action: a list would leave the ones it forgot reachable over plain HTTP
+    Action: 's3:*',
+    Resource: [arn, `${arn}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+}
+
+export function retentionRule(days: number): LifecycleRule {
+  return {
+    ID: RETENTION_RULE_ID,
+    Status: 'Enabled',
+    Filter: { Prefix: '' },
+    Expiration: { Days: days },
+    NoncurrentVersionExpiration: { NoncurrentDays: days },
+    AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS },
+  };
+}
+
+const wantedEncryption = (spec: BucketSpec): Encryption =>
+  spec.kmsKeyId ? { algorithm: 'aws:kms', kmsKeyId: spec.kmsKeyId } : { algorithm: 'AES256' };
+
+/** The parts of a lifecycle rule mtpipe sets, whichever way S3 spells the filter. */
+function ruleView(rule: LifecycleRule | undefined) {
+  if (!rule) return undefined;
+  return {
+    status: rule.Status,
+    prefix: rule.Filter?.Prefix ?? rule.Prefix ?? '',
+    expirationDays: rule.Expiration?.Days,
+    noncurrentDays: rule.NoncurrentVersionExpiration?.NoncurrentDays,
+    abortIncompleteUploadsDays: rule.AbortIncompleteMultipartUpload?.DaysAfterInitiation,
+  };
+}
+
+const isValidName = (name: string) => name.length >= 3 && name.length <= MAX_BUCKET_NAME_LENGTH;
+const absentWhen = (code: string) => (error: unknown) => errorName(error) === code;
+
+/** A setting S3 reports as a specific error when it was never configured; any other error propagates. */
+async function unlessAbsent<T>(read: Promise<T>, isAbsent: (error: unknown) => boolean): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isAbsent(error)) return undefined;
+    throw error;
+  }
+}
+
+export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
+  kind: 's3:bucket',
+  name: (spec) => spec.name,
+
+  async find(target, spec) {
+    // a name S3 would refuse cannot exist; `check` explains it
+    if (!isValidName(spec.name)) return undefined;
+    const client = target.clients.get(S3Client);
+    const Bucket = spec.name;
+    try {
+      await client.send(new HeadBucketCommand({ Bucket }));
+    } catch (error) {
+      if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchBucket') return undefined;
+      // bucket names are global: 403 usually means another account owns this name
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) {
+        throw new Error(`bucket ${Bucket} exists but these credentials may not read it (another account may own the name): set builds.artifactBucket to a name of your own`, { cause: error });
+      }
+      throw error;
+    }
+    const [access, encryption, versioning, lifecycle, ownership, policy, tagging] = await Promise.all([
+      unlessAbsent(client.send(new GetPublicAccessBlockCommand({ Bucket })), absentWhen('NoSuchPublicAccessBlockConfiguration')),
+      unlessAbsent(client.send(new GetBucketEncryptionCommand({ Bucket })), absentWhen('ServerSideEncryptionConfigurationNotFoundError')),
+      client.send(new GetBucketVersioningCommand({ Bucket })),
+      unlessAbsent(client.send(new GetBucketLifecycleConfigurationCommand({ Bucket })), absentWhen('NoSuchLifecycleConfiguration')),
+      unlessAbsent(client.send(new GetBucketOwnershipControlsCommand({ Bucket })), absentWhen('OwnershipControlsNotFoundError')),
+      unlessAbsent(client.send(new GetBucketPolicyCommand({ Bucket })), absentWhen('NoSuchBucketPolicy')),
+      unlessAbsent(client.send(new GetBucketTaggingCommand({ Bucket })), absentWhen('NoSuchTagSet')),
+    ]);
+    const byDefault = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
+    return {
+      name: spec.name,
+      publicAccessBlock: access?.PublicAccessBlockConfiguration as Bucket['publicAccessBlock'],
+      encryption: byDefault?.SSEAlgorithm
+        ? { algorithm: byDefault.SSEAlgorithm, ...(byDefault.KMSMasterKeyID ? { kmsKeyId: byDefault.KMSMasterKeyID } : {}) }
+        : undefined,
+      versioning: versioning.Status,
+      lifecycleRules: lifecycle?.Rules ?? [],
+      ownership: ownership?.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
+      policy: policy?.Policy ? (JSON.parse(policy.Policy) as BucketPolicy) : undefined,
+      tags: fromTagList(tagging?.TagSet),
+    };
+  },
+
+  diff(current, spec) {
+    if (!current) {
+      return fieldsToCreate({
+        publicAccessBlock: BLOCK_ALL_PUBLIC_ACCESS,
+        encryption: wantedEncryption(spec),
+        versioning: 'Enabled',
+        lifecycle: ruleView(retentionRule(spec.retentionDays)),
+        ownership: BUCKET_OWNER_ENFORCED,
+        policy: 'deny requests without TLS',
+        tags: spec.tags,
+      });
+    }
+    // only mtpipe's own lifecycle rule and policy statement are compared: others' are left alone
+    const ownRule = current.lifecycleRules.find((rule) => rule.ID === RETENTION_RULE_ID);
+    const ownStatement = current.policy?.Statement.find((statement) => statement.Sid === TLS_ONLY_SID);
+    return [
+      ...compareField('publicAccessBlock', current.publicAccessBlock, BLOCK_ALL_PUBLIC_ACCESS),
+      ...compareField('encryption', current.encryption, wantedEncryption(spec)),
+      ...compareField('versioning', current.versioning, 'Enabled'),
+      ...compareField('lifecycle', ruleView(ownRule), ruleView(retentionRule(spec.retentionDays))),
+      ...compareField('ownership', current.ownership, BUCKET_OWNER_ENFORCED),
+      ...compareField('policy', ownStatement, tlsOnlyStatement(spec.partition, spec.name)),
+      ...compareTags(current.tags, spec.tags),
+    ];
+  },
+
+  check(_current, spec) {
+    if (spec.name.length <= MAX_BUCKET_NAME_LENGTH) return undefined;
+    return `the artifact bucket name "${spec.name}" has ${spec.name.length} characters (S3 allows at most ${MAX_BUCKET_NAME_LENGTH}): set builds.artifactBucket in mtpipe.yaml to a shorter name`;
+  },
+
+  async create(target, spec) {
+    const client = target.clients.get(S3Client);
+    await client.send(
+      new CreateBucketCommand({
+        Bucket: spec.name,
+        ObjectOwnership: BUCKET_OWNER_ENFORCED,
+        // us-east-1 is the default location and must not be named; every other region must be
+        ...(target.region === 'us-east-1'
+          ? {}
+          : { CreateBucketConfiguration: { LocationConstraint: target.region as BucketLocationConstraint } }),
+      }),
+    );
+    // tags first: a run that stops half-way leaves a bucket the next run recognises as its own
+    const all: FieldDiff[] = ['tags', 'publicAccessBlock', 'encryption', 'versioning', 'lifecycle', 'policy'].map((field) => ({ field }));
+    await putSettings(target, spec, undefined, all);
+    return { arn: bucketArn(spec.partition, spec.name) };
+  },
+
+  async update(target, spec, current, diffs) {
+    await putSettings(target, spec, current, diffs);
+    return { arn: bucketArn(spec.partition, spec.name) };
+  },
+
+  tagsOf: (current) => current.tags,
+  arnOf: (_target, spec) => bucketArn(spec.partition, spec.name),
+};
+
+/** One Put per setting that differs, tags first. Lifecycle rules, statements and tags of others are kept. */
+async function putSettings(target: Target, spec: BucketSpec, current: Bucket | undefined, diffs: FieldDiff[]): Promise<void> {
+  const client = target.clients.get(S3Client);
+  const Bucket = spec.name;
+  const differs = (field: string) => diffs.some((diff) => diff.field === field);
+  if (differs('tags')) {
+    await client.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: toTagList({ ...current?.tags, ...spec.tags }) } }));
+  }
+  if (differs('publicAccessBlock')) {
+    await client.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: BLOCK_ALL_PUBLIC_ACCESS }));
+  }
+  if (differs('ownership')) {
+    await client.send(new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: { Rules: [{ ObjectOwnership: BUCKET_OWNER_ENFORCED }] } }));
+  }
+  if (differs('encryption')) {
+    const byDefault = spec.kmsKeyId ? { SSEAlgorithm: 'aws:kms' as const, KMSMasterKeyID: spec.kmsKeyId } : { SSEAlgorithm: 'AES256' as const };
+    await client.send(
+      new PutBucketEncryptionCommand({
+        Bucket,
+        // a bucket key cuts the KMS requests (and their cost) of every object written
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: byDefault, ...(spec.kmsKeyId ? { BucketKeyEnabled: true } : {}) }] },
+      }),
+    );
+  }
+  if (differs('versioning')) {
+    await client.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  }
+  if (differs('lifecycle')) {
+    const others = (current?.lifecycleRules ?? []).filter((rule) => rule.ID !== RETENTION_RULE_ID);
+    await client.send(
+      new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: [...others, retentionRule(spec.retentionDays)] } }),
+    );
+  }
+  if (differs('policy')) {
+    const others = (current?.policy?.Statement ?? []).filter((statement) => statement.Sid !== TLS_ONLY_SID);
+    const policy = { Version: current?.policy?.Version ?? '2012-10-17', Statement: [...others, tlsOnlyStatement(spec.partition, Bucket)] };
+    await client.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify(policy) }));
+  }
+}

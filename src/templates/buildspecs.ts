@@ -1,0 +1,211 @@
+import { readFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
+import { parameterPath } from '../commands/set-params.js';
+import { hfTokenSecretName, qeImageRepositoryName } from '../config/resource-names.js';
+import { BUILD_IMAGES, HF_TOKEN_PARAMETER, type Config } from '../config/schema.js';
+import { fill, templatePath } from './render.js';
+
+/**
+ * The three buildspecs as YAML text, rendered from the templates next to this module, parsed back and
+ * validated: CodeBuild projects embed them, and `mtpipe render` writes them into the solution repository.
+ */
+export type BuildImage = keyof typeof BUILD_IMAGES;
+
+export interface BuildspecFiles {
+  'buildspec.yml': string;
+  'buildspec-deploy.yml': string;
+  'buildspec-test.yml': string;
+}
+
+/** One solution setting and where the build reads it at run time. */
+export type Setting = { name: string; parameter: string } | { name: string; secretId: string };
+
+export interface BuildAndTestInputs {
+  image: BuildImage;
+  python: string;
+  nodejs: string;
+  /** ECR repository build_and_push.sh pushes the quality-estimation image to */
+  qeImageRepository: string;
+}
+
+export interface DeployInputs {
+  image: BuildImage;
+  python: string;
+  nodejs: string;
+  /** every setting of the environment, the token included; each becomes `-c name=...` */
+  settings: Setting[];
+}
+
+export interface IntegrationTestInputs {
+  image: BuildImage;
+  python: string;
+  command: string;
+  settings: { name: string; parameter: string }[];
+}
+
+export class BuildspecError extends Error {
+  constructor(template: string, problems: string[]) {
+    super(`buildspec ${template}: ${problems.join('; ')}`);
+    this.name = 'BuildspecError';
+  }
+}
+
+/** The shell variable a setting is read into, e.g. input_bucket_name → SETTING_INPUT_BUCKET_NAME. */
+export function settingVariable(name: string): string {
+  return `SETTING_${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
+}
+
+export function renderBuildAndTestBuildspec(inputs: BuildAndTestInputs): string {
+  const { image, python, nodejs, qeImageRepository } = inputs;
+  return renderBuildspecFile('buildspec.yml', { python, nodejs, qeImageRepository }, image);
+}
+
+export function renderDeployBuildspec(inputs: DeployInputs): string {
+  const { image, python, nodejs, settings } = inputs;
+  const variables = variablesFor(settings);
+  return renderBuildspecFile(
+    'buildspec-deploy.yml',
+    {
+      python,
+      nodejs,
+      settingsFromParameterStore: Object.fromEntries(settings.flatMap((s) => ('parameter' in s ? [[variables.get(s.name), s.parameter]] : []))),
+      settingsFromSecretsManager: Object.fromEntries(settings.flatMap((s) => ('secretId' in s ? [[variables.get(s.name), s.secretId]] : []))),
+      // quoted, so a value with spaces stays one argument; the value itself never appears in the buildspec
+      cdkContext: settings.map((s) => `-c ${s.name}="$${variables.get(s.name)}"`).join(' '),
+    },
+    image,
+  );
+}
+
+export function renderIntegrationTestBuildspec(inputs: IntegrationTestInputs): string {
+  const { image, python, command, settings } = inputs;
+  const variables = variablesFor(settings);
+  return renderBuildspecFile(
+    'buildspec-test.yml',
+    {
+      python,
+      integrationTestCommand: command,
+      settingsFromParameterStore: Object.fromEntries(settings.map((s) => [variables.get(s.name), s.parameter])),
+    },
+    image,
+  );
+}
+
+/** The three buildspecs for one environment, as `mtpipe render` writes them and the projects embed them. */
+export function renderBuildspecs(config: Config, envName: string): BuildspecFiles {
+  const { image, python, nodejs, integrationTestCommand } = config.builds;
+  const settings = environmentSettings(config, envName);
+  return {
+    'buildspec.yml': renderBuildAndTestBuildspec({ image, python, nodejs, qeImageRepository: qeImageRepositoryName(config) }),
+    'buildspec-deploy.yml': renderDeployBuildspec({ image, python, nodejs, settings }),
+    'buildspec-test.yml': renderIntegrationTestBuildspec({
+      image,
+      python,
+      command: integrationTestCommand,
+      // the tests need the names of what was deployed, not the token
+      settings: settings.filter((s): s is { name: string; parameter: string } => 'parameter' in s && s.name !== HF_TOKEN_PARAMETER),
+    }),
+  };
+}
+
+/**
+ * Every setting set-params writes for the environment (the names of environmentParameters: top-level
+ * `parameters` with the environment's own on top), then the token from the configured store.
+ */
+export function environmentSettings(config: Config, envName: string): Setting[] {
+  const environment = config.environments[envName];
+  if (!environment) throw new Error(`internal: no environment "${envName}" in the configuration`);
+  const names = Object.keys({ ...config.parameters, ...environment.parameters }).sort();
+  const token: Setting =
+    config.secrets.huggingFaceToken.store === 'ssm'
+      ? { name: HF_TOKEN_PARAMETER, parameter: parameterPath(config.project, envName, HF_TOKEN_PARAMETER) }
+      : { name: HF_TOKEN_PARAMETER, secretId: hfTokenSecretName(config.project, envName) };
+  return [...names.map((name) => ({ name, parameter: parameterPath(config.project, envName, name) })), token];
+}
+
+function variablesFor(settings: { name: string }[]): Map<string, string> {
+  const variables = new Map<string, string>();
+  for (const { name } of settings) {
+    const variable = settingVariable(name);
+    const clash = [...variables].find(([, taken]) => taken === variable);
+    if (clash) throw new BuildspecError('settings', [`"${clash[0]}" and "${name}" would both become the variable ${variable}: rename one`]);
+    variables.set(name, variable);
+  }
+  return variables;
+}
+
+function renderBuildspecFile(template: string, variables: Record<string, unknown>, image: BuildImage): string {
+  return renderBuildspecSource(template, readFileSync(templatePath(template), 'utf8'), variables, image);
+}
+
+/** Fills a template's text (every placeholder must have a value, every value a placeholder), then validates. */
+export function renderBuildspecSource(template: string, source: string, variables: Record<string, unknown>, image: BuildImage): string {
+  const document = fill(template, parse(source), variables) as Record<string, unknown>;
+  const env = document.env as Record<string, unknown> | undefined;
+  // a store no setting uses is left out rather than written as an empty map
+  for (const store of ['parameter-store', 'secrets-manager']) {
+    if (env && isMap(env[store]) && Object.keys(env[store]).length === 0) delete env[store];
+  }
+  const text = `# Rendered by mtpipe from its template ${template}: change mtpipe.yaml and render again rather than editing this file.\n${stringify(document, { lineWidth: 0 })}`;
+  validateBuildspec(template, text, image);
+  return text;
+}
+
+const PHASES = ['install', 'pre_build', 'build', 'post_build'];
+
+/** Parses a buildspec back and checks what CodeBuild would otherwise reject only when a build runs. */
+export function validateBuildspec(template: string, text: string, image: BuildImage): void {
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    throw new BuildspecError(template, [`is not valid YAML: ${(error as Error).message}`]);
+  }
+  if (!isMap(document)) throw new BuildspecError(template, ['is not a YAML mapping']);
+  const problems: string[] = [];
+  if (document.version !== 0.2 && document.version !== '0.2') problems.push(`version must be 0.2 (found ${JSON.stringify(document.version)})`);
+  const phases = document.phases;
+  if (!isMap(phases) || Object.keys(phases).length === 0) problems.push('has no phases');
+  else {
+    for (const [phase, body] of Object.entries(phases)) {
+      if (!PHASES.includes(phase)) problems.push(`unknown phase "${phase}" (CodeBuild knows ${PHASES.join(', ')})`);
+      const commands = isMap(body) ? body.commands : undefined;
+      if (commands !== undefined && (!Array.isArray(commands) || !commands.every((c) => typeof c === 'string'))) {
+        problems.push(`phases.${phase}.commands must be a list of strings`);
+      }
+      for (const command of Array.isArray(commands) ? commands : []) {
+        if (/\bset\s+(-[a-z]*x|-o\s+xtrace)/.test(String(command))) {
+          problems.push(`phases.${phase}: "set -x" would print the values read from Parameter Store and Secrets Manager`);
+        }
+      }
+    }
+    const runtimes = isMap(phases.install) ? phases.install['runtime-versions'] : undefined;
+    if (isMap(runtimes)) {
+      for (const [runtime, version] of Object.entries(runtimes)) {
+        const problem = runtimeProblem(runtime, String(version), image);
+        if (problem) problems.push(problem);
+      }
+    }
+  }
+  if (problems.length > 0) throw new BuildspecError(template, problems);
+}
+
+function runtimeProblem(runtime: string, version: string, image: BuildImage): string | undefined {
+  const available: Record<string, readonly string[]> = BUILD_IMAGES[image];
+  const versions = available[runtime];
+  if (!versions) return `runtime ${runtime} is not one mtpipe knows on ${image} (it knows ${Object.keys(available).join(', ')})`;
+  if (versions.includes(version)) return undefined;
+  const suggestion = runtime === 'nodejs' && versions.includes('22') ? '22' : versions.at(-1);
+  const why =
+    runtime === 'nodejs' && version === '12'
+      ? ' nodejs 12 exists only on the retired aws/codebuild/standard:5.0, which has no python 3.13, and the CDK CLI needs Node.js 18 or later.'
+      : '';
+  return (
+    `${runtime} ${version} is not on ${image} (it has ${versions.join(', ')}): CodeBuild would stop with ` +
+    `"YAML_FILE_ERROR: Unknown runtime version named '${version}' of ${runtime}".${why} Use ${runtime}: ${suggestion} (builds.${runtime} in mtpipe.yaml)`
+  );
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { environmentParameters } from '../../../src/commands/set-params.js';
+import { defaultConfig } from '../../../src/config/defaults.js';
+import { configSchema, type Config } from '../../../src/config/schema.js';
+import {
+  renderBuildspecs,
+  renderBuildspecSource,
+  validateBuildspec,
+  type BuildImage,
+} from '../../../src/templates/buildspecs.js';
+import { templatePath } from '../../../src/templates/render.js';
+import { testTarget } from '../../support/target.js';
+
+function config(overrides: Record<string, unknown> = {}): Config {
+  return configSchema.parse({ ...defaultConfig('us-east-1'), ...overrides });
+}
+
+const SETTINGS = [
+  'input_bucket_name',
+  'output_bucket_name',
+  'quality_estimation_sgm_endpoint_name',
+  'quality_estimation_sgm_image_uri',
+  'quality_estimation_sgm_model_name',
+  'quality_estimation_sgm_topic_name',
+];
+const variable = (name: string) => `SETTING_${name.toUpperCase()}`;
+const CACHE = { paths: ['/root/.cache/pip/**/*', '/root/.npm/**/*'] };
+const STANDARD_7: BuildImage = 'aws/codebuild/standard:7.0';
+
+interface Buildspec {
+  env: { 'parameter-store'?: Record<string, string>; 'secrets-manager'?: Record<string, string> };
+  phases: Record<string, { commands: string[] }>;
+}
+
+/** Every command of every phase, in order. */
+const commandsOf = (text: string) => Object.values((parse(text) as Buildspec).phases).flatMap((phase) => phase.commands ?? []);
+
+describe('golden buildspecs (default configuration, environment dev), compared as parsed YAML', () => {
+  const files = renderBuildspecs(config(), 'dev');
+
+  it('buildspec.yml: build and test', () => {
+    expect(parse(files['buildspec.yml'])).toStrictEqual({
+      version: 0.2,
+      env: { shell: 'bash', variables: { ECR_REPOSITORY_NAME: 'mt-pipeline-qe', IMAGE_TAG: 'latest' } },
+      phases: {
+        install: {
+          'runtime-versions': { python: '3.13', nodejs: '22' },
+          commands: ['pip install -r deployment/requirements.txt', 'pip install -r source/requirements-dev.txt', 'npm install -g aws-cdk'],
+        },
+        pre_build: {
+          commands: [
+            'mkdir -p reports',
+            'status=0\npython -m pytest source/tests/unit -v --junitxml=reports/unit-tests.xml || status=$?\nif [ "$status" -ne 0 ] && [ "$status" -ne 5 ]; then exit "$status"; fi\n',
+            'cd deployment',
+            'cdk synth',
+            'cd ..',
+          ],
+        },
+        build: { commands: ['cd source/sagemaker', 'chmod +x build_and_push.sh', './build_and_push.sh', 'cd ../..'] },
+      },
+      reports: { 'unit-tests': { 'base-directory': 'reports', files: ['unit-tests.xml'], 'file-format': 'JUNITXML' } },
+      artifacts: { files: ['deployment/**/*', 'source/**/*', 'buildspec.yml', 'appspec.yml', 'scripts/**/*'], 'discard-paths': 'no' },
+      cache: CACHE,
+    });
+  });
+
+  it('buildspec-deploy.yml: every setting from Parameter Store, each passed as -c, the token included', () => {
+    const parameters = Object.fromEntries([...SETTINGS, 'hugging_face_token'].map((name) => [variable(name), `/mt-pipeline/dev/${name}`]));
+    const context = [...SETTINGS, 'hugging_face_token'].map((name) => `-c ${name}="$${variable(name)}"`).join(' ');
+    expect(parse(files['buildspec-deploy.yml'])).toStrictEqual({
+      version: 0.2,
+      env: { shell: 'bash', 'parameter-store': parameters },
+      phases: {
+        install: { 'runtime-versions': { python: '3.13', nodejs: '22' }, commands: ['pip install -r deployment/requirements.txt', 'npm install -g aws-cdk'] },
+        build: { commands: ['cd deployment', `cdk deploy --all --require-approval never ${context}`] },
+      },
+      cache: CACHE,
+    });
+  });
+
+  it('buildspec-test.yml: the integration test command against the environment, with a JUnit report group', () => {
+    expect(parse(files['buildspec-test.yml'])).toStrictEqual({
+      version: 0.2,
+      env: { shell: 'bash', 'parameter-store': Object.fromEntries(SETTINGS.map((name) => [variable(name), `/mt-pipeline/dev/${name}`])) },
+      phases: {
+        install: { 'runtime-versions': { python: '3.13' }, commands: ['pip install -r source/requirements-dev.txt'] },
+        build: { commands: ['mkdir -p reports', 'python -m pytest source/tests/integration -v --junitxml=reports/integration.xml'] },
+      },
+      reports: { 'integration-tests': { 'base-directory': 'reports', files: ['**/*.xml'], 'file-format': 'JUNITXML' } },
+      cache: { paths: ['/root/.cache/pip/**/*'] },
+    });
+  });
+
+  it('each file starts with a line saying where it comes from', () => {
+    for (const [name, text] of Object.entries(files)) expect(text.split('\n')[0]).toBe(`# Rendered by mtpipe from its template ${name}: change mtpipe.yaml and render again rather than editing this file.`);
+  });
+});
+
+describe('the deploy buildspec', () => {
+  it("reads exactly the settings set-params writes for the environment (its own included), each from that environment's path", () => {
+    const withOwn = config({ environments: { dev: { parameters: { vpc_id: 'vpc-123', input_bucket_name: 'dev-in' } }, prod: {} } });
+    const written = Object.keys(environmentParameters(withOwn, testTarget({ name: 'dev' })));
+    const deploy = parse(renderBuildspecs(withOwn, 'dev')['buildspec-deploy.yml']) as Buildspec;
+    const fromStore = deploy.env['parameter-store']!;
+    expect(Object.keys(fromStore).sort()).toEqual([...written, 'hugging_face_token'].map(variable).sort());
+    for (const name of [...written, 'hugging_face_token']) {
+      expect(fromStore[variable(name)]).toBe(`/mt-pipeline/dev/${name}`);
+      expect(commandsOf(renderBuildspecs(withOwn, 'dev')['buildspec-deploy.yml']).at(-1)).toContain(` -c ${name}="$${variable(name)}"`);
+    }
+    // prod has no vpc_id
+    expect(renderBuildspecs(withOwn, 'prod')['buildspec-deploy.yml']).not.toContain('vpc_id');
+  });
+
+  it('reads the token from Secrets Manager when that is its store, and not from Parameter Store', () => {
+    const inSecretsManager = config({ secrets: { huggingFaceToken: { store: 'secretsmanager' } } });
+    const deploy = parse(renderBuildspecs(inSecretsManager, 'prod')['buildspec-deploy.yml']) as Buildspec;
+    expect(deploy.env['secrets-manager']).toEqual({ SETTING_HUGGING_FACE_TOKEN: 'mt-pipeline/prod/hugging-face-token' });
+    expect(Object.keys(deploy.env['parameter-store']!)).toEqual(SETTINGS.map(variable));
+    expect(commandsOf(renderBuildspecs(inSecretsManager, 'prod')['buildspec-deploy.yml']).at(-1)).toContain('-c hugging_face_token="$SETTING_HUGGING_FACE_TOKEN"');
+  });
+
+  it('never echoes the token: it is named only as a -c argument of cdk deploy, with no set -x anywhere', () => {
+    for (const store of ['ssm', 'secretsmanager']) {
+      const files = renderBuildspecs(config({ secrets: { huggingFaceToken: { store } } }), 'dev');
+      for (const [name, text] of Object.entries(files)) {
+        const commands = commandsOf(text);
+        const naming = commands.filter((command) => command.includes('SETTING_HUGGING_FACE_TOKEN'));
+        expect(naming, name).toEqual(name === 'buildspec-deploy.yml' ? [expect.stringMatching(/^cdk deploy --all --require-approval never /)] : []);
+        for (const command of commands) {
+          expect(command, name).not.toMatch(/\bset\s+-\w*x|\becho\b|\bprintenv\b|^env$/);
+        }
+      }
+      // only the deploy buildspec reads the token at all
+      expect(files['buildspec.yml']).not.toContain('hugging');
+      expect(files['buildspec-test.yml']).not.toContain('hugging');
+    }
+  });
+
+  it('refuses two settings that would share one variable', () => {
+    const clash = config({ parameters: { ...defaultConfig('us-east-1').parameters as object, 'a.b': 'x', a_b: 'y' } });
+    expect(() => renderBuildspecs(clash, 'dev')).toThrow('"a.b" and "a_b" would both become the variable SETTING_A_B: rename one');
+  });
+});
+
+describe('validation of rendered buildspecs', () => {
+  const template = readFileSync(templatePath('buildspec.yml'), 'utf8');
+  const variables = { python: '3.13', nodejs: '22', qeImageRepository: 'mt-qe' };
+
+  it("rejects the seed's nodejs 12 next to python 3.13, saying why and what to use", () => {
+    expect(() => renderBuildspecSource('buildspec.yml', template, { ...variables, nodejs: '12' }, STANDARD_7)).toThrow(
+      'buildspec buildspec.yml: nodejs 12 is not on aws/codebuild/standard:7.0 (it has 18, 20, 22, 24): CodeBuild would stop with ' +
+        `"YAML_FILE_ERROR: Unknown runtime version named '12' of nodejs". nodejs 12 exists only on the retired aws/codebuild/standard:5.0, ` +
+        'which has no python 3.13, and the CDK CLI needs Node.js 18 or later. Use nodejs: 22 (builds.nodejs in mtpipe.yaml)',
+    );
+  });
+
+  it('rejects a runtime the chosen image lacks, and one mtpipe does not know', () => {
+    expect(() => renderBuildspecSource('buildspec.yml', template, { ...variables, nodejs: '20', python: '3.9' }, 'aws/codebuild/standard:8.0')).toThrow(
+      /python 3\.9 is not on aws\/codebuild\/standard:8\.0 \(it has 3\.10, 3\.11, 3\.12, 3\.13, 3\.14\).*Use python: 3\.14 \(builds\.python in mtpipe\.yaml\); nodejs 20 is not on aws\/codebuild\/standard:8\.0 \(it has 22, 24\).*Use nodejs: 22/,
+    );
+    const withJava = template.replace('nodejs: "{{nodejs}}"', 'nodejs: "{{nodejs}}"\n      java: corretto21');
+    expect(() => renderBuildspecSource('buildspec.yml', withJava, variables, STANDARD_7)).toThrow('runtime java is not one mtpipe knows on aws/codebuild/standard:7.0 (it knows nodejs, python)');
+  });
+
+  it('rejects a placeholder without a value, and a value without a placeholder', () => {
+    const unknown = template.replace('IMAGE_TAG: latest', 'IMAGE_TAG: "{{imageTag}}"');
+    expect(() => renderBuildspecSource('buildspec.yml', unknown, variables, STANDARD_7)).toThrow('template buildspec.yml: placeholder {{imageTag}} has no value');
+    expect(() => renderBuildspecSource('buildspec.yml', template, { ...variables, imageTag: 'v1' }, STANDARD_7)).toThrow('template buildspec.yml: no placeholder for {{imageTag}}');
+  });
+
+  it('requires version 0.2, known phases with lists of commands, and no set -x', () => {
+    expect(() => validateBuildspec('x.yml', 'version: 0.1\nphases:\n  build:\n    commands: [make]\n', STANDARD_7)).toThrow('version must be 0.2 (found 0.1)');
+    expect(() => validateBuildspec('x.yml', 'version: 0.2\n', STANDARD_7)).toThrow('has no phases');
+    expect(() => validateBuildspec('x.yml', 'version: 0.2\nphases:\n  deploy:\n    commands: [make]\n', STANDARD_7)).toThrow('unknown phase "deploy"');
+    expect(() => validateBuildspec('x.yml', 'version: 0.2\nphases:\n  build:\n    commands: make\n', STANDARD_7)).toThrow('phases.build.commands must be a list of strings');
+    expect(() => validateBuildspec('x.yml', 'version: 0.2\nphases:\n  build:\n    commands: ["set -ex", make]\n', STANDARD_7)).toThrow('"set -x" would print');
+    expect(() => validateBuildspec('x.yml', 'version: 0.2\nphases: [\n', STANDARD_7)).toThrow('is not valid YAML');
+    expect(() => validateBuildspec('x.yml', 'version: 0.2\nphases:\n  build:\n    commands: [make]\n', STANDARD_7)).not.toThrow();
+  });
+});

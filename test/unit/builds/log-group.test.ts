@@ -1,0 +1,79 @@
+import { DescribeLogGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { logGroup, type LogGroupSpec } from '../../../src/aws/log-group.js';
+import { testTarget } from '../../support/target.js';
+import { logsMock, resetBuildMocks, sent } from './mock-sdk.js';
+
+const NAME = '/aws/codebuild/mt-build-and-test';
+const ARN = `arn:aws:logs:us-east-1:123456789012:log-group:${NAME}`;
+const TAGS = { 'mtpipe:project': 'mt', 'mtpipe:env': 'shared' };
+const spec: LogGroupSpec = { name: NAME, retentionDays: 30, tags: TAGS };
+const target = testTarget();
+
+beforeEach(() => resetBuildMocks());
+
+describe('logGroup.find', () => {
+  it('finds the exact name among prefix matches and reads tags on the ARN without ":*"', async () => {
+    logsMock.on(DescribeLogGroupsCommand).resolves({
+      logGroups: [
+        { logGroupName: NAME, arn: `${ARN}:*`, logGroupArn: ARN, retentionInDays: 14 },
+        { logGroupName: `${NAME}-old`, arn: `${ARN}-old:*` },
+      ],
+    });
+    logsMock.on(ListTagsForResourceCommand).resolves({ tags: { ...TAGS, team: 'ml' } });
+
+    expect(await logGroup.find(target, spec)).toStrictEqual({ name: NAME, arn: ARN, retentionDays: 14, tags: { ...TAGS, team: 'ml' } });
+    expect(sent(logsMock)).toStrictEqual([
+      ['DescribeLogGroupsCommand', { logGroupNamePrefix: NAME, nextToken: undefined }],
+      ['ListTagsForResourceCommand', { resourceArn: ARN }],
+    ]);
+  });
+
+  it('strips ":*" from `arn` when the answer has no logGroupArn', async () => {
+    logsMock.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: NAME, arn: `${ARN}:*` }] });
+    logsMock.on(ListTagsForResourceCommand).resolves({});
+    expect(await logGroup.find(target, spec)).toStrictEqual({ name: NAME, arn: ARN, retentionDays: undefined, tags: {} });
+  });
+
+  it('pages through prefix matches, and is undefined when the exact name is not among them', async () => {
+    logsMock
+      .on(DescribeLogGroupsCommand)
+      .resolvesOnce({ logGroups: [{ logGroupName: `${NAME}-a` }], nextToken: 't1' })
+      .resolvesOnce({ logGroups: [{ logGroupName: `${NAME}-b` }] });
+    expect(await logGroup.find(target, spec)).toBeUndefined();
+    expect(sent(logsMock)).toStrictEqual([
+      ['DescribeLogGroupsCommand', { logGroupNamePrefix: NAME, nextToken: undefined }],
+      ['DescribeLogGroupsCommand', { logGroupNamePrefix: NAME, nextToken: 't1' }],
+    ]);
+  });
+});
+
+describe('logGroup writes', () => {
+  it('creates the group with its tags, then sets the retention', async () => {
+    logsMock.resolves({});
+    expect(await logGroup.create(target, spec)).toEqual({ arn: ARN });
+    expect(sent(logsMock)).toStrictEqual([
+      ['CreateLogGroupCommand', { logGroupName: NAME, tags: TAGS }],
+      ['PutRetentionPolicyCommand', { logGroupName: NAME, retentionInDays: 30 }],
+    ]);
+  });
+
+  it('changes only what differs: the retention, the missing tags', async () => {
+    logsMock.resolves({});
+    const current = { name: NAME, arn: ARN, retentionDays: undefined, tags: { 'mtpipe:project': 'mt', team: 'ml' } };
+    const diffs = logGroup.diff(current, spec);
+    expect(diffs).toEqual([
+      { field: 'retentionDays', from: undefined, to: 30 },
+      { field: 'tags', from: {}, to: { 'mtpipe:env': 'shared' } },
+    ]);
+    await logGroup.update(target, spec, current, diffs);
+    expect(sent(logsMock)).toStrictEqual([
+      ['PutRetentionPolicyCommand', { logGroupName: NAME, retentionInDays: 30 }],
+      ['TagResourceCommand', { resourceArn: ARN, tags: { 'mtpipe:env': 'shared' } }],
+    ]);
+  });
+
+  it('has nothing to change when retention and tags are as wanted', () => {
+    expect(logGroup.diff({ name: NAME, arn: ARN, retentionDays: 30, tags: { ...TAGS, team: 'ml' } }, spec)).toEqual([]);
+  });
+});
