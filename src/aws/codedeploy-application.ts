@@ -1,0 +1,92 @@
+import {
+  CodeDeployClient,
+  CreateApplicationCommand,
+  GetApplicationCommand,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-codedeploy';
+import { compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
+import type { ResourceKind, Target } from '../engine/types.js';
+import { errorName } from './errors.js';
+
+/** mtpipe deploys Lambda functions only; CodeDeploy cannot change an application's platform. */
+export const LAMBDA_PLATFORM = 'Lambda';
+
+export const isApplicationNotFound = (error: unknown) => errorName(error) === 'ApplicationDoesNotExistException';
+
+export interface ApplicationSpec {
+  name: string;
+  tags: Record<string, string>;
+}
+
+export interface Application {
+  name: string;
+  computePlatform: string;
+  tags: Record<string, string>;
+}
+
+export const codedeployApplication: ResourceKind<ApplicationSpec, Application> = {
+  kind: 'codedeploy:application',
+  name: (spec) => spec.name,
+
+  async find(target, spec) {
+    const client = target.clients.get(CodeDeployClient);
+    let application;
+    try {
+      ({ application } = await client.send(new GetApplicationCommand({ applicationName: spec.name })));
+    } catch (error) {
+      if (isApplicationNotFound(error)) return undefined;
+      throw error;
+    }
+    return {
+      name: spec.name,
+      computePlatform: application?.computePlatform ?? 'Server',
+      tags: await codedeployTags(target, applicationArn(target, spec.name)),
+    };
+  },
+
+  diff(current, spec) {
+    if (!current) return fieldsToCreate({ computePlatform: LAMBDA_PLATFORM, tags: spec.tags });
+    return compareTags(current.tags, spec.tags);
+  },
+
+  check(current, spec) {
+    if (current && current.computePlatform !== LAMBDA_PLATFORM) {
+      return `application ${spec.name} exists for compute platform ${current.computePlatform}, not ${LAMBDA_PLATFORM}; CodeDeploy cannot change that: delete it, or use another project name`;
+    }
+    return undefined;
+  },
+
+  async create(target, spec) {
+    await target.clients.get(CodeDeployClient).send(
+      new CreateApplicationCommand({ applicationName: spec.name, computePlatform: LAMBDA_PLATFORM, tags: toTagList(spec.tags) }),
+    );
+    return { arn: applicationArn(target, spec.name) };
+  },
+
+  async update(target, spec, current) {
+    const arn = applicationArn(target, spec.name);
+    await target.clients.get(CodeDeployClient).send(new TagResourceCommand({ ResourceArn: arn, Tags: toTagList(tagsToAdd(current.tags, spec.tags)) }));
+    return { arn };
+  },
+
+  tagsOf: (current) => current.tags,
+  arnOf: (target, spec) => applicationArn(target, spec.name),
+};
+
+/** The tags of an application or deployment group (ListTagsForResource is paged). */
+export async function codedeployTags(target: Target, arn: string): Promise<Record<string, string>> {
+  const client = target.clients.get(CodeDeployClient);
+  const tags: Record<string, string> = {};
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn, NextToken: nextToken }));
+    Object.assign(tags, fromTagList(page.Tags));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return tags;
+}
+
+export function applicationArn(target: Target, name: string): string {
+  return `arn:${target.partition}:codedeploy:${target.region}:${target.account}:application:${name}`;
+}

@@ -1,0 +1,175 @@
+import {
+  CodeDeployClient,
+  CreateDeploymentGroupCommand,
+  GetDeploymentGroupCommand,
+  TagResourceCommand,
+  UpdateDeploymentGroupCommand,
+  type AlarmConfiguration,
+  type AutoRollbackConfiguration,
+  type DeploymentStyle,
+} from '@aws-sdk/client-codedeploy';
+import { compareField, compareTags, fieldsToCreate, tagsToAdd, toTagList } from '../engine/diff.js';
+import { CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS, retryWhile } from '../engine/retry.js';
+import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
+import { codedeployTags, isApplicationNotFound } from './codedeploy-application.js';
+import { errorName, propagation } from './errors.js';
+
+export const isDeploymentGroupNotFound = (error: unknown) =>
+  errorName(error) === 'DeploymentGroupDoesNotExistException' || isApplicationNotFound(error);
+
+/** CodeDeploy takes at most 10 alarms per deployment group. */
+export const MAX_ALARMS = 10;
+
+export interface DeploymentGroupSpec {
+  applicationName: string;
+  name: string;
+  deploymentConfigName: string;
+  serviceRoleArn: string;
+  /** CloudWatch alarms that stop the deployment and roll it back */
+  alarms: string[];
+  tags: Record<string, string>;
+}
+
+/** The fields mtpipe owns, in the shape it compares them. */
+export interface DeploymentGroupSettings {
+  deploymentConfigName: string;
+  serviceRoleArn: string;
+  deploymentStyle: { deploymentType: string; deploymentOption: string };
+  autoRollback: { enabled: boolean; events: string[] };
+  alarms: { enabled: boolean; ignorePollAlarmFailure: boolean; names: string[] };
+}
+
+export interface DeploymentGroup extends DeploymentGroupSettings {
+  tags: Record<string, string>;
+}
+
+/** Lambda deployments always shift traffic between versions behind an alias. */
+const LAMBDA_STYLE = { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' } as const satisfies DeploymentStyle;
+const ROLLBACK_EVENTS = ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] as const satisfies AutoRollbackConfiguration['events'];
+
+export function wantedSettings(spec: DeploymentGroupSpec): DeploymentGroupSettings {
+  return {
+    deploymentConfigName: spec.deploymentConfigName,
+    serviceRoleArn: spec.serviceRoleArn,
+    deploymentStyle: { ...LAMBDA_STYLE },
+    autoRollback: { enabled: true, events: [...ROLLBACK_EVENTS] },
+    // false: a deployment stops when CloudWatch cannot tell the alarms' state
+    alarms: { enabled: true, ignorePollAlarmFailure: false, names: [...spec.alarms].sort() },
+  };
+}
+
+export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, DeploymentGroup> = {
+  kind: 'codedeploy:deployment-group',
+  name: (spec) => spec.name,
+
+  async find(target, spec) {
+    let info;
+    try {
+      ({ deploymentGroupInfo: info } = await target.clients
+        .get(CodeDeployClient)
+        .send(new GetDeploymentGroupCommand({ applicationName: spec.applicationName, deploymentGroupName: spec.name })));
+    } catch (error) {
+      if (isDeploymentGroupNotFound(error)) return undefined;
+      throw error;
+    }
+    return {
+      deploymentConfigName: info?.deploymentConfigName ?? '',
+      serviceRoleArn: info?.serviceRoleArn ?? '',
+      deploymentStyle: { deploymentType: info?.deploymentStyle?.deploymentType ?? '', deploymentOption: info?.deploymentStyle?.deploymentOption ?? '' },
+      autoRollback: { enabled: info?.autoRollbackConfiguration?.enabled ?? false, events: [...(info?.autoRollbackConfiguration?.events ?? [])].sort() },
+      alarms: {
+        enabled: info?.alarmConfiguration?.enabled ?? false,
+        ignorePollAlarmFailure: info?.alarmConfiguration?.ignorePollAlarmFailure ?? false,
+        names: (info?.alarmConfiguration?.alarms ?? []).map((alarm) => alarm.name ?? '').sort(),
+      },
+      tags: await codedeployTags(target, deploymentGroupArn(target, spec)),
+    };
+  },
+
+  diff(current, spec) {
+    const wanted = wantedSettings(spec);
+    if (!current) return fieldsToCreate({ ...wanted, tags: spec.tags });
+    const diffs: FieldDiff[] = [];
+    for (const field of Object.keys(wanted) as (keyof DeploymentGroupSettings)[]) {
+      diffs.push(...compareField(field, current[field], wanted[field]));
+    }
+    return [...diffs, ...compareTags(current.tags, spec.tags)];
+  },
+
+  check(_current, spec) {
+    if (spec.alarms.length > MAX_ALARMS) return `${spec.alarms.length} alarms: a deployment group takes at most ${MAX_ALARMS}`;
+    return undefined;
+  },
+
+  async create(target, spec) {
+    const client = target.clients.get(CodeDeployClient);
+    // The CodeDeploy role may have been created moments ago: CodeDeploy sees it minutes later at worst.
+    await retryWhile(
+      () =>
+        client.send(
+          new CreateDeploymentGroupCommand({
+            applicationName: spec.applicationName,
+            deploymentGroupName: spec.name,
+            ...settingsInput(spec),
+            tags: toTagList(spec.tags),
+          }),
+        ),
+      propagation.codedeployInvalidRole,
+      { timeoutMs: CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS },
+    );
+    return { arn: deploymentGroupArn(target, spec) };
+  },
+
+  async update(target, spec, current, diffs) {
+    const client = target.clients.get(CodeDeployClient);
+    if (diffs.some((diff) => diff.field !== 'tags')) {
+      // Omitted fields stay as they are; every field mtpipe owns is sent, so the result does not depend on what differed.
+      await retryWhile(
+        () =>
+          client.send(
+            new UpdateDeploymentGroupCommand({
+              applicationName: spec.applicationName,
+              currentDeploymentGroupName: spec.name,
+              ...settingsInput(spec),
+            }),
+          ),
+        propagation.codedeployInvalidRole,
+        { timeoutMs: CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS },
+      );
+    }
+    if (diffs.some((diff) => diff.field === 'tags')) {
+      await client.send(
+        new TagResourceCommand({ ResourceArn: deploymentGroupArn(target, spec), Tags: toTagList(tagsToAdd(current.tags, spec.tags)) }),
+      );
+    }
+    return { arn: deploymentGroupArn(target, spec) };
+  },
+
+  tagsOf: (current) => current.tags,
+  arnOf: (target, spec) => deploymentGroupArn(target, spec),
+};
+
+function settingsInput(spec: DeploymentGroupSpec): {
+  deploymentConfigName: string;
+  serviceRoleArn: string;
+  deploymentStyle: DeploymentStyle;
+  autoRollbackConfiguration: AutoRollbackConfiguration;
+  alarmConfiguration: AlarmConfiguration;
+} {
+  const wanted = wantedSettings(spec);
+  return {
+    deploymentConfigName: wanted.deploymentConfigName,
+    serviceRoleArn: wanted.serviceRoleArn,
+    deploymentStyle: { ...LAMBDA_STYLE },
+    autoRollbackConfiguration: { enabled: true, events: [...ROLLBACK_EVENTS] },
+    alarmConfiguration: {
+      enabled: wanted.alarms.enabled,
+      ignorePollAlarmFailure: wanted.alarms.ignorePollAlarmFailure,
+      alarms: wanted.alarms.names.map((name) => ({ name })),
+    },
+  };
+}
+
+export function deploymentGroupArn(target: Target, spec: { applicationName: string; name: string }): string {
+  return `arn:${target.partition}:codedeploy:${target.region}:${target.account}:deploymentgroup:${spec.applicationName}/${spec.name}`;
+}

@@ -1,0 +1,86 @@
+import {
+  CreateAliasCommand,
+  GetAliasCommand,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  PublishVersionCommand,
+} from '@aws-sdk/client-lambda';
+import { retryWhile, type RetryOptions } from '../engine/retry.js';
+import type { Target } from '../engine/types.js';
+import { errorName } from './errors.js';
+
+/** How long PublishVersion waits for a function update in progress to finish. */
+export const FUNCTION_UPDATE_TIMEOUT_MS = 2 * 60 * 1000;
+
+/** Lambda: no such function, version or alias. */
+export const isLambdaNotFound = (error: unknown) => errorName(error) === 'ResourceNotFoundException';
+/** PublishVersion while an update of the function's code or configuration is still being applied. */
+export const isLambdaUpdateInProgress = (error: unknown) => errorName(error) === 'ResourceConflictException';
+
+export interface FunctionState {
+  name: string;
+  /** the function's state (Pending, Active …) and the status of its last update */
+  state?: string;
+  lastUpdateStatus?: string;
+}
+
+export interface AliasState {
+  version: string;
+  /** versions that get a share of the traffic besides `version`: a shift is under way */
+  weightedVersions: string[];
+}
+
+/** A function ARN (…:function:name[:qualifier]) becomes its name; a name stays as it is. */
+export function functionNameOf(nameOrArn: string): string {
+  const match = /^arn:[^:]+:lambda:[^:]+:\d{12}:function:([^:]+)(:[^:]+)?$/.exec(nameOrArn);
+  return match ? match[1]! : nameOrArn;
+}
+
+export async function readFunction(target: Target, name: string): Promise<FunctionState | undefined> {
+  try {
+    const config = await target.clients.get(LambdaClient).send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    return { name: config.FunctionName ?? name, ...(config.State ? { state: config.State } : {}), ...(config.LastUpdateStatus ? { lastUpdateStatus: config.LastUpdateStatus } : {}) };
+  } catch (error) {
+    if (isLambdaNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export async function findAlias(target: Target, functionName: string, alias: string): Promise<AliasState | undefined> {
+  try {
+    const found = await target.clients.get(LambdaClient).send(new GetAliasCommand({ FunctionName: functionName, Name: alias }));
+    return {
+      version: found.FunctionVersion ?? '',
+      weightedVersions: Object.keys(found.RoutingConfig?.AdditionalVersionWeights ?? {}),
+    };
+  } catch (error) {
+    if (isLambdaNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Publishes the function's current code and configuration as a version. Lambda returns the latest
+ * version instead of a new one when nothing changed since it was published.
+ */
+export async function publishVersion(target: Target, functionName: string, retry: Partial<RetryOptions> = {}): Promise<string> {
+  const { Version } = await retryWhile(
+    () => target.clients.get(LambdaClient).send(new PublishVersionCommand({ FunctionName: functionName })),
+    // right after `cdk deploy` the function's last update may still be in progress
+    isLambdaUpdateInProgress,
+    { timeoutMs: FUNCTION_UPDATE_TIMEOUT_MS, ...retry },
+  );
+  if (!Version) throw new Error(`Lambda returned no version for ${functionName}`);
+  return Version;
+}
+
+export async function createAlias(target: Target, functionName: string, alias: string, version: string): Promise<void> {
+  await target.clients.get(LambdaClient).send(
+    new CreateAliasCommand({
+      FunctionName: functionName,
+      Name: alias,
+      FunctionVersion: version,
+      Description: 'Shifted by CodeDeploy (mtpipe release)',
+    }),
+  );
+}

@@ -1,0 +1,206 @@
+import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import type { Config } from '../config/schema.js';
+import type { ResourceKind, Target } from '../engine/types.js';
+import { MtpipeError } from '../errors.js';
+import { errorName } from './errors.js';
+
+/** One resource of a deployed stack (nested stacks included). */
+export interface StackResource {
+  /** the stack that holds it (a nested stack's own name) */
+  stack: string;
+  logicalId: string;
+  physicalId: string;
+  type: string;
+}
+
+interface Found {
+  /** physical name */
+  name: string;
+  /** CloudFormation logical id, when discovered or given as logical id → name */
+  logicalId?: string;
+  stack?: string;
+}
+
+export type SolutionFunction = Found;
+export type SolutionGlueJob = Found;
+export interface SolutionStateMachine extends Found {
+  arn: string;
+}
+
+/** The deployed solution's resources in one environment: what releases and monitoring act on. */
+export interface SolutionResources {
+  functions: SolutionFunction[];
+  stateMachines: SolutionStateMachine[];
+  glueJobs: SolutionGlueJob[];
+  sagemakerEndpoint?: string;
+}
+
+/** ListStackResources on a missing stack: ValidationError "Stack with id X does not exist". */
+export function isStackNotFound(error: unknown): boolean {
+  const message = (error as { message?: unknown } | undefined)?.message;
+  return errorName(error) === 'ValidationError' && typeof message === 'string' && /does not exist/.test(message);
+}
+
+const NESTED_STACK = 'AWS::CloudFormation::Stack';
+const MAX_NESTING = 5;
+/** Resources that are gone or never came to be are not part of the solution. */
+const ABSENT = /^(DELETE_COMPLETE|CREATE_FAILED)$/;
+
+/**
+ * Lambda functions the CDK adds for its own custom resources (bucket auto-delete, log retention,
+ * bucket notifications, AwsCustomResource, provider frameworks): never released or monitored.
+ */
+const CDK_FRAMEWORK_FUNCTION = [
+  /CustomResourceProviderHandler[0-9A-F]{8}$/,
+  /^CustomCDKBucketDeployment[0-9A-F]{32}/,
+  /^LogRetention[0-9a-f]{32}$/,
+  /^BucketNotificationsHandler[0-9a-f]{32}$/,
+  /^AWS[0-9a-f]{32}$/,
+  /framework(onEvent|onTimeout|isComplete)[0-9A-F]{8}$/,
+];
+
+export const isCdkFrameworkFunction = (logicalId: string) => CDK_FRAMEWORK_FUNCTION.some((pattern) => pattern.test(logicalId));
+
+// One read per stack and target in a run, however many steps ask (create-deploy, then monitoring).
+const reads = new WeakMap<Target, Map<string, Promise<StackResource[] | undefined>>>();
+const settled = new WeakMap<Target, Map<string, StackResource[] | undefined>>();
+
+/** The stack's resources with those of its nested stacks; undefined when the stack does not exist. */
+export function readStack(target: Target, stackName: string): Promise<StackResource[] | undefined> {
+  const byName = reads.get(target) ?? new Map<string, Promise<StackResource[] | undefined>>();
+  reads.set(target, byName);
+  let read = byName.get(stackName);
+  if (!read) {
+    read = listResources(target, stackName, stackName, 0).then((resources) => {
+      const done = settled.get(target) ?? new Map<string, StackResource[] | undefined>();
+      settled.set(target, done.set(stackName, resources));
+      return resources;
+    });
+    read.catch(() => byName.delete(stackName));
+    byName.set(stackName, read);
+  }
+  return read;
+}
+
+async function listResources(target: Target, stackId: string, stackName: string, depth: number): Promise<StackResource[] | undefined> {
+  const client = target.clients.get(CloudFormationClient);
+  const own: StackResource[] = [];
+  let nextToken: string | undefined;
+  try {
+    do {
+      const page = await client.send(new ListStackResourcesCommand({ StackName: stackId, NextToken: nextToken }));
+      for (const summary of page.StackResourceSummaries ?? []) {
+        if (!summary.PhysicalResourceId || ABSENT.test(summary.ResourceStatus ?? '')) continue;
+        own.push({ stack: stackName, logicalId: summary.LogicalResourceId ?? '', physicalId: summary.PhysicalResourceId, type: summary.ResourceType ?? '' });
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+  } catch (error) {
+    if (isStackNotFound(error)) return undefined;
+    throw error;
+  }
+  if (depth >= MAX_NESTING) return own;
+  const nested = await Promise.all(
+    own
+      .filter((resource) => resource.type === NESTED_STACK)
+      // a nested stack's physical id is its stack ARN: arn:…:stack/<name>/<uuid>
+      .map((resource) => listResources(target, resource.physicalId, resource.physicalId.split('/')[1] ?? resource.logicalId, depth + 1)),
+  );
+  return [...own, ...nested.flatMap((resources) => resources ?? [])];
+}
+
+/**
+ * Reads config.solution.stacks in the environment (once per run) and merges what they hold with the
+ * names config gives. A stack that does not exist is an error naming it.
+ */
+export async function discoverSolution(target: Target, config: Config): Promise<SolutionResources> {
+  const stacks = config.solution.stacks;
+  const read = await Promise.all(stacks.map((name) => readStack(target, name)));
+  const missing = stacks.filter((_, index) => read[index] === undefined);
+  if (missing.length > 0) throw stackNotFound(target, missing);
+  return solutionResources(config, target, read.flatMap((resources) => resources ?? []));
+}
+
+export function stackNotFound(target: Target, stacks: string[]): MtpipeError {
+  const names = stacks.map((name) => `"${name}"`).join(', ');
+  return new MtpipeError('stack_not_found', `CloudFormation stack ${names} does not exist in environment ${target.name} (account ${target.account}, ${target.region})`, {
+    hint: 'deploy the solution there first (cdk deploy), or correct solution.stacks in mtpipe.yaml (or name the resources in solution.lambdaFunctions, stateMachines, glueJobs, sagemakerEndpoint)',
+  });
+}
+
+/** What the stacks read so far in this run hold (synchronous, for a step's outputs); config names win. */
+export function discoveredSoFar(target: Target, config: Config): SolutionResources {
+  const done = settled.get(target);
+  const resources = config.solution.stacks.flatMap((name) => done?.get(name) ?? []);
+  return solutionResources(config, target, resources);
+}
+
+/** solution.lambdaFunctions: physical names, or logical id → physical name. */
+export function configuredFunctions(config: Config): SolutionFunction[] {
+  const given = config.solution.lambdaFunctions;
+  return Array.isArray(given) ? given.map((name) => ({ name })) : Object.entries(given).map(([logicalId, name]) => ({ name, logicalId }));
+}
+
+/** Pure: each kind of resource comes from config when config names any, otherwise from the stacks. */
+export function solutionResources(config: Config, target: Target, resources: StackResource[]): SolutionResources {
+  const ofType = (type: string) => resources.filter((resource) => resource.type === type);
+  const found = (resource: StackResource): Found => ({ name: resource.physicalId, logicalId: resource.logicalId, stack: resource.stack });
+  const { stateMachines, glueJobs, sagemakerEndpoint } = config.solution;
+
+  const configured = configuredFunctions(config);
+  const discoveredFunctions = ofType('AWS::Lambda::Function')
+    .filter((resource) => !isCdkFrameworkFunction(resource.logicalId))
+    .map(found);
+
+  const stateMachine = (found: Found): SolutionStateMachine => {
+    // the physical id of AWS::StepFunctions::StateMachine is its ARN; config may give either
+    if (found.name.startsWith('arn:')) return { ...found, name: found.name.split(':').at(-1) ?? found.name, arn: found.name };
+    return { ...found, arn: `arn:${target.partition}:states:${target.region}:${target.account}:stateMachine:${found.name}` };
+  };
+  // SageMaker ARNs carry the endpoint name in lower case: a configured name keeps its spelling
+  const endpoints = ofType('AWS::SageMaker::Endpoint').map((resource) => resource.physicalId.split('endpoint/').at(-1) ?? resource.physicalId);
+
+  const endpoint = sagemakerEndpoint ?? endpoints[0];
+  return {
+    functions: configured.length > 0 ? configured : discoveredFunctions,
+    stateMachines: (stateMachines.length > 0 ? stateMachines.map((name) => ({ name })) : ofType('AWS::StepFunctions::StateMachine').map(found)).map(stateMachine),
+    glueJobs: glueJobs.length > 0 ? glueJobs.map((name) => ({ name })) : ofType('AWS::Glue::Job').map(found),
+    ...(endpoint ? { sagemakerEndpoint: endpoint } : {}),
+  };
+}
+
+/**
+ * A function named by its logical id or physical name. Undefined when neither matches: the caller
+ * may then take the argument as a physical name the configuration does not list.
+ */
+export function lookupFunction(resources: SolutionResources, nameOrLogicalId: string): SolutionFunction | undefined {
+  return (
+    resources.functions.find((fn) => fn.name === nameOrLogicalId) ??
+    resources.functions.find((fn) => fn.logicalId === nameOrLogicalId)
+  );
+}
+
+export interface StackSpec {
+  name: string;
+}
+
+/**
+ * A solution stack as a plan entry: read in plan time (ListStackResources), never written. A missing
+ * stack blocks the plan with a hint. Several steps may read the same stack: as references they merge.
+ */
+export const solutionStack: ResourceKind<StackSpec, StackResource[]> = {
+  kind: 'cloudformation:stack',
+  name: (spec) => spec.name,
+  find: (target, spec) => readStack(target, spec.name),
+  diff: () => [],
+  create: async (_target, spec) => {
+    throw new Error(`internal: mtpipe never creates the solution's stack ${spec.name}`);
+  },
+  update: async () => ({}),
+  arnOf: () => undefined,
+  check: (current) =>
+    current === undefined
+      ? 'the stack does not exist here: deploy the solution first (cdk deploy), or correct solution.stacks in mtpipe.yaml'
+      : undefined,
+  isReference: true,
+};

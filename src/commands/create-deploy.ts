@@ -1,0 +1,138 @@
+import { codedeployApplication } from '../aws/codedeploy-application.js';
+import { codedeployDeploymentGroup } from '../aws/codedeploy-deployment-group.js';
+import { iamRole, type RoleSpec } from '../aws/iam-role.js';
+import { discoveredSoFar, solutionStack, type SolutionFunction } from '../aws/solution-discovery.js';
+import type { Targets } from '../aws/targets.js';
+import { codedeployApplicationName, deploymentAlarmNames, deploymentGroupName, IAM_PATH, roleArn, roleNames } from '../config/resource-names.js';
+import type { Config } from '../config/schema.js';
+import { existing } from '../engine/reference.js';
+import type { Desired, Target } from '../engine/types.js';
+import { configuredHooks } from '../templates/appspec.js';
+import { environmentPlace, roleId } from './setup-security.js';
+import { resourceId, standardTags, type Step } from './step.js';
+
+/** The managed policy CodeDeploy's Lambda role gets lets it invoke only hook functions named like this. */
+const HOOK_PREFIX = 'CodeDeployHook_';
+
+/**
+ * Reads of the solution's stacks in each environment, as plan entries (ListStackResources once per
+ * stack and run). Any step that needs the solution's resources adds these; the same ids merge.
+ */
+export function solutionStackReads(config: Config, environments: Target[]): Desired[] {
+  return environments.flatMap((target) =>
+    config.solution.stacks.map((name) => ({
+      id: resourceId(target.name, solutionStack.kind, name),
+      kind: solutionStack,
+      target,
+      spec: { name },
+    })),
+  );
+}
+
+/**
+ * The CodeDeploy role as setup-security creates it in the environment's account. A reference reads
+ * it by name only: the other fields are setup-security's and are not compared here.
+ */
+function codedeployRoleReference(config: Config, target: Target): Desired {
+  const spec: RoleSpec = {
+    name: roleNames.codedeploy(config.project, target.name),
+    path: IAM_PATH,
+    trustPolicy: { Version: '2012-10-17', Statement: [] },
+    description: '',
+    maxSessionDuration: 3600,
+    tags: {},
+  };
+  return { id: roleId(target, spec.name), kind: existing(iamRole, 'setup-security'), target, spec };
+}
+
+const placeKey = (place: { account: string; region: string }) => `${place.account}/${place.region}`;
+
+/**
+ * The application's name has no environment in it: environments that share an account and region
+ * (one account for dev and prod) share one application. It is planned once, with the first selected
+ * environment there, and tagged with the first configured environment there, whichever are selected.
+ */
+function applicationOwners(config: Config, targets: Targets): Map<string, { target: Target; tagEnv: string }> {
+  const owners = new Map<string, { target: Target; tagEnv: string }>();
+  const configured = Object.keys(config.environments);
+  for (const target of targets.environments) {
+    const key = placeKey(target);
+    if (owners.has(key)) continue;
+    const tagEnv = configured.find((env) => placeKey(environmentPlace(config, targets, env)) === key) ?? target.name;
+    owners.set(key, { target, tagEnv });
+  }
+  return owners;
+}
+
+export const createDeploy: Step<Record<string, never>> = {
+  name: 'create-deploy',
+
+  // Everything comes from mtpipe.yaml (environments.<env>.deploymentConfig has a default): nothing to ask.
+  async resolve() {
+    return {};
+  },
+
+  desired(_inputs, config, targets) {
+    const { environments } = targets;
+    const application = codedeployApplicationName(config.project);
+    const owners = applicationOwners(config, targets);
+    const perEnvironment = environments.flatMap((target): Desired[] => {
+      const owner = owners.get(placeKey(target))!;
+      const applicationId = resourceId(owner.target.name, codedeployApplication.kind, application);
+      const role = codedeployRoleReference(config, target);
+      const group = deploymentGroupName(config.project, target.name);
+      return [
+        role,
+        ...(owner.target === target
+          ? [{ id: applicationId, kind: codedeployApplication, target, spec: { name: application, tags: standardTags(config.project, owner.tagEnv) } }]
+          : []),
+        {
+          id: resourceId(target.name, codedeployDeploymentGroup.kind, group),
+          kind: codedeployDeploymentGroup,
+          target,
+          spec: {
+            applicationName: application,
+            name: group,
+            deploymentConfigName: config.environments[target.name]!.deploymentConfig,
+            serviceRoleArn: roleArn(target.partition, target.account, roleNames.codedeploy(config.project, target.name)),
+            alarms: deploymentAlarmNames(config.project, target.name),
+            tags: standardTags(config.project, target.name),
+          },
+          dependsOn: [applicationId, role.id],
+        },
+      ];
+    });
+    return [...perEnvironment, ...solutionStackReads(config, environments)];
+  },
+
+  outputs(_inputs, config, { environments }) {
+    const application = codedeployApplicationName(config.project);
+    const hooks = Object.values(configuredHooks(config));
+    const data: Record<string, unknown> = {};
+    const notes: string[] = [];
+    for (const target of environments) {
+      const group = deploymentGroupName(config.project, target.name);
+      const deploymentConfig = config.environments[target.name]!.deploymentConfig;
+      const alarms = deploymentAlarmNames(config.project, target.name);
+      // the stacks were read in plan time (nothing is read offline: configured names only)
+      const functions = discoveredSoFar(target, config).functions;
+      data[target.name] = { application, deploymentGroup: group, deploymentConfig, alarms, functions };
+      notes.push(
+        `${target.name}: CodeDeploy application ${application}, deployment group ${group} (${deploymentConfig}); rolls back on failure or on alarm ${alarms.join(', ')}.`,
+        functions.length > 0
+          ? `  functions: ${functions.map(describeFunction).join(', ')}`
+          : '  no Lambda functions known: set solution.stacks (discovery) or solution.lambdaFunctions in mtpipe.yaml',
+      );
+    }
+    if (environments.length > 0) notes.push(`Release a function: mtpipe release <function> --env <env> (shifts its "live" alias through CodeDeploy).`);
+    const unreachable = hooks.filter((name) => !name.startsWith(HOOK_PREFIX));
+    if (unreachable.length > 0) {
+      notes.push(`Warning: hook function(s) ${unreachable.join(', ')} do not start with ${HOOK_PREFIX}: AWSCodeDeployRoleForLambda may invoke only ${HOOK_PREFIX}* functions.`);
+    }
+    return { data, notes };
+  },
+};
+
+function describeFunction(fn: SolutionFunction): string {
+  return fn.logicalId && fn.logicalId !== fn.name ? `${fn.logicalId} → ${fn.name}` : fn.name;
+}

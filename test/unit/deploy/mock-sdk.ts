@@ -1,0 +1,26 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+// the shared file registers the aws-sdk-client-mock matchers (toHaveReceivedCommandWith …)
+export { sentCommands } from '../aws/mock-sdk.js';
+
+/** One mock per SDK client the deploy step and release use; call resetDeployMocks() in beforeEach. */
+export const codedeployMock = mockClient(CodeDeployClient);
+export const cloudformationMock = mockClient(CloudFormationClient);
+export const lambdaMock = mockClient(LambdaClient);
+/** commands that resolve their own targets ask STS for the account first */
+export const stsMock = mockClient(STSClient);
+
+export function resetDeployMocks(): void {
+  codedeployMock.reset();
+  cloudformationMock.reset();
+  lambdaMock.reset();
+  stsMock.reset();
+}
+
+/** An SDK service error as the clients throw it: name, message and HTTP status. */
+export function serviceError(name: string, message = name, status = 400): Error {
+  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
+}

@@ -1,0 +1,184 @@
+import { ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  discoveredSoFar,
+  discoverSolution,
+  isCdkFrameworkFunction,
+  lookupFunction,
+  solutionStack,
+} from '../../../src/aws/solution-discovery.js';
+import { configSchema, type Config } from '../../../src/config/schema.js';
+import { defaultConfig } from '../../../src/config/defaults.js';
+import { MtpipeError } from '../../../src/errors.js';
+import { testTarget } from '../../support/target.js';
+import { cloudformationMock, resetDeployMocks, sentCommands, serviceError } from './mock-sdk.js';
+
+const NESTED_ARN = 'arn:aws:cloudformation:us-east-1:123456789012:stack/MtStack-QualityNested1A2B-XYZ/4f5e6d70-0000-11ef-9a1b-0a1b2c3d4e5f';
+
+function config(solution: Record<string, unknown>): Config {
+  return configSchema.parse({ ...defaultConfig('us-east-1'), solution });
+}
+
+const summary = (LogicalResourceId: string, ResourceType: string, PhysicalResourceId: string, ResourceStatus = 'CREATE_COMPLETE'): StackResourceSummary =>
+  ({ LogicalResourceId, ResourceType, PhysicalResourceId, ResourceStatus, LastUpdatedTimestamp: new Date(0) }) as StackResourceSummary;
+
+/** The sample solution's main stack over two pages, with a nested stack and the CDK's own helper functions. */
+function solutionAccount(): void {
+  cloudformationMock
+    .on(ListStackResourcesCommand, { StackName: 'MtStack', NextToken: undefined })
+    .resolves({
+      StackResourceSummaries: [
+        summary('TranslationPromptGeneratorCDK', 'AWS::Lambda::Function', 'MtStack-TranslationPromptGeneratorCDK4E8F-aB3dE5fG7hJ9'),
+        summary('CustomS3AutoDeleteObjectsCustomResourceProviderHandler9D90184F', 'AWS::Lambda::Function', 'MtStack-CustomS3AutoDeleteObj-x1'),
+        summary('LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a', 'AWS::Lambda::Function', 'MtStack-LogRetentionaae0aa3c5b-x2'),
+        summary('TranslationStateMachine', 'AWS::StepFunctions::StateMachine', 'arn:aws:states:us-east-1:123456789012:stateMachine:TranslationStateMachine-Ab12'),
+        summary('GoneFunction', 'AWS::Lambda::Function', 'MtStack-Gone-1', 'DELETE_COMPLETE'),
+      ],
+      NextToken: 'page-2',
+    })
+    .on(ListStackResourcesCommand, { StackName: 'MtStack', NextToken: 'page-2' })
+    .resolves({
+      StackResourceSummaries: [
+        summary('QualityNested', 'AWS::CloudFormation::Stack', NESTED_ARN),
+        summary('QeEndpoint', 'AWS::SageMaker::Endpoint', 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/mt-pipeline-dev-qe-endpoint'),
+      ],
+    })
+    .on(ListStackResourcesCommand, { StackName: NESTED_ARN })
+    .resolves({
+      StackResourceSummaries: [
+        summary('QualityAssessmentCDK', 'AWS::Lambda::Function', 'MtStack-QualityNested-QualityAssessmentCDK-k9L8'),
+        summary('TranslationGlueJob', 'AWS::Glue::Job', 'TranslationGlueJob-q7W2'),
+      ],
+    });
+}
+
+beforeEach(() => resetDeployMocks());
+
+describe('discoverSolution', () => {
+  it('reads each stack page by page, nested stacks included, and maps what the solution is made of', async () => {
+    solutionAccount();
+    const target = testTarget({ name: 'dev' });
+
+    const found = await discoverSolution(target, config({ stacks: ['MtStack'] }));
+    expect(found).toStrictEqual({
+      functions: [
+        { name: 'MtStack-TranslationPromptGeneratorCDK4E8F-aB3dE5fG7hJ9', logicalId: 'TranslationPromptGeneratorCDK', stack: 'MtStack' },
+        { name: 'MtStack-QualityNested-QualityAssessmentCDK-k9L8', logicalId: 'QualityAssessmentCDK', stack: 'MtStack-QualityNested1A2B-XYZ' },
+      ],
+      stateMachines: [
+        {
+          name: 'TranslationStateMachine-Ab12',
+          logicalId: 'TranslationStateMachine',
+          stack: 'MtStack',
+          arn: 'arn:aws:states:us-east-1:123456789012:stateMachine:TranslationStateMachine-Ab12',
+        },
+      ],
+      glueJobs: [{ name: 'TranslationGlueJob-q7W2', logicalId: 'TranslationGlueJob', stack: 'MtStack-QualityNested1A2B-XYZ' }],
+      sagemakerEndpoint: 'mt-pipeline-dev-qe-endpoint',
+    });
+    expect(sentCommands(cloudformationMock)).toStrictEqual([
+      ['ListStackResourcesCommand', { StackName: 'MtStack', NextToken: undefined }],
+      ['ListStackResourcesCommand', { StackName: 'MtStack', NextToken: 'page-2' }],
+      ['ListStackResourcesCommand', { StackName: NESTED_ARN, NextToken: undefined }],
+    ]);
+  });
+
+  it('reads a stack once per run and environment, however many steps ask', async () => {
+    solutionAccount();
+    const target = testTarget({ name: 'dev' });
+    const cfg = config({ stacks: ['MtStack'] });
+
+    await Promise.all([discoverSolution(target, cfg), discoverSolution(target, cfg), solutionStack.find(target, { name: 'MtStack' })]);
+    expect(cloudformationMock).toHaveReceivedCommandTimes(ListStackResourcesCommand, 3);
+    // another environment (another Target) reads for itself
+    await discoverSolution(testTarget({ name: 'prod' }), cfg);
+    expect(cloudformationMock).toHaveReceivedCommandTimes(ListStackResourcesCommand, 6);
+  });
+
+  it('takes each kind from config when config names any: physical names, or logical id → name', async () => {
+    solutionAccount();
+    const target = testTarget({ name: 'dev', region: 'eu-west-1', account: '111111111111' });
+
+    const found = await discoverSolution(
+      target,
+      config({
+        stacks: ['MtStack'],
+        lambdaFunctions: { TranslationPromptGeneratorCDK: 'prompt-generator' },
+        stateMachines: ['translation-flow'],
+        sagemakerEndpoint: 'QE-Endpoint',
+      }),
+    );
+    expect(found.functions).toStrictEqual([{ name: 'prompt-generator', logicalId: 'TranslationPromptGeneratorCDK' }]);
+    expect(found.stateMachines).toStrictEqual([{ name: 'translation-flow', arn: 'arn:aws:states:eu-west-1:111111111111:stateMachine:translation-flow' }]);
+    expect(found.glueJobs).toStrictEqual([{ name: 'TranslationGlueJob-q7W2', logicalId: 'TranslationGlueJob', stack: 'MtStack-QualityNested1A2B-XYZ' }]);
+    expect(found.sagemakerEndpoint).toBe('QE-Endpoint');
+  });
+
+  it('without stacks reads nothing and returns what config names', async () => {
+    const found = await discoverSolution(testTarget({ name: 'dev' }), config({ lambdaFunctions: ['fn-a', 'fn-b'] }));
+    expect(found).toStrictEqual({ functions: [{ name: 'fn-a' }, { name: 'fn-b' }], stateMachines: [], glueJobs: [] });
+    expect(cloudformationMock).not.toHaveReceivedCommand(ListStackResourcesCommand);
+  });
+
+  it('names a stack that does not exist, with the environment and a hint', async () => {
+    solutionAccount();
+    cloudformationMock.on(ListStackResourcesCommand, { StackName: 'MtStackTypo' }).rejects(serviceError('ValidationError', 'Stack with id MtStackTypo does not exist'));
+    const target = testTarget({ name: 'prod', region: 'eu-west-1', account: '210987654321' });
+
+    const error = await discoverSolution(target, config({ stacks: ['MtStack', 'MtStackTypo'] })).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MtpipeError);
+    expect((error as MtpipeError).message).toBe('CloudFormation stack "MtStackTypo" does not exist in environment prod (account 210987654321, eu-west-1)');
+    expect((error as MtpipeError).hint).toMatch(/deploy the solution there first \(cdk deploy\), or correct solution\.stacks/);
+  });
+
+  it('lets other errors through (e.g. access denied)', async () => {
+    cloudformationMock.on(ListStackResourcesCommand).rejects(serviceError('AccessDenied', 'not authorized to perform: cloudformation:ListStackResources', 403));
+    await expect(discoverSolution(testTarget({ name: 'dev' }), config({ stacks: ['MtStack'] }))).rejects.toThrow(/not authorized/);
+  });
+});
+
+describe('solutionStack (plan entry) and discoveredSoFar', () => {
+  it('is a read-only reference: blocked with a hint when missing, and what it read serves the outputs', async () => {
+    solutionAccount();
+    cloudformationMock.on(ListStackResourcesCommand, { StackName: 'Missing' }).rejects(serviceError('ValidationError', 'Stack with id Missing does not exist'));
+    const target = testTarget({ name: 'dev' });
+    const cfg = config({ stacks: ['MtStack'] });
+
+    expect(discoveredSoFar(target, cfg).functions).toStrictEqual([]);
+    const resources = await solutionStack.find(target, { name: 'MtStack' });
+    expect(resources).toHaveLength(8);
+    expect(solutionStack.check!(resources, { name: 'MtStack' })).toBeUndefined();
+    expect(discoveredSoFar(target, cfg).functions.map((fn) => fn.logicalId)).toStrictEqual(['TranslationPromptGeneratorCDK', 'QualityAssessmentCDK']);
+
+    const missing = await solutionStack.find(target, { name: 'Missing' });
+    expect(missing).toBeUndefined();
+    expect(solutionStack.check!(missing, { name: 'Missing' })).toMatch(/does not exist here: deploy the solution first/);
+    expect(solutionStack.isReference).toBe(true);
+    expect(solutionStack.diff(resources, { name: 'MtStack' })).toStrictEqual([]);
+    await expect(solutionStack.create(target, { name: 'MtStack' })).rejects.toThrow(/never creates/);
+  });
+});
+
+describe('lookupFunction and the CDK helper filter', () => {
+  const resources = { functions: [{ name: 'gen-abc', logicalId: 'Generator' }, { name: 'Generator' }], stateMachines: [], glueJobs: [] };
+
+  it('prefers a physical name, then a logical id; unknown is undefined', () => {
+    expect(lookupFunction(resources, 'Generator')).toStrictEqual({ name: 'Generator' });
+    expect(lookupFunction(resources, 'gen-abc')).toStrictEqual({ name: 'gen-abc', logicalId: 'Generator' });
+    expect(lookupFunction({ ...resources, functions: [{ name: 'gen-abc', logicalId: 'Generator' }] }, 'Generator')?.name).toBe('gen-abc');
+    expect(lookupFunction(resources, 'nope')).toBeUndefined();
+  });
+
+  it('recognises the CDK framework functions, not the solution\'s', () => {
+    for (const id of [
+      'CustomS3AutoDeleteObjectsCustomResourceProviderHandler9D90184F',
+      'LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a',
+      'BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
+      'AWS679f53fac002430cb0da5b7982bd2287',
+      'MyProviderframeworkonEvent83C1D0A7',
+    ]) {
+      expect(isCdkFrameworkFunction(id), id).toBe(true);
+    }
+    for (const id of ['TranslationPromptGeneratorCDK', 'QualityAssessmentCDK', 'AWSHandler']) expect(isCdkFrameworkFunction(id), id).toBe(false);
+  });
+});
