@@ -29,12 +29,14 @@ function globalOptions(command: Command): GlobalOptions {
   };
 }
 
+type StepCommand = 'init-repo' | 'set-params' | 'setup-security' | 'create-builds' | 'create-deploy' | 'bootstrap';
+
 /** Runs provisioning steps: the command's own flags become config overrides named by their flag. */
-async function runProvisioning(command: Command, stepNames: 'init-repo' | 'set-params' | 'bootstrap'): Promise<void> {
+async function runProvisioning(command: Command, name: StepCommand): Promise<void> {
   const options = globalOptions(command);
   const flags = command.opts();
   const [{ openSession }, { runSteps }] = await Promise.all([import('./commands/session.js'), import('./commands/runner.js')]);
-  const { steps, flagKeys } = await loadSteps(stepNames);
+  const { steps, flagKeys } = await loadSteps(name);
   const overrides: Record<string, unknown> = {};
   for (const [key, flag] of Object.entries(flagKeys)) {
     const value = flags[camel(flag)];
@@ -42,23 +44,40 @@ async function runProvisioning(command: Command, stepNames: 'init-repo' | 'set-p
   }
   const session = await openSession(options, { overrides, flagFor: (key) => flagKeys[key] });
   try {
-    await runSteps(stepNames, steps, session, flags);
+    await runSteps(name, steps, session, flags);
   } finally {
     session.reporter.close();
   }
 }
 
-async function loadSteps(name: 'init-repo' | 'set-params' | 'bootstrap') {
-  if (name === 'init-repo') {
-    const { initRepo, INIT_REPO_FLAGS } = await import('./commands/init-repo.js');
-    return { steps: [initRepo], flagKeys: INIT_REPO_FLAGS };
+// Each command's module is loaded only when that command runs.
+async function loadSteps(name: StepCommand) {
+  switch (name) {
+    case 'init-repo': {
+      const { initRepo, INIT_REPO_FLAGS } = await import('./commands/init-repo.js');
+      return { steps: [initRepo], flagKeys: INIT_REPO_FLAGS };
+    }
+    case 'set-params': {
+      const { setParams } = await import('./commands/set-params.js');
+      return { steps: [setParams], flagKeys: {} };
+    }
+    case 'setup-security': {
+      const { setupSecurity } = await import('./commands/setup-security.js');
+      return { steps: [setupSecurity], flagKeys: {} };
+    }
+    case 'create-builds': {
+      const { createBuilds, CREATE_BUILDS_FLAGS } = await import('./commands/create-builds.js');
+      return { steps: [createBuilds], flagKeys: CREATE_BUILDS_FLAGS };
+    }
+    case 'create-deploy': {
+      const { createDeploy } = await import('./commands/create-deploy.js');
+      return { steps: [createDeploy], flagKeys: {} };
+    }
+    case 'bootstrap': {
+      const { BOOTSTRAP_STEPS, BOOTSTRAP_FLAGS } = await import('./commands/bootstrap.js');
+      return { steps: BOOTSTRAP_STEPS, flagKeys: BOOTSTRAP_FLAGS };
+    }
   }
-  if (name === 'set-params') {
-    const { setParams } = await import('./commands/set-params.js');
-    return { steps: [setParams], flagKeys: {} };
-  }
-  const { BOOTSTRAP_STEPS, BOOTSTRAP_FLAGS } = await import('./commands/bootstrap.js');
-  return { steps: BOOTSTRAP_STEPS, flagKeys: BOOTSTRAP_FLAGS };
 }
 
 function camel(flag: string): string {
@@ -110,11 +129,67 @@ export function buildProgram(): Command {
     .action((_flags, command: Command) => runProvisioning(command, 'set-params'));
 
   program
+    .command('setup-security')
+    .description('least-privilege IAM roles for the pipeline, each build, CodeDeploy and EventBridge; the token secret')
+    .option('--hf-token-stdin', 'read the Hugging Face token from standard input (or set HF_TOKEN)')
+    .action((_flags, command: Command) => runProvisioning(command, 'setup-security'));
+
+  program
+    .command('create-builds')
+    .description('artifact bucket, log groups and CodeBuild projects (build-and-test; cdk-deploy and integration-test per environment)')
+    .option('--artifact-bucket <name>', 'artifact bucket name (builds.artifactBucket)')
+    .action((_flags, command: Command) => runProvisioning(command, 'create-builds'));
+
+  program
+    .command('create-deploy')
+    .description('CodeDeploy application and one deployment group per environment, with alarm-based rollback')
+    .action((_flags, command: Command) => runProvisioning(command, 'create-deploy'));
+
+  program
+    .command('render')
+    .description('write buildspec.yml, buildspec-deploy.yml, buildspec-test.yml and appspec.yml into the solution repository')
+    .option('--out <dir>', 'directory to write to (default: the current directory)')
+    .option('--force', 'overwrite existing files')
+    .action(async (flags: { out?: string; force?: boolean }, command: Command) => {
+      const options = globalOptions(command);
+      const [{ openSession }, { render }] = await Promise.all([import('./commands/session.js'), import('./commands/render.js')]);
+      const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
+      const result = await render(session, { ...(flags.out ? { outDir: flags.out } : {}), force: Boolean(flags.force) });
+      if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else for (const file of result.files) process.stdout.write(`${result.dryRun ? 'would write' : file.overwritten ? 'overwrote' : 'wrote'} ${file.path}\n`);
+    });
+
+  program
+    .command('release <function>')
+    .description('publish a version of a Lambda function and shift its "live" alias to it through CodeDeploy')
+    .addOption(new Option('--timeout <minutes>', 'how long to follow the deployment (default: its shift time + 15)').argParser(positiveInt))
+    .action(async (fn: string, flags: { timeout?: number }, command: Command) => {
+      const options = globalOptions(command);
+      const [{ openSession }, { release, releaseNotes, ReleaseFailedError }] = await Promise.all([
+        import('./commands/session.js'),
+        import('./commands/release.js'),
+      ]);
+      const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
+      const print = (result: import('./commands/release.js').ReleaseResult) =>
+        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${releaseNotes(result).join('\n')}\n`);
+      try {
+        print(await release(session, { function: fn, ...(flags.timeout ? { timeoutMinutes: flags.timeout } : {}) }));
+      } catch (error) {
+        // the failure (with its rollback) is the error message; --json still gets the result document
+        if (error instanceof ReleaseFailedError && options.json) print(error.result);
+        throw error;
+      } finally {
+        session.reporter.close();
+      }
+    });
+
+  program
     .command('bootstrap')
-    .description('run every step in order: init-repo, set-params (more steps join as they are built)')
+    .description('run every step in order: init-repo, setup-security, set-params, create-builds, create-deploy')
     .option('--repository-name <name>', 'repository name (repository.name)')
     .option('--description <text>', 'repository description (repository.description)')
     .option('--approvals <n>', 'approvals needed to merge into main (repository.approvals)', Number)
+    .option('--artifact-bucket <name>', 'artifact bucket name (builds.artifactBucket)')
     .option('--hf-token-stdin', 'read the Hugging Face token from standard input (or set HF_TOKEN)')
     .action((_flags, command: Command) => runProvisioning(command, 'bootstrap'));
 

@@ -50,3 +50,11 @@ export const approvalTopicName = (project: string) => `${project}-approvals`;
 export const cdkBootstrapRolePattern = (partition: string, qualifier: string, account: string, region: string) =>
   `arn:${partition}:iam::${account}:role/cdk-${qualifier}-*-role-${account}-${region}`;
 export const reportGroupPrefix = (project: string) => `${project}-`;
+
+/** Alarms that stop a release and roll it back; setup-monitoring creates them with these names. */
+export const alarmNames = {
+  lambdaErrors: (project: string, env: string) => `${project}-${env}-lambda-errors`,
+  executionsFailed: (project: string, env: string) => `${project}-${env}-executions-failed`,
+};
+/** the alarms of a deployment group (CodeDeploy takes at most 10) */
+export const deploymentAlarmNames = (project: string, env: string) => [alarmNames.lambdaErrors(project, env), alarmNames.executionsFailed(project, env)];

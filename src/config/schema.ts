@@ -132,6 +132,13 @@ const solutionSchema = z.strictObject({
   stateMachines: physicalNames,
   glueJobs: physicalNames,
   sagemakerEndpoint: z.string().min(1).max(63).optional(),
+  /** CodeDeploy traffic hooks: physical names or logical ids of functions named CodeDeployHook_* */
+  hooks: z
+    .strictObject({
+      beforeAllowTraffic: z.string().min(1).max(140).optional(),
+      afterAllowTraffic: z.string().min(1).max(140).optional(),
+    })
+    .default({}),
 });
 
 export const configSchema = z

@@ -18,12 +18,13 @@ export async function plan(desired: Desired[], options: PlanOptions): Promise<Ch
   const batched = await readBatches(desired, limit);
 
   const planOne = inDependencyOrder<Change>(byId, async (item, deps) => {
-    // A resource whose dependency does not exist yet cannot exist either: no need to read it.
+    // What a batch read found is used as it is; otherwise a resource whose dependency does not exist
+    // yet cannot exist either, and is not read.
     const mustCreate = item.target.offline || deps.some((dep) => dep.action === 'create');
-    const current = mustCreate
-      ? undefined
-      : batched.has(item.id)
-        ? batched.get(item.id)
+    const current = batched.has(item.id)
+      ? batched.get(item.id)
+      : mustCreate
+        ? undefined
         : await limit(() => read(`${item.kind.kind} "${item.kind.name(item.spec)}"${where(item.target)}`, () => item.kind.find(item.target, item.spec)));
     return changeFor(item, current, options);
   });
@@ -80,12 +81,12 @@ export function where(target: Target): string {
   return target.name === 'shared' ? '' : ` in ${target.name}`;
 }
 
-/** Kinds that can read many resources in one call do so for resources without dependencies. */
+/** Kinds that can read many resources in one call do so (before dependencies are known: reads only). */
 async function readBatches(desired: Desired[], limit: ReturnType<typeof limiter>): Promise<Map<string, unknown>> {
   // one batch per kind and target (targets are compared as objects: two can share an environment's name)
   const groups = new Map<ResourceKind<unknown, unknown>, Map<Target, Desired[]>>();
   for (const item of desired) {
-    if (!item.kind.findMany || item.dependsOn?.length || item.target.offline) continue;
+    if (!item.kind.findMany || item.target.offline) continue;
     const byTarget = groups.get(item.kind) ?? new Map<Target, Desired[]>();
     byTarget.set(item.target, [...(byTarget.get(item.target) ?? []), item]);
     groups.set(item.kind, byTarget);

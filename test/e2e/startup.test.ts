@@ -34,7 +34,10 @@ describe('offline plan without any credentials', () => {
     expect(run.stdout).toContain('shared (account <account-id>, us-east-1)');
     expect(run.stdout).toContain('  + codecommit:repository machine-translation');
     expect(run.stdout).toContain('  + ssm:parameter /mt-pipeline/prod/hugging_face_token');
-    expect(run.stdout).toMatch(/Plan: 21 to create, 0 to update, 0 to delete, 0 unchanged\./);
+    expect(run.stdout).toContain('  + codebuild:project mt-pipeline-build-and-test');
+    expect(run.stdout).toContain('  + codedeploy:deployment-group mt-pipeline-prod');
+    const creates = run.stdout.split('\n').filter((line) => line.startsWith('  + ')).length;
+    expect(run.stdout).toContain(`Plan: ${creates} to create, 0 to update, 0 to delete, 0 unchanged.`);
     expect(run.stderr).not.toMatch(/error|warning/i);
   });
 

@@ -14,7 +14,19 @@ export const REDACTED = '***';
 export const TRUNCATED = '…';
 
 /** SDK v3 client names (without "Client") → botocore service directories. */
-export const BOTOCORE_SERVICE: Record<string, string> = { CodeCommit: 'codecommit', IAM: 'iam', SSM: 'ssm', STS: 'sts' };
+export const BOTOCORE_SERVICE: Record<string, string> = {
+  CodeCommit: 'codecommit',
+  IAM: 'iam',
+  SSM: 'ssm',
+  STS: 'sts',
+  S3: 's3',
+  CodeBuild: 'codebuild',
+  CloudWatchLogs: 'logs',
+  CodeDeploy: 'codedeploy',
+  CloudFormation: 'cloudformation',
+  Lambda: 'lambda',
+  SecretsManager: 'secretsmanager',
+};
 
 interface MemberRef {
   shape: string;
@@ -113,6 +125,11 @@ export function toJsRegExp(pattern: string): RegExp {
     }
     if (ch === '[' && !inClass) inClass = true;
     else if (ch === ']' && inClass) inClass = false;
+    // Java reads "-" next to a class escape such as \w as a literal; JS with the u flag rejects it
+    if (ch === '-' && inClass && /\\[wdsWDS]$/.test(out)) {
+      out += '\\-';
+      continue;
+    }
     out += ch;
   }
   return new RegExp(`^(?:${out})$`, flags);

@@ -65,7 +65,7 @@ describe('plan', () => {
     expect(batched.calls).toEqual([]);
   });
 
-  it('reads items without dependencies with one findMany per (kind, target), in spec order', async () => {
+  it('reads all items of a batching kind with one findMany per (kind, target), in spec order', async () => {
     const dev = fakeTarget('dev');
     const prod = fakeTarget('prod');
     const kind = new FakeKind({ batch: true })
@@ -83,9 +83,8 @@ describe('plan', () => {
       options,
     );
     expect(changes.map((c) => `${c.desired.id}:${c.action}`)).toEqual(['dev/c:create', 'dev/b:noop', 'prod/b:update', 'dev/d:noop', 'dev/a:create']);
-    expect(kind.calls.filter((call) => call.startsWith('findMany')).sort()).toEqual(['findMany:dev/c,b,a', 'findMany:prod/b']);
-    // only the item with a dependency is read one by one
-    expect(kind.calls.filter((call) => call.startsWith('find:'))).toEqual(['find:dev/d']);
+    expect(kind.calls.filter((call) => call.startsWith('findMany')).sort()).toEqual(['findMany:dev/c,b,d,a', 'findMany:prod/b']);
+    expect(kind.calls.filter((call) => call.startsWith('find:'))).toEqual([]);
   });
 
   describe('resources without the project tag', () => {
