@@ -61,6 +61,7 @@ export interface GroupInlinePolicySpec {
 
 export const groupInlinePolicy = inlinePolicyKind<GroupInlinePolicySpec>({
   kind: 'iam:group-policy',
+  maxDocumentCharacters: 5120,
   owner: (spec) => spec.groupName,
   policyName: (spec) => spec.policyName,
   document: (spec) => spec.document,

@@ -21,6 +21,8 @@ export interface InlinePolicyApi<Spec> {
   put(client: IAMClient, owner: string, policyName: string, document: string): Promise<unknown>;
   /** tags of the owner, for principals that carry them: the policy is changed only on an owned principal */
   ownerTags?(client: IAMClient, owner: string): Promise<Record<string, string>>;
+  /** IAM's quota on the inline policies of one principal, counted without white space (roles 10,240, groups 5,120) */
+  maxDocumentCharacters: number;
 }
 
 export interface InlinePolicy {
@@ -51,6 +53,14 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
 
     diff: (current, spec) =>
       current ? compareField('document', current.document, api.document(spec)) : fieldsToCreate({ document: api.document(spec) }),
+
+    // mtpipe writes one inline policy per principal, so its size is the principal's total
+    check(_current, spec) {
+      const size = JSON.stringify(api.document(spec)).replace(/\s/g, '').length;
+      return size > api.maxDocumentCharacters
+        ? `the policy has ${size} characters, more than IAM's ${api.maxDocumentCharacters} for the inline policies of one ${api.kind.includes('group') ? 'group' : 'role'}`
+        : undefined;
+    },
 
     async create(target, spec) {
       // the group or role may have been created moments ago in this run and not be visible to IAM yet

@@ -150,6 +150,7 @@ export interface RoleInlinePolicySpec {
 /** A role's inline policy; changed only when the role carries this project's tag (or with --adopt). */
 export const roleInlinePolicy = inlinePolicyKind<RoleInlinePolicySpec>({
   kind: 'iam:role-policy',
+  maxDocumentCharacters: 10_240,
   owner: (spec) => spec.roleName,
   policyName: (spec) => spec.policyName,
   document: (spec) => spec.document,

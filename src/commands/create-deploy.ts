@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 import { existing } from '../engine/reference.js';
 import type { Desired, Target } from '../engine/types.js';
 import { configuredHooks } from '../templates/appspec.js';
-import { environmentPlace, roleId } from './setup-security.js';
+import { environmentPlace, roleId } from './security-roles.js';
 import { resourceId, standardTags, type Step } from './step.js';
 
 /** The managed policy CodeDeploy's Lambda role gets lets it invoke only hook functions named like this. */

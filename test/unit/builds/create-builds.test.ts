@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProjectSpec } from '../../../src/aws/codebuild-project.js';
 import type { Targets } from '../../../src/aws/targets.js';
 import { createBuilds } from '../../../src/commands/create-builds.js';
-import { roleId, securityRoles } from '../../../src/commands/setup-security.js';
+import { roleId, securityRoles } from '../../../src/commands/security-roles.js';
 import { defaultConfig } from '../../../src/config/defaults.js';
 import { configSchema, type Config } from '../../../src/config/schema.js';
 import type { Desired } from '../../../src/engine/types.js';

@@ -301,3 +301,16 @@ describe('roleInlinePolicy on a role created moments ago', () => {
     expect(iamMock).toHaveReceivedCommandTimes(PutRolePolicyCommand, 2);
   });
 });
+
+describe('inline policy size', () => {
+  const statement = (i: number) => ({ Sid: `S${i}`, Effect: 'Allow' as const, Action: ['s3:GetObject'], Resource: `arn:aws:s3:::bucket-${i}/*` });
+  const doc = (statements: number) => ({ Version: '2012-10-17' as const, Statement: Array.from({ length: statements }, (_, i) => statement(i)) });
+
+  it('a role policy over 10,240 characters (without white space) is a plan problem, one under it is not', () => {
+    const small = { roleName: 'r', policyName: 'p', document: doc(10) };
+    const large = { roleName: 'r', policyName: 'p', document: doc(200) };
+    expect(JSON.stringify(large.document).length).toBeGreaterThan(10_240);
+    expect(roleInlinePolicy.check?.(undefined, small)).toBeUndefined();
+    expect(roleInlinePolicy.check?.(undefined, large)).toMatch(/more than IAM's 10240 for the inline policies of one role/);
+  });
+});

@@ -1,0 +1,220 @@
+/** The service roles setup-security owns: where each lives, whom it trusts, what it may do. */
+import { repositoryArn } from '../aws/codecommit-repository.js';
+import type { PolicyDocument } from '../aws/iam-policy.js';
+import { iamRole, type RoleSpec } from '../aws/iam-role.js';
+import type { Targets } from '../aws/targets.js';
+import {
+  approvalTopicName,
+  artifactBucketName,
+  cdkBootstrapRolePattern,
+  codedeployApplicationName,
+  deploymentGroupName,
+  hfTokenSecretName,
+  IAM_PATH,
+  logGroupName,
+  pipelineName,
+  projectNames,
+  qeImageRepositoryName,
+  reportGroupPrefix,
+  roleNames,
+} from '../config/resource-names.js';
+import { HF_TOKEN_PARAMETER, type Config } from '../config/schema.js';
+import type { Target } from '../engine/types.js';
+import {
+  buildAndTestPolicy,
+  cdkDeployPolicy,
+  codePipelinePolicy,
+  customerKey,
+  integrationTestPolicy,
+  serviceTrustPolicy,
+  startPipelinePolicy,
+  type CodeBuildInputs,
+  type EnvironmentReadInputs,
+  type Place,
+  type TrustedService,
+} from '../templates/policies.js';
+import { environmentParameters } from './set-params.js';
+import { resourceId, standardTags } from './step.js';
+
+/** Name of every role's inline policy (the role's own name says what it is for). */
+export const INLINE_POLICY_NAME = 'mtpipe-least-privilege';
+/** IAM's shortest session: no role here is assumed by a person. */
+const MAX_SESSION_SECONDS = 3600;
+
+/** One service role mtpipe owns, with where it lives and what it may do. */
+export interface SecurityRole {
+  /** stable key in outputs: pipeline, events, build-and-test, cdk-deploy, integration-test, codedeploy */
+  key: string;
+  /** the environment it serves, for per-environment roles */
+  env?: string;
+  target: Target;
+  spec: RoleSpec;
+  policy?: PolicyDocument;
+  managedPolicyArns: string[];
+}
+
+/** Resource id of a role, as other steps refer to it (engine/reference.ts `existing(iamRole, 'setup-security')`). */
+export function roleId(target: Target, name: string): string {
+  return resourceId(target.name, iamRole.kind, name);
+}
+
+/**
+ * Account and region of an environment, also for environments this run does not act on (--env):
+ * shared resources such as the pipeline role serve them all. Without `account`, an environment is in
+ * the account of its roleArn, or else in the tool account (resolveTargets checks this with STS).
+ */
+export function environmentPlace(config: Config, targets: Targets, env: string): Place {
+  const selected = targets.environments.find((target) => target.name === env);
+  if (selected) return { partition: selected.partition, account: selected.account, region: selected.region };
+  const settings = config.environments[env]!;
+  const account = settings.account ?? /^arn:[^:]+:iam::(\d{12}):/.exec(settings.roleArn ?? '')?.[1] ?? targets.shared.account;
+  return { partition: targets.shared.partition, account, region: settings.region ?? config.region };
+}
+
+const placeOf = (target: Target): Place => ({ partition: target.partition, account: target.account, region: target.region });
+
+function describe(config: Config, what: string): string {
+  return `mtpipe (${config.project}): ${what}`;
+}
+
+function role(config: Config, target: Target, name: string, service: TrustedService, what: string): RoleSpec {
+  return {
+    name,
+    path: IAM_PATH,
+    trustPolicy: serviceTrustPolicy(service, target.account),
+    description: describe(config, what),
+    maxSessionDuration: MAX_SESSION_SECONDS,
+    tags: standardTags(config.project, target.name),
+  };
+}
+
+/** Every role of the selected environments (and the shared ones), with its policies. */
+export function securityRoles(config: Config, targets: Targets): SecurityRole[] {
+  const { shared } = targets;
+  const tool = placeOf(shared);
+  const { project } = config;
+  const envNames = Object.keys(config.environments);
+  const artifactBucket = artifactBucketName(config, shared.account, shared.region);
+  const codebuildArn = (name: string) => `arn:${tool.partition}:codebuild:${tool.region}:${tool.account}:project/${name}`;
+  const build = (projectName: string): CodeBuildInputs => ({
+    place: tool,
+    logGroupName: logGroupName(projectName),
+    reportGroupPrefix: reportGroupPrefix(projectName),
+    artifactBucket,
+  });
+
+  // CodeDeploy resources of every configured environment, in that environment's account and region
+  const application = codedeployApplicationName(project);
+  const codedeploy = envNames.map((env) => {
+    const { partition, region, account } = environmentPlace(config, targets, env);
+    const arn = (resource: string) => `arn:${partition}:codedeploy:${region}:${account}:${resource}`;
+    return {
+      application: arn(`application:${application}`),
+      group: arn(`deploymentgroup:${application}/${deploymentGroupName(project, env)}`),
+      config: arn(`deploymentconfig:${config.environments[env]!.deploymentConfig}`),
+    };
+  });
+  const needsApproval = envNames.some((env) => config.environments[env]!.approval);
+
+  const roles: SecurityRole[] = [
+    {
+      key: 'pipeline',
+      target: shared,
+      spec: role(config, shared, roleNames.pipeline(project), 'codepipeline', 'CodePipeline service role of the pipeline'),
+      policy: codePipelinePolicy({
+        place: tool,
+        repositoryArn: repositoryArn(shared, config.repository.name),
+        buildProjectArns: [
+          codebuildArn(projectNames.buildAndTest(project)),
+          ...envNames.flatMap((env) => [codebuildArn(projectNames.cdkDeploy(project, env)), codebuildArn(projectNames.integrationTest(project, env))]),
+        ],
+        applicationArns: codedeploy.map((c) => c.application),
+        deploymentGroupArns: codedeploy.map((c) => c.group),
+        deploymentConfigArns: codedeploy.map((c) => c.config),
+        artifactBucket,
+        ...(needsApproval ? { approvalTopicArn: `arn:${tool.partition}:sns:${tool.region}:${tool.account}:${approvalTopicName(project)}` } : {}),
+      }),
+      managedPolicyArns: [],
+    },
+    {
+      key: 'events',
+      target: shared,
+      spec: role(config, shared, roleNames.startPipeline(project), 'events', 'lets the EventBridge rule start the pipeline on a push'),
+      policy: startPipelinePolicy({ place: tool, pipelineName: pipelineName(project) }),
+      managedPolicyArns: [],
+    },
+    {
+      key: 'build-and-test',
+      target: shared,
+      spec: role(config, shared, roleNames.buildAndTest(project), 'codebuild', `CodeBuild role of ${projectNames.buildAndTest(project)}`),
+      policy: buildAndTestPolicy({ build: build(projectNames.buildAndTest(project)), qeImageRepository: qeImageRepositoryName(config) }),
+      managedPolicyArns: [],
+    },
+  ];
+
+  const { store, kmsKeyId } = config.secrets.huggingFaceToken;
+  const kmsKey = customerKey(kmsKeyId, tool);
+  targets.environmentsInToolAccount.forEach((inTool, index) => {
+    const env = inTool.name;
+    const deployed = targets.environments[index]!;
+    const reads = (readsToken: boolean): EnvironmentReadInputs => ({
+      place: tool,
+      project,
+      env,
+      token: {
+        reads: readsToken,
+        parameter: HF_TOKEN_PARAMETER,
+        ...(store === 'secretsmanager' ? { secretName: hfTokenSecretName(project, env) } : {}),
+        ...(kmsKey ? { kmsKey } : {}),
+      },
+    });
+    const cdkProject = projectNames.cdkDeploy(project, env);
+    const testProject = projectNames.integrationTest(project, env);
+    const parameters = environmentParameters(config, deployed);
+    const { solution } = config;
+    roles.push(
+      {
+        key: 'cdk-deploy',
+        env,
+        target: inTool,
+        spec: role(config, inTool, roleNames.cdkDeploy(project, env), 'codebuild', `CodeBuild role of ${cdkProject}`),
+        policy: cdkDeployPolicy({
+          build: build(cdkProject),
+          reads: reads(true),
+          bootstrapRolePattern: cdkBootstrapRolePattern(deployed.partition, config.cdk.qualifier, deployed.account, deployed.region),
+        }),
+        managedPolicyArns: [],
+      },
+      {
+        key: 'integration-test',
+        env,
+        target: inTool,
+        spec: role(config, inTool, roleNames.integrationTest(project, env), 'codebuild', `CodeBuild role of ${testProject}`),
+        policy: integrationTestPolicy({
+          build: build(testProject),
+          reads: reads(false),
+          solution: {
+            place: placeOf(deployed),
+            buckets: [parameters.input_bucket_name, parameters.output_bucket_name].filter((name): name is string => Boolean(name)),
+            endpoints: [solution.sagemakerEndpoint ?? parameters.quality_estimation_sgm_endpoint_name].filter((name): name is string => Boolean(name)),
+            stateMachines: solution.stateMachines,
+            functions: Array.isArray(solution.lambdaFunctions) ? solution.lambdaFunctions : Object.values(solution.lambdaFunctions),
+            glueJobs: solution.glueJobs,
+            stacks: solution.stacks,
+          },
+        }),
+        managedPolicyArns: [],
+      },
+      {
+        key: 'codedeploy',
+        env,
+        // in the environment's own account, next to its Lambda functions and deployment group
+        target: deployed,
+        spec: role(config, deployed, roleNames.codedeploy(project, env), 'codedeploy', `CodeDeploy role for the Lambda deployments of ${env}`),
+        managedPolicyArns: [`arn:${deployed.partition}:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda`],
+      },
+    );
+  });
+  return roles;
+}
+
