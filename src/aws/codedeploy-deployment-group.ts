@@ -1,3 +1,4 @@
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CodeDeployClient,
   CreateDeploymentGroupCommand,
@@ -41,21 +42,43 @@ export interface DeploymentGroupSettings {
 
 export interface DeploymentGroup extends DeploymentGroupSettings {
   tags: Record<string, string>;
+  /** which of the wanted alarms exist now (read with the group, not a setting of it) */
+  presentAlarms: string[];
 }
 
 /** Lambda deployments always shift traffic between versions behind an alias. */
 const LAMBDA_STYLE = { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' } as const satisfies DeploymentStyle;
 const ROLLBACK_EVENTS = ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] as const satisfies AutoRollbackConfiguration['events'];
 
-export function wantedSettings(spec: DeploymentGroupSpec): DeploymentGroupSettings {
+/**
+ * `present`: those of spec.alarms that exist in CloudWatch. CodeDeploy requires an alarm to exist before
+ * a deployment group names it, so the group watches the alarms that exist (setup-monitoring creates
+ * them) and takes the others up on a later run.
+ */
+export function wantedSettings(spec: DeploymentGroupSpec, present: string[]): DeploymentGroupSettings {
+  const names = spec.alarms.filter((name) => present.includes(name)).sort();
   return {
     deploymentConfigName: spec.deploymentConfigName,
     serviceRoleArn: spec.serviceRoleArn,
     deploymentStyle: { ...LAMBDA_STYLE },
     autoRollback: { enabled: true, events: [...ROLLBACK_EVENTS] },
     // false: a deployment stops when CloudWatch cannot tell the alarms' state
-    alarms: { enabled: true, ignorePollAlarmFailure: false, names: [...spec.alarms].sort() },
+    alarms: { enabled: names.length > 0, ignorePollAlarmFailure: false, names },
   };
+}
+
+/** The alarms among `names` that exist (DescribeAlarms takes at most 100 names). */
+export async function presentAlarms(target: Target, names: string[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  const client = target.clients.get(CloudWatchClient);
+  const found: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new DescribeAlarmsCommand({ AlarmNames: names, MaxRecords: 100, NextToken: nextToken }));
+    for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) if (alarm.AlarmName) found.push(alarm.AlarmName);
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return found.sort();
 }
 
 export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, DeploymentGroup> = {
@@ -83,12 +106,16 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
         names: (info?.alarmConfiguration?.alarms ?? []).map((alarm) => alarm.name ?? '').sort(),
       },
       tags: await codedeployTags(target, deploymentGroupArn(target, spec)),
+      presentAlarms: await presentAlarms(target, spec.alarms),
     };
   },
 
   diff(current, spec) {
-    const wanted = wantedSettings(spec);
-    if (!current) return fieldsToCreate({ ...wanted, tags: spec.tags });
+    if (!current) {
+      const { alarms: _alarms, ...settings } = wantedSettings(spec, []);
+      return fieldsToCreate({ ...settings, alarms: `those of ${spec.alarms.join(', ')} that exist when it is created`, tags: spec.tags });
+    }
+    const wanted = wantedSettings(spec, current.presentAlarms);
     const diffs: FieldDiff[] = [];
     for (const field of Object.keys(wanted) as (keyof DeploymentGroupSettings)[]) {
       diffs.push(...compareField(field, current[field], wanted[field]));
@@ -103,6 +130,7 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
 
   async create(target, spec) {
     const client = target.clients.get(CodeDeployClient);
+    const present = await presentAlarms(target, spec.alarms);
     // The CodeDeploy role may have been created moments ago: CodeDeploy sees it minutes later at worst.
     await retryWhile(
       () =>
@@ -110,7 +138,7 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
           new CreateDeploymentGroupCommand({
             applicationName: spec.applicationName,
             deploymentGroupName: spec.name,
-            ...settingsInput(spec),
+            ...settingsInput(spec, present),
             tags: toTagList(spec.tags),
           }),
         ),
@@ -130,7 +158,7 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
             new UpdateDeploymentGroupCommand({
               applicationName: spec.applicationName,
               currentDeploymentGroupName: spec.name,
-              ...settingsInput(spec),
+              ...settingsInput(spec, current.presentAlarms),
             }),
           ),
         propagation.codedeployInvalidRole,
@@ -149,14 +177,14 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
   arnOf: (target, spec) => deploymentGroupArn(target, spec),
 };
 
-function settingsInput(spec: DeploymentGroupSpec): {
+function settingsInput(spec: DeploymentGroupSpec, present: string[]): {
   deploymentConfigName: string;
   serviceRoleArn: string;
   deploymentStyle: DeploymentStyle;
   autoRollbackConfiguration: AutoRollbackConfiguration;
   alarmConfiguration: AlarmConfiguration;
 } {
-  const wanted = wantedSettings(spec);
+  const wanted = wantedSettings(spec, present);
   return {
     deploymentConfigName: wanted.deploymentConfigName,
     serviceRoleArn: wanted.serviceRoleArn,

@@ -169,15 +169,22 @@ export function solutionResources(config: Config, target: Target, resources: Sta
   };
 }
 
+/** CDK logical ids are the construct id plus an 8-character hash: TranslationPromptGeneratorCDK4E8F1A2B. */
+const CDK_HASH = /^[0-9A-F]{8}$/;
+
 /**
- * A function named by its logical id or physical name. Undefined when neither matches: the caller
- * may then take the argument as a physical name the configuration does not list.
+ * A function named by its physical name, its logical id, or its construct id (the logical id without
+ * CDK's hash, when exactly one function matches). Undefined when nothing matches: the caller may then
+ * take the argument as a physical name the configuration does not list.
  */
 export function lookupFunction(resources: SolutionResources, nameOrLogicalId: string): SolutionFunction | undefined {
-  return (
-    resources.functions.find((fn) => fn.name === nameOrLogicalId) ??
-    resources.functions.find((fn) => fn.logicalId === nameOrLogicalId)
+  const exact =
+    resources.functions.find((fn) => fn.name === nameOrLogicalId) ?? resources.functions.find((fn) => fn.logicalId === nameOrLogicalId);
+  if (exact) return exact;
+  const byConstructId = resources.functions.filter(
+    (fn) => fn.logicalId?.startsWith(nameOrLogicalId) && CDK_HASH.test(fn.logicalId.slice(nameOrLogicalId.length)),
   );
+  return byConstructId.length === 1 ? byConstructId[0] : undefined;
 }
 
 export interface StackSpec {

@@ -5,6 +5,7 @@
  * finishes a deployment: test/support/moto_ext_deploy.py corrects these after the CodeDeploy API reference,
  * so these tests compare the full group as AWS returns it, converge a drifted group, and run a release.
  */
+import { CloudWatchClient, DeleteAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import {
   CodeDeployClient,
@@ -20,6 +21,7 @@ import { GetAliasCommand, LambdaClient, UpdateFunctionConfigurationCommand } fro
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { AwsCall } from '../../src/aws/call-log.js';
 import { createDeploy } from '../../src/commands/create-deploy.js';
+import { deploymentAlarmNames } from '../../src/config/resource-names.js';
 import { release } from '../../src/commands/release.js';
 import { openSession } from '../../src/commands/session.js';
 import { NonInteractivePrompter } from '../../src/ui/prompter.js';
@@ -73,6 +75,31 @@ async function deploySolutionStack(): Promise<void> {
   await cloudformation.send(new CreateStackCommand({ StackName: 'MtStack', TemplateBody: JSON.stringify(template) }));
 }
 
+/** The alarms setup-monitoring will create; a deployment group names only alarms that exist. */
+async function createReleaseAlarms(): Promise<void> {
+  const cloudwatch = new CloudWatchClient({ endpoint: moto, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  try {
+    for (const env of ['dev', 'prod']) {
+      for (const name of deploymentAlarmNames('mt-pipeline', env)) {
+        await cloudwatch.send(
+          new PutMetricAlarmCommand({
+            AlarmName: name,
+            Namespace: 'AWS/Lambda',
+            MetricName: 'Errors',
+            Statistic: 'Sum',
+            Period: 60,
+            EvaluationPeriods: 1,
+            Threshold: 1,
+            ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          }),
+        );
+      }
+    }
+  } finally {
+    cloudwatch.destroy();
+  }
+}
+
 async function run(options: RunOptions = {}) {
   return runInProcess('create-deploy', [createDeploy], moto, options);
 }
@@ -89,6 +116,7 @@ describe('create-deploy against moto', () => {
     await resetMoto(moto);
     await createCodeDeployRoles();
     await deploySolutionStack();
+    await createReleaseAlarms();
   });
 
   it('creates the Lambda application and one group per environment, as configured; reports the discovered functions', async () => {
@@ -127,6 +155,25 @@ describe('create-deploy against moto', () => {
     expect(first.stdout).not.toContain('LogRetention');
     // one read of the stack per environment
     expect(operationsOf(first.calls).filter((op) => op === 'CloudFormation.ListStackResources')).toHaveLength(2);
+  });
+
+  it('names only alarms that exist: without them alarm monitoring is off, and the run after they appear turns it on', async () => {
+    const cloudwatch = new CloudWatchClient({ endpoint: moto, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    try {
+      await cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: ['dev', 'prod'].flatMap((env) => deploymentAlarmNames('mt-pipeline', env)) }));
+      expect((await run({ overrides: STACK })).error).toBeUndefined();
+      expect(await group('prod')).toMatchObject({ alarmConfiguration: { enabled: false } });
+      expect((await run({ overrides: STACK })).writes).toEqual([]);
+
+      await createReleaseAlarms();
+      const after = await run({ overrides: STACK });
+      expect(operationsOf(after.writes)).toEqual(['CodeDeploy.UpdateDeploymentGroup', 'CodeDeploy.UpdateDeploymentGroup']);
+      expect(await group('prod')).toMatchObject({
+        alarmConfiguration: { enabled: true, alarms: [{ name: 'mt-pipeline-prod-executions-failed' }, { name: 'mt-pipeline-prod-lambda-errors' }] },
+      });
+    } finally {
+      cloudwatch.destroy();
+    }
   });
 
   it('a second run makes zero write calls; a dry run makes none either', async () => {
@@ -195,6 +242,7 @@ describe('create-deploy against moto', () => {
         'CodeDeploy.GetDeploymentGroup',
         'CodeDeploy.CreateDeploymentGroup',
         'CodeDeploy.UpdateDeploymentGroup',
+        'CloudWatch.DescribeAlarms',
       ]),
     );
   });

@@ -22,6 +22,7 @@ export const BOTOCORE_SERVICE: Record<string, string> = {
   S3: 's3',
   CodeBuild: 'codebuild',
   CloudWatchLogs: 'logs',
+  CloudWatch: 'cloudwatch',
   CodeDeploy: 'codedeploy',
   CloudFormation: 'cloudformation',
   Lambda: 'lambda',

@@ -10,6 +10,7 @@ import {
   TagResourceCommand,
   UpdateDeploymentGroupCommand,
 } from '@aws-sdk/client-codedeploy';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { codedeployApplication, type Application } from '../../../src/aws/codedeploy-application.js';
 import {
@@ -18,7 +19,7 @@ import {
   type DeploymentGroupSpec,
 } from '../../../src/aws/codedeploy-deployment-group.js';
 import { testTarget } from '../../support/target.js';
-import { codedeployMock, resetDeployMocks, sentCommands } from './mock-sdk.js';
+import { cloudwatchMock, codedeployMock, resetDeployMocks, sentCommands } from './mock-sdk.js';
 
 const target = testTarget({ name: 'prod', region: 'eu-west-1', account: '210987654321' });
 const TAGS = { 'mtpipe:project': 'mt', 'mtpipe:env': 'prod' };
@@ -122,10 +123,38 @@ describe('codedeployDeploymentGroup', () => {
     autoRollback: { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] },
     alarms: { enabled: true, ignorePollAlarmFailure: false, names: ['mt-prod-executions-failed', 'mt-prod-lambda-errors'] },
     tags: { ...TAGS },
+    presentAlarms: ['mt-prod-executions-failed', 'mt-prod-lambda-errors'],
     ...overrides,
   });
 
   afterEach(() => vi.useRealTimers());
+  // both alarms exist unless a test says otherwise (setup-monitoring creates them)
+  beforeEach(() => {
+    cloudwatchMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'mt-prod-lambda-errors' }, { AlarmName: 'mt-prod-executions-failed' }] });
+  });
+
+  it('watches only the alarms that exist: none yet means alarm monitoring off, and a later run adds them', async () => {
+    cloudwatchMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+    codedeployMock.on(CreateDeploymentGroupCommand).resolves({ deploymentGroupId: 'g-1' });
+    await codedeployDeploymentGroup.create(target, spec);
+    expect(cloudwatchMock).toHaveReceivedCommandWith(DescribeAlarmsCommand, { AlarmNames: spec.alarms, MaxRecords: 100 });
+    expect(codedeployMock).toHaveReceivedCommandWith(CreateDeploymentGroupCommand, {
+      alarmConfiguration: { enabled: false, ignorePollAlarmFailure: false, alarms: [] },
+    });
+
+    // one alarm appeared since: the diff asks for it, and only it
+    const diffs = codedeployDeploymentGroup.diff(
+      current({ alarms: { enabled: false, ignorePollAlarmFailure: false, names: [] }, presentAlarms: ['mt-prod-lambda-errors'] }),
+      spec,
+    );
+    expect(diffs).toStrictEqual([
+      {
+        field: 'alarms',
+        from: { enabled: false, ignorePollAlarmFailure: false, names: [] },
+        to: { enabled: true, ignorePollAlarmFailure: false, names: ['mt-prod-lambda-errors'] },
+      },
+    ]);
+  });
 
   it('reads the group as CodeDeploy returns it (events and alarms in any order) and finds nothing to change', async () => {
     codedeployMock.on(GetDeploymentGroupCommand).resolves({

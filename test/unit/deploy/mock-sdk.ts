@@ -1,4 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -10,6 +11,8 @@ export { sentCommands } from '../aws/mock-sdk.js';
 export const codedeployMock = mockClient(CodeDeployClient);
 export const cloudformationMock = mockClient(CloudFormationClient);
 export const lambdaMock = mockClient(LambdaClient);
+/** the deployment group asks which of its alarms exist */
+export const cloudwatchMock = mockClient(CloudWatchClient);
 /** commands that resolve their own targets ask STS for the account first */
 export const stsMock = mockClient(STSClient);
 
@@ -17,6 +20,7 @@ export function resetDeployMocks(): void {
   codedeployMock.reset();
   cloudformationMock.reset();
   lambdaMock.reset();
+  cloudwatchMock.reset();
   stsMock.reset();
 }
 

@@ -182,3 +182,26 @@ describe('lookupFunction and the CDK helper filter', () => {
     for (const id of ['TranslationPromptGeneratorCDK', 'QualityAssessmentCDK', 'AWSHandler']) expect(isCdkFrameworkFunction(id), id).toBe(false);
   });
 });
+
+describe('lookupFunction with CDK logical ids', () => {
+  const resources = {
+    functions: [
+      { name: 'MtStack-TranslationPromptGeneratorCDK4E8F-aB3d', logicalId: 'TranslationPromptGeneratorCDK4E8F1A2B', stack: 'MtStack' },
+      { name: 'MtStack-QualityAssessmentCDK-k9L8', logicalId: 'QualityAssessmentCDK0C1D2E3F', stack: 'MtStack' },
+      { name: 'MtStack-QualityAssessmentCDKv2-x1', logicalId: 'QualityAssessmentCDKv2A0B1C2D3', stack: 'MtStack' },
+    ],
+    stateMachines: [],
+    glueJobs: [],
+  };
+
+  it('finds a function by its construct id (the logical id without the 8-character hash)', () => {
+    expect(lookupFunction(resources, 'TranslationPromptGeneratorCDK')?.name).toBe('MtStack-TranslationPromptGeneratorCDK4E8F-aB3d');
+    expect(lookupFunction(resources, 'QualityAssessmentCDK')?.name).toBe('MtStack-QualityAssessmentCDK-k9L8');
+  });
+
+  it('still finds by the full logical id and by physical name, and nothing for a mere prefix', () => {
+    expect(lookupFunction(resources, 'QualityAssessmentCDKv2A0B1C2D3')?.name).toBe('MtStack-QualityAssessmentCDKv2-x1');
+    expect(lookupFunction(resources, 'MtStack-QualityAssessmentCDK-k9L8')?.logicalId).toBe('QualityAssessmentCDK0C1D2E3F');
+    expect(lookupFunction(resources, 'Translation')).toBeUndefined();
+  });
+});
