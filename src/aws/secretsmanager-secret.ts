@@ -26,8 +26,10 @@ export interface SecretSpec {
 
 export interface StoredSecret {
   arn: string;
-  /** undefined: the secret has no current version (or is scheduled for deletion and cannot be read) */
+  /** read only when a new value is to be compared; undefined otherwise, or when there is no current version */
   value: string | undefined;
+  /** there is a current version (AWSCURRENT), whether or not its value was read */
+  hasValue: boolean;
   kmsKeyId: string | undefined;
   /** scheduled for deletion: restored before anything else is changed */
   deleted: boolean;
@@ -57,8 +59,10 @@ export const secretsManagerSecret: ResourceKind<SecretSpec, StoredSecret> = {
       throw error;
     }
     const deleted = described.DeletedDate !== undefined;
+    const hasValue = Object.values(described.VersionIdsToStages ?? {}).some((stages) => stages.includes('AWSCURRENT'));
     let value: string | undefined;
-    if (!deleted) {
+    // the value is read only to compare it with a new one: a run without a token never holds the stored one
+    if (!deleted && hasValue && spec.value !== undefined) {
       try {
         ({ SecretString: value } = await client.send(new GetSecretValueCommand({ SecretId: spec.name })));
       } catch (error) {
@@ -69,6 +73,7 @@ export const secretsManagerSecret: ResourceKind<SecretSpec, StoredSecret> = {
     return {
       arn: described.ARN ?? spec.name,
       value,
+      hasValue,
       kmsKeyId: described.KmsKeyId,
       deleted,
       tags: fromTagList(described.Tags),
@@ -90,7 +95,7 @@ export const secretsManagerSecret: ResourceKind<SecretSpec, StoredSecret> = {
 
   check(current, spec) {
     // a secret scheduled for deletion keeps its value when it is restored
-    if (spec.value === undefined && (current === undefined || (current.value === undefined && !current.deleted))) {
+    if (spec.value === undefined && (current === undefined || (!current.hasValue && !current.deleted))) {
       return `${spec.name} has no value yet: set HF_TOKEN or pass --hf-token-stdin`;
     }
     return undefined;

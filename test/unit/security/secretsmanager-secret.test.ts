@@ -24,6 +24,7 @@ const spec = (overrides: Partial<SecretSpec> = {}): SecretSpec => ({ name: NAME,
 const stored = (overrides: Partial<StoredSecret> = {}): StoredSecret => ({
   arn: ARN,
   value: TOKEN,
+  hasValue: true,
   kmsKeyId: undefined,
   deleted: false,
   tags: { ...TAGS },
@@ -39,6 +40,7 @@ describe('secretsManagerSecret.find', () => {
       ARN,
       Name: NAME,
       KmsKeyId: KEY_ARN,
+      VersionIdsToStages: { 'v-1': ['AWSPREVIOUS'], 'v-2': ['AWSCURRENT'] },
       Tags: [
         { Key: 'mtpipe:project', Value: 'mt' },
         { Key: 'mtpipe:env', Value: 'dev' },
@@ -65,17 +67,24 @@ describe('secretsManagerSecret.find', () => {
     expect(secretsMock).not.toHaveReceivedCommand(GetSecretValueCommand);
   });
 
-  it('a secret without a current version has no value', async () => {
+  it('a secret without a current version has no value, and is not read', async () => {
     secretsMock.on(DescribeSecretCommand).resolves({ ARN, Name: NAME, Tags: [] });
-    secretsMock.on(GetSecretValueCommand).rejects(notFound("Secrets Manager can't find the specified secret value for staging label: AWSCURRENT"));
 
-    await expect(secretsManagerSecret.find(target, spec())).resolves.toStrictEqual(stored({ value: undefined, tags: {} }));
+    await expect(secretsManagerSecret.find(target, spec())).resolves.toStrictEqual(stored({ value: undefined, hasValue: false, tags: {} }));
+    expect(secretsMock).not.toHaveReceivedCommand(GetSecretValueCommand);
+  });
+
+  it('without a new value to compare, the stored one is never read', async () => {
+    secretsMock.on(DescribeSecretCommand).resolves({ ARN, Name: NAME, Tags: [], VersionIdsToStages: { 'v-1': ['AWSCURRENT'] } });
+
+    await expect(secretsManagerSecret.find(target, spec({ value: undefined }))).resolves.toStrictEqual(stored({ value: undefined, tags: {} }));
+    expect(secretsMock).not.toHaveReceivedCommand(GetSecretValueCommand);
   });
 
   it('a secret scheduled for deletion is not read (AWS refuses), and is marked deleted', async () => {
     secretsMock.on(DescribeSecretCommand).resolves({ ARN, Name: NAME, DeletedDate: new Date(), Tags: [] });
 
-    await expect(secretsManagerSecret.find(target, spec())).resolves.toStrictEqual(stored({ value: undefined, deleted: true, tags: {} }));
+    await expect(secretsManagerSecret.find(target, spec())).resolves.toStrictEqual(stored({ value: undefined, hasValue: false, deleted: true, tags: {} }));
     expect(secretsMock).not.toHaveReceivedCommand(GetSecretValueCommand);
   });
 });
@@ -109,8 +118,10 @@ describe('secretsManagerSecret.diff and check', () => {
   it('no value given and none stored: a problem naming HF_TOKEN and --hf-token-stdin', () => {
     const problem = `${NAME} has no value yet: set HF_TOKEN or pass --hf-token-stdin`;
     expect(secretsManagerSecret.check!(undefined, spec({ value: undefined }))).toBe(problem);
-    expect(secretsManagerSecret.check!(stored({ value: undefined }), spec({ value: undefined }))).toBe(problem);
-    expect(secretsManagerSecret.check!(stored({ value: undefined, deleted: true }), spec({ value: undefined }))).toBeUndefined();
+    expect(secretsManagerSecret.check!(stored({ value: undefined, hasValue: false }), spec({ value: undefined }))).toBe(problem);
+    expect(secretsManagerSecret.check!(stored({ value: undefined, hasValue: false, deleted: true }), spec({ value: undefined }))).toBeUndefined();
+    // a current version whose value this run did not read: kept, no problem
+    expect(secretsManagerSecret.check!(stored({ value: undefined }), spec({ value: undefined }))).toBeUndefined();
     expect(secretsManagerSecret.check!(undefined, spec())).toBeUndefined();
     expect(secretsManagerSecret.diff(undefined, spec({ value: undefined }))[0]).toStrictEqual({ field: 'value', to: '(not given)', secret: true });
   });
