@@ -200,6 +200,6 @@ async function readProjects(target: Target, names: string[]): Promise<(Project |
   return names.map((name) => found.get(name));
 }
 
-export function projectArn(target: Target, name: string): string {
-  return `arn:${target.partition}:codebuild:${target.region}:${target.account}:project/${name}`;
+export function projectArn(place: Pick<Target, 'partition' | 'account' | 'region'>, name: string): string {
+  return `arn:${place.partition}:codebuild:${place.region}:${place.account}:project/${name}`;
 }

@@ -7,12 +7,10 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
-import { errorName } from './errors.js';
+import { isApplicationNotFound } from './errors.js';
 
 /** mtpipe deploys Lambda functions only; CodeDeploy cannot change an application's platform. */
 export const LAMBDA_PLATFORM = 'Lambda';
-
-export const isApplicationNotFound = (error: unknown) => errorName(error) === 'ApplicationDoesNotExistException';
 
 export interface ApplicationSpec {
   name: string;
@@ -87,6 +85,6 @@ export async function codedeployTags(target: Target, arn: string): Promise<Recor
   return tags;
 }
 
-export function applicationArn(target: Target, name: string): string {
-  return `arn:${target.partition}:codedeploy:${target.region}:${target.account}:application:${name}`;
+export function applicationArn(place: Pick<Target, 'partition' | 'account' | 'region'>, name: string): string {
+  return `arn:${place.partition}:codedeploy:${place.region}:${place.account}:application:${name}`;
 }

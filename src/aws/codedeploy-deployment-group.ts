@@ -12,11 +12,8 @@ import {
 import { compareField, compareTags, fieldsToCreate, tagsToAdd, toTagList } from '../engine/diff.js';
 import { CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS, retryWhile } from '../engine/retry.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
-import { codedeployTags, isApplicationNotFound } from './codedeploy-application.js';
-import { errorName, propagation } from './errors.js';
-
-export const isDeploymentGroupNotFound = (error: unknown) =>
-  errorName(error) === 'DeploymentGroupDoesNotExistException' || isApplicationNotFound(error);
+import { codedeployTags } from './codedeploy-application.js';
+import { isDeploymentGroupNotFound, propagation } from './errors.js';
 
 /** CodeDeploy takes at most 10 alarms per deployment group. */
 export const MAX_ALARMS = 10;
@@ -198,6 +195,6 @@ function settingsInput(spec: DeploymentGroupSpec, present: string[]): {
   };
 }
 
-export function deploymentGroupArn(target: Target, spec: { applicationName: string; name: string }): string {
-  return `arn:${target.partition}:codedeploy:${target.region}:${target.account}:deploymentgroup:${spec.applicationName}/${spec.name}`;
+export function deploymentGroupArn(place: Pick<Target, 'partition' | 'account' | 'region'>, spec: { applicationName: string; name: string }): string {
+  return `arn:${place.partition}:codedeploy:${place.region}:${place.account}:deploymentgroup:${spec.applicationName}/${spec.name}`;
 }

@@ -23,6 +23,28 @@ export const isIamNotFound = named('NoSuchEntityException', 'NoSuchEntity');
 export const isParameterNotFound = named('ParameterNotFound');
 /** Secrets Manager: no such secret, or (GetSecretValue) no version with the AWSCURRENT label */
 export const isSecretsManagerNotFound = named('ResourceNotFoundException');
+/** Lambda: no such function, version or alias. */
+export const isLambdaNotFound = named('ResourceNotFoundException');
+/** Lambda PublishVersion while an update of the function's code or configuration is still being applied. */
+export const isLambdaUpdateInProgress = named('ResourceConflictException');
+export const isApplicationNotFound = named('ApplicationDoesNotExistException');
+/** CodeDeploy: no such deployment group, or no such application to hold it */
+export const isDeploymentGroupNotFound = named('DeploymentGroupDoesNotExistException', 'ApplicationDoesNotExistException');
+/** S3 HeadBucket: no such bucket */
+export const isBucketNotFound = named('NotFound', 'NoSuchBucket');
+/** S3 reports each bucket setting that was never configured as an error of its own. */
+export const isPublicAccessBlockNotFound = named('NoSuchPublicAccessBlockConfiguration');
+export const isBucketEncryptionNotFound = named('ServerSideEncryptionConfigurationNotFoundError');
+export const isLifecycleConfigurationNotFound = named('NoSuchLifecycleConfiguration');
+export const isOwnershipControlsNotFound = named('OwnershipControlsNotFoundError');
+export const isBucketPolicyNotFound = named('NoSuchBucketPolicy');
+export const isBucketTagSetNotFound = named('NoSuchTagSet');
+
+/** CloudFormation ListStackResources on a missing stack: ValidationError "Stack with id X does not exist". */
+export function isStackNotFound(error: unknown): boolean {
+  const { message } = shape(error);
+  return errorName(error) === 'ValidationError' && typeof message === 'string' && /does not exist/.test(message);
+}
 
 /** No credentials could be found by the provider chain (not: credentials that AWS rejects). */
 export function isMissingCredentials(error: unknown): boolean {

@@ -10,8 +10,9 @@ import {
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
+import { roleArn } from '../config/resource-names.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
-import type { ResourceKind, Target } from '../engine/types.js';
+import type { ResourceKind } from '../engine/types.js';
 import { isIamNotFound } from './errors.js';
 import { decodePolicyDocument, type PolicyDocument } from './iam-policy.js';
 import { inlinePolicyKind, policyAttachmentKind } from './iam-principal-policy.js';
@@ -65,7 +66,7 @@ export const iamRole: ResourceKind<RoleSpec, Role> = {
       throw error;
     }
     return {
-      arn: role?.Arn ?? roleArnOf(target, spec),
+      arn: role?.Arn ?? roleArn(target.partition, target.account, spec.name, spec.path),
       path: role?.Path ?? '/',
       // URL-encoded, as every policy document IAM returns
       trustPolicy: decodePolicyDocument(role?.AssumeRolePolicyDocument),
@@ -112,7 +113,7 @@ export const iamRole: ResourceKind<RoleSpec, Role> = {
         Tags: toTagList(spec.tags),
       }),
     );
-    return { arn: Role?.Arn ?? roleArnOf(target, spec) };
+    return { arn: Role?.Arn ?? roleArn(target.partition, target.account, spec.name, spec.path) };
   },
 
   async update(target, spec, current, diffs) {
@@ -134,12 +135,8 @@ export const iamRole: ResourceKind<RoleSpec, Role> = {
   },
 
   tagsOf: (current) => current.tags,
-  arnOf: (target, spec) => roleArnOf(target, spec),
+  arnOf: (target, spec) => roleArn(target.partition, target.account, spec.name, spec.path),
 };
-
-export function roleArnOf(target: Target, spec: { name: string; path: string }): string {
-  return `arn:${target.partition}:iam::${target.account}:role${spec.path}${spec.name}`;
-}
 
 export interface RoleInlinePolicySpec {
   roleName: string;

@@ -7,15 +7,10 @@ import {
 } from '@aws-sdk/client-lambda';
 import { retryWhile, type RetryOptions } from '../engine/retry.js';
 import type { Target } from '../engine/types.js';
-import { errorName } from './errors.js';
+import { isLambdaNotFound, isLambdaUpdateInProgress } from './errors.js';
 
 /** How long PublishVersion waits for a function update in progress to finish. */
 export const FUNCTION_UPDATE_TIMEOUT_MS = 2 * 60 * 1000;
-
-/** Lambda: no such function, version or alias. */
-export const isLambdaNotFound = (error: unknown) => errorName(error) === 'ResourceNotFoundException';
-/** PublishVersion while an update of the function's code or configuration is still being applied. */
-export const isLambdaUpdateInProgress = (error: unknown) => errorName(error) === 'ResourceConflictException';
 
 export interface FunctionState {
   name: string;

@@ -21,7 +21,15 @@ import {
 } from '@aws-sdk/client-s3';
 import { compareField, compareTags, fieldsToCreate, fromTagList, toTagList } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
-import { errorName } from './errors.js';
+import {
+  isBucketEncryptionNotFound,
+  isBucketNotFound,
+  isBucketPolicyNotFound,
+  isBucketTagSetNotFound,
+  isLifecycleConfigurationNotFound,
+  isOwnershipControlsNotFound,
+  isPublicAccessBlockNotFound,
+} from './errors.js';
 
 export interface BucketSpec {
   name: string;
@@ -113,7 +121,6 @@ function ruleView(rule: LifecycleRule | undefined) {
 }
 
 const isValidName = (name: string) => name.length >= 3 && name.length <= MAX_BUCKET_NAME_LENGTH;
-const absentWhen = (code: string) => (error: unknown) => errorName(error) === code;
 
 /** A setting S3 reports as a specific error when it was never configured; any other error propagates. */
 async function unlessAbsent<T>(read: Promise<T>, isAbsent: (error: unknown) => boolean): Promise<T | undefined> {
@@ -137,7 +144,7 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
     try {
       await client.send(new HeadBucketCommand({ Bucket }));
     } catch (error) {
-      if (errorName(error) === 'NotFound' || errorName(error) === 'NoSuchBucket') return undefined;
+      if (isBucketNotFound(error)) return undefined;
       // bucket names are global: 403 usually means another account owns this name
       if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) {
         throw new Error(`bucket ${Bucket} exists but these credentials may not read it (another account may own the name): set builds.artifactBucket to a name of your own`, { cause: error });
@@ -145,13 +152,13 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
       throw error;
     }
     const [access, encryption, versioning, lifecycle, ownership, policy, tagging] = await Promise.all([
-      unlessAbsent(client.send(new GetPublicAccessBlockCommand({ Bucket })), absentWhen('NoSuchPublicAccessBlockConfiguration')),
-      unlessAbsent(client.send(new GetBucketEncryptionCommand({ Bucket })), absentWhen('ServerSideEncryptionConfigurationNotFoundError')),
+      unlessAbsent(client.send(new GetPublicAccessBlockCommand({ Bucket })), isPublicAccessBlockNotFound),
+      unlessAbsent(client.send(new GetBucketEncryptionCommand({ Bucket })), isBucketEncryptionNotFound),
       client.send(new GetBucketVersioningCommand({ Bucket })),
-      unlessAbsent(client.send(new GetBucketLifecycleConfigurationCommand({ Bucket })), absentWhen('NoSuchLifecycleConfiguration')),
-      unlessAbsent(client.send(new GetBucketOwnershipControlsCommand({ Bucket })), absentWhen('OwnershipControlsNotFoundError')),
-      unlessAbsent(client.send(new GetBucketPolicyCommand({ Bucket })), absentWhen('NoSuchBucketPolicy')),
-      unlessAbsent(client.send(new GetBucketTaggingCommand({ Bucket })), absentWhen('NoSuchTagSet')),
+      unlessAbsent(client.send(new GetBucketLifecycleConfigurationCommand({ Bucket })), isLifecycleConfigurationNotFound),
+      unlessAbsent(client.send(new GetBucketOwnershipControlsCommand({ Bucket })), isOwnershipControlsNotFound),
+      unlessAbsent(client.send(new GetBucketPolicyCommand({ Bucket })), isBucketPolicyNotFound),
+      unlessAbsent(client.send(new GetBucketTaggingCommand({ Bucket })), isBucketTagSetNotFound),
     ]);
     const byDefault = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
     return {

@@ -2,7 +2,7 @@ import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client
 import type { Config } from '../config/schema.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { MtpipeError } from '../errors.js';
-import { errorName } from './errors.js';
+import { isStackNotFound } from './errors.js';
 
 /** One resource of a deployed stack (nested stacks included). */
 export interface StackResource {
@@ -33,12 +33,6 @@ export interface SolutionResources {
   stateMachines: SolutionStateMachine[];
   glueJobs: SolutionGlueJob[];
   sagemakerEndpoint?: string;
-}
-
-/** ListStackResources on a missing stack: ValidationError "Stack with id X does not exist". */
-export function isStackNotFound(error: unknown): boolean {
-  const message = (error as { message?: unknown } | undefined)?.message;
-  return errorName(error) === 'ValidationError' && typeof message === 'string' && /does not exist/.test(message);
 }
 
 const NESTED_STACK = 'AWS::CloudFormation::Stack';

@@ -1,10 +1,8 @@
 import { codebuildProject, type ProjectSpec } from '../aws/codebuild-project.js';
-import { iamRole, type RoleSpec } from '../aws/iam-role.js';
 import { logGroup } from '../aws/log-group.js';
 import { s3Bucket } from '../aws/s3-bucket.js';
 import {
   artifactBucketName,
-  IAM_PATH,
   logGroupName,
   projectNames,
   qeImageRepositoryName,
@@ -12,9 +10,9 @@ import {
   roleNames,
 } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
-import { existing } from '../engine/reference.js';
 import type { Desired, Target } from '../engine/types.js';
 import { renderBuildAndTestBuildspec, renderBuildspecs } from '../templates/buildspecs.js';
+import { roleReference } from './security-roles.js';
 import { resourceId, standardTags, type Step } from './step.js';
 
 /** Flags of create-builds (and bootstrap), by the config key they set. */
@@ -24,14 +22,6 @@ export const CREATE_BUILDS_FLAGS: Record<string, string> = {
 
 /** CodeBuild's own default: how long a build may wait for capacity before it is dropped. */
 export const QUEUED_TIMEOUT_MINUTES = 480;
-
-/** The role of each project is created by setup-security; it is read, never written, here. */
-const roleReference = existing(iamRole, 'setup-security');
-
-/** A reference reads the role by name only: the other fields are setup-security's and are not compared. */
-function roleReferenceSpec(name: string): RoleSpec {
-  return { name, path: IAM_PATH, trustPolicy: { Version: '2012-10-17', Statement: [] }, description: '', maxSessionDuration: 3600, tags: {} };
-}
 
 interface ProjectPlan {
   target: Target;
@@ -117,7 +107,8 @@ export const createBuilds: Step<Record<string, never>> = {
       const { target, name, role } = planned;
       const tags = standardTags(config.project, target.name);
       const logs = logGroupName(name);
-      const roleId = resourceId(target.name, roleReference.kind, role);
+      // the role of each project is created by setup-security; it is read, never written, here
+      const roleRef = roleReference(target, role);
       const spec: ProjectSpec = {
         name,
         description: planned.description,
@@ -134,10 +125,10 @@ export const createBuilds: Step<Record<string, never>> = {
         tags,
       };
       items.push(
-        { id: roleId, kind: roleReference, target, spec: roleReferenceSpec(role) },
+        roleRef,
         { id: resourceId(target.name, logGroup.kind, logs), kind: logGroup, target, spec: { name: logs, retentionDays: builds.logRetentionDays, tags } },
         // the role must exist first (created by setup-security, or earlier in the same bootstrap run); the bucket holds the cache
-        { id: resourceId(target.name, codebuildProject.kind, name), kind: codebuildProject, target, spec, dependsOn: [roleId, bucketId] },
+        { id: resourceId(target.name, codebuildProject.kind, name), kind: codebuildProject, target, spec, dependsOn: [roleRef.id, bucketId] },
       );
     }
     return items;

@@ -1,14 +1,12 @@
 import { codedeployApplication } from '../aws/codedeploy-application.js';
 import { codedeployDeploymentGroup } from '../aws/codedeploy-deployment-group.js';
-import { iamRole, type RoleSpec } from '../aws/iam-role.js';
 import { discoveredSoFar, solutionStack, type SolutionFunction } from '../aws/solution-discovery.js';
 import type { Targets } from '../aws/targets.js';
-import { codedeployApplicationName, deploymentAlarmNames, deploymentGroupName, IAM_PATH, roleArn, roleNames } from '../config/resource-names.js';
+import { codedeployApplicationName, deploymentAlarmNames, deploymentGroupName, roleArn, roleNames } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
-import { existing } from '../engine/reference.js';
 import type { Desired, Target } from '../engine/types.js';
 import { configuredHooks } from '../templates/appspec.js';
-import { environmentPlace, roleId } from './security-roles.js';
+import { environmentPlace, roleReference } from './security-roles.js';
 import { resourceId, standardTags, type Step } from './step.js';
 
 /** The managed policy CodeDeploy's Lambda role gets lets it invoke only hook functions named like this. */
@@ -27,22 +25,6 @@ export function solutionStackReads(config: Config, environments: Target[]): Desi
       spec: { name },
     })),
   );
-}
-
-/**
- * The CodeDeploy role as setup-security creates it in the environment's account. A reference reads
- * it by name only: the other fields are setup-security's and are not compared here.
- */
-function codedeployRoleReference(config: Config, target: Target): Desired {
-  const spec: RoleSpec = {
-    name: roleNames.codedeploy(config.project, target.name),
-    path: IAM_PATH,
-    trustPolicy: { Version: '2012-10-17', Statement: [] },
-    description: '',
-    maxSessionDuration: 3600,
-    tags: {},
-  };
-  return { id: roleId(target, spec.name), kind: existing(iamRole, 'setup-security'), target, spec };
 }
 
 const placeKey = (place: { account: string; region: string }) => `${place.account}/${place.region}`;
@@ -79,7 +61,8 @@ export const createDeploy: Step<Record<string, never>> = {
     const perEnvironment = environments.flatMap((target): Desired[] => {
       const owner = owners.get(placeKey(target))!;
       const applicationId = resourceId(owner.target.name, codedeployApplication.kind, application);
-      const role = codedeployRoleReference(config, target);
+      // the CodeDeploy role as setup-security creates it in the environment's account
+      const role = roleReference(target, roleNames.codedeploy(config.project, target.name));
       const group = deploymentGroupName(config.project, target.name);
       return [
         role,

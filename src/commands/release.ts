@@ -1,7 +1,6 @@
 import type { AwsSettings } from '../aws/clients.js';
-import { isApplicationNotFound } from '../aws/codedeploy-application.js';
 import { followDeployment, shiftMinutes, startDeployment, type FollowOptions } from '../aws/codedeploy-deployment.js';
-import { isDeploymentGroupNotFound } from '../aws/codedeploy-deployment-group.js';
+import { isApplicationNotFound, isDeploymentGroupNotFound } from '../aws/errors.js';
 import { createAlias, findAlias, functionNameOf, publishVersion, readFunction, type AliasState } from '../aws/lambda-alias.js';
 import { discoverSolution, lookupFunction, type SolutionResources } from '../aws/solution-discovery.js';
 import { resolveTargets } from '../aws/targets.js';

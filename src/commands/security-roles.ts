@@ -1,5 +1,8 @@
 /** The service roles setup-security owns: where each lives, whom it trusts, what it may do. */
+import { projectArn } from '../aws/codebuild-project.js';
 import { repositoryArn } from '../aws/codecommit-repository.js';
+import { applicationArn } from '../aws/codedeploy-application.js';
+import { deploymentGroupArn } from '../aws/codedeploy-deployment-group.js';
 import type { PolicyDocument } from '../aws/iam-policy.js';
 import { iamRole, type RoleSpec } from '../aws/iam-role.js';
 import type { Targets } from '../aws/targets.js';
@@ -19,7 +22,8 @@ import {
   roleNames,
 } from '../config/resource-names.js';
 import { HF_TOKEN_PARAMETER, type Config } from '../config/schema.js';
-import type { Target } from '../engine/types.js';
+import { existing } from '../engine/reference.js';
+import type { Desired, Target } from '../engine/types.js';
 import {
   buildAndTestPolicy,
   cdkDeployPolicy,
@@ -56,6 +60,18 @@ export interface SecurityRole {
 /** Resource id of a role, as other steps refer to it (engine/reference.ts `existing(iamRole, 'setup-security')`). */
 export function roleId(target: Target, name: string): string {
   return resourceId(target.name, iamRole.kind, name);
+}
+
+/** Other steps read the roles setup-security creates, never write them. */
+const setupSecurityRole = existing(iamRole, 'setup-security');
+
+/**
+ * A role setup-security creates, as another step refers to it. A reference reads the role by name
+ * only: the other fields are setup-security's and are not compared.
+ */
+export function roleReference(target: Target, name: string): Desired {
+  const spec: RoleSpec = { name, path: IAM_PATH, trustPolicy: { Version: '2012-10-17', Statement: [] }, description: '', maxSessionDuration: 3600, tags: {} };
+  return { id: roleId(target, name), kind: setupSecurityRole, target, spec };
 }
 
 /**
@@ -95,7 +111,6 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
   const { project } = config;
   const envNames = Object.keys(config.environments);
   const artifactBucket = artifactBucketName(config, shared.account, shared.region);
-  const codebuildArn = (name: string) => `arn:${tool.partition}:codebuild:${tool.region}:${tool.account}:project/${name}`;
   const build = (projectName: string): CodeBuildInputs => ({
     place: tool,
     logGroupName: logGroupName(projectName),
@@ -106,12 +121,12 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
   // CodeDeploy resources of every configured environment, in that environment's account and region
   const application = codedeployApplicationName(project);
   const codedeploy = envNames.map((env) => {
-    const { partition, region, account } = environmentPlace(config, targets, env);
-    const arn = (resource: string) => `arn:${partition}:codedeploy:${region}:${account}:${resource}`;
+    const place = environmentPlace(config, targets, env);
+    const { partition, region, account } = place;
     return {
-      application: arn(`application:${application}`),
-      group: arn(`deploymentgroup:${application}/${deploymentGroupName(project, env)}`),
-      config: arn(`deploymentconfig:${config.environments[env]!.deploymentConfig}`),
+      application: applicationArn(place, application),
+      group: deploymentGroupArn(place, { applicationName: application, name: deploymentGroupName(project, env) }),
+      config: `arn:${partition}:codedeploy:${region}:${account}:deploymentconfig:${config.environments[env]!.deploymentConfig}`,
     };
   });
   const needsApproval = envNames.some((env) => config.environments[env]!.approval);
@@ -125,8 +140,8 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
         place: tool,
         repositoryArn: repositoryArn(shared, config.repository.name),
         buildProjectArns: [
-          codebuildArn(projectNames.buildAndTest(project)),
-          ...envNames.flatMap((env) => [codebuildArn(projectNames.cdkDeploy(project, env)), codebuildArn(projectNames.integrationTest(project, env))]),
+          projectArn(tool, projectNames.buildAndTest(project)),
+          ...envNames.flatMap((env) => [projectArn(tool, projectNames.cdkDeploy(project, env)), projectArn(tool, projectNames.integrationTest(project, env))]),
         ],
         applicationArns: codedeploy.map((c) => c.application),
         deploymentGroupArns: codedeploy.map((c) => c.group),

@@ -40,8 +40,8 @@ export const deploymentGroupName = (project: string, env: string) => `${project}
 export const hfTokenSecretName = (project: string, env: string) => `${project}/${env}/hugging-face-token`;
 export const qeImageRepositoryName = (config: Config) => config.builds.qeImageRepository ?? `${config.project}-qe`;
 
-export function roleArn(partition: string, account: string, name: string): string {
-  return `arn:${partition}:iam::${account}:role${IAM_PATH}${name}`;
+export function roleArn(partition: string, account: string, name: string, path: string = IAM_PATH): string {
+  return `arn:${partition}:iam::${account}:role${path}${name}`;
 }
 
 export const pipelineName = (project: string) => `${project}-pipeline`;
