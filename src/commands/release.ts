@@ -1,4 +1,3 @@
-import type { AwsSettings } from '../aws/clients.js';
 import { followDeployment, shiftMinutes, startDeployment, type FollowOptions } from '../aws/codedeploy-deployment.js';
 import { isApplicationNotFound, isDeploymentGroupNotFound } from '../aws/errors.js';
 import { createAlias, findAlias, functionNameOf, publishVersion, readFunction, type AliasState } from '../aws/lambda-alias.js';
@@ -9,19 +8,13 @@ import type { Config } from '../config/schema.js';
 import type { Target } from '../engine/types.js';
 import { AwsError, MtpipeError, UserInputError } from '../errors.js';
 import { configuredHooks, LIVE_ALIAS, renderAppSpec, type HookFunctions } from '../templates/appspec.js';
-import type { Reporter } from '../ui/reporter.js';
-import type { GlobalOptions } from './session.js';
+import type { CommandSession } from './session.js';
 
 /** Beyond the time the deployment config takes to shift traffic: hooks, baking, CodeDeploy's own pace. */
 const TIMEOUT_MARGIN_MINUTES = 15;
 
-/** What release needs of a session (src/commands/session.ts provides it). */
-export interface ReleaseSession {
-  options: Pick<GlobalOptions, 'dryRun' | 'env'>;
-  draft: { config: Config };
-  aws: AwsSettings;
-  reporter: Pick<Reporter, 'info'>;
-}
+/** What release needs of a session. */
+export type ReleaseSession = CommandSession<'info'>;
 
 export interface ReleaseRequest {
   /** logical id (e.g. TranslationPromptGeneratorCDK) or physical name or ARN */

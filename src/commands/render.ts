@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { AwsSettings } from '../aws/clients.js';
 import { configuredFunctions, discoverSolution, type SolutionFunction } from '../aws/solution-discovery.js';
 import { resolveTargets } from '../aws/targets.js';
 import { deploymentGroupName } from '../config/resource-names.js';
@@ -9,16 +8,10 @@ import type { Config } from '../config/schema.js';
 import { describeCause, UserInputError } from '../errors.js';
 import { appSpecExample, configuredHooks } from '../templates/appspec.js';
 import { renderBuildspecs } from '../templates/buildspecs.js';
-import type { Reporter } from '../ui/reporter.js';
-import type { GlobalOptions } from './session.js';
+import type { CommandSession } from './session.js';
 
-/** What render needs of a session (src/commands/session.ts provides it). */
-export interface RenderSession {
-  options: Pick<GlobalOptions, 'env' | 'dryRun'>;
-  draft: { config: Config };
-  aws: AwsSettings;
-  reporter: Pick<Reporter, 'warn'>;
-}
+/** What render needs of a session. */
+export type RenderSession = CommandSession<'warn'>;
 
 export interface RenderOptions {
   /** default: the current directory (the solution repository) */

@@ -1,6 +1,7 @@
 import { awsSettingsFromEnv, type AwsSettings } from '../aws/clients.js';
 import { formatCall, type CallObserver } from '../aws/call-log.js';
 import { ConfigDraft } from '../config/draft.js';
+import type { Config } from '../config/schema.js';
 import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from '../config/load.js';
 import { UserInputError } from '../errors.js';
 import { isInteractive, NonInteractivePrompter, TerminalPrompter, type Prompter } from '../ui/prompter.js';
@@ -31,6 +32,17 @@ export interface Session {
   aws: AwsSettings;
   /** the environments this run acts on (--env, or all) */
   envNames(): string[];
+}
+
+/**
+ * What a command outside the plan/apply runner (render, release) needs of a session: the options that
+ * shape it, the resolved configuration, AWS settings and a reporter. Tests pass a plain object.
+ */
+export interface CommandSession<R extends keyof Reporter = 'info' | 'warn'> {
+  options: Pick<GlobalOptions, 'dryRun' | 'env'>;
+  draft: { config: Config };
+  aws: AwsSettings;
+  reporter: Pick<Reporter, R>;
 }
 
 export interface SessionDeps {
