@@ -1,0 +1,68 @@
+import { BatchGetProjectsCommand, CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { CodeDeployClient, ListDeploymentGroupsCommand } from '@aws-sdk/client-codedeploy';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { assertBuilt, cleanEnv, debugCalls, debugWrites, explain, removeDirs, runCli, tempDir, type CliRun } from '../support/cli.js';
+import { resetMoto } from '../support/moto.js';
+
+const moto = inject('motoUrl');
+const TOKEN = `hf_e2eBootstrap${Math.random().toString(36).slice(2, 12)}`;
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const codebuild = new CodeBuildClient({ endpoint: moto, region: 'us-east-1', credentials });
+const codedeploy = new CodeDeployClient({ endpoint: moto, region: 'us-east-1', credentials });
+const iam = new IAMClient({ endpoint: moto, region: 'us-east-1', credentials });
+const dirs: string[] = [];
+
+async function mtpipe(args: string[]): Promise<CliRun> {
+  const home = await tempDir('mtpipe-home-');
+  const cwd = await tempDir();
+  dirs.push(home, cwd);
+  return runCli(args, { cwd, env: cleanEnv({ home, extra: { HF_TOKEN: TOKEN } }) });
+}
+
+/** The done-when of the security/builds/deploy issue, as a user would run it: default configuration plus HF_TOKEN. */
+describe('mtpipe bootstrap --yes against a fresh emulator', () => {
+  beforeAll(() => assertBuilt());
+  beforeEach(() => resetMoto(moto));
+  afterEach(() => removeDirs(dirs));
+  afterAll(() => {
+    for (const client of [codebuild, codedeploy, iam]) client.destroy();
+  });
+
+  it('creates every step\'s resources; the same command again makes zero write calls; a dry run makes none', async () => {
+    const first = await mtpipe(['bootstrap', '--yes', '--endpoint-url', moto]);
+    expect(first.code, explain(first)).toBe(0);
+    for (const resource of ['iam:role mt-pipeline-build', 's3:bucket mt-pipeline-artifacts-123456789012-us-east-1', 'codebuild:project mt-pipeline-cdk-deploy-prod', 'codedeploy:deployment-group mt-pipeline-prod']) {
+      expect(first.stdout).toMatch(new RegExp(`^created\\s+${resource}`, 'm'));
+    }
+    const { projects } = await codebuild.send(
+      new BatchGetProjectsCommand({ names: ['mt-pipeline-build-and-test', 'mt-pipeline-cdk-deploy-dev', 'mt-pipeline-integration-test-prod'] }),
+    );
+    expect(projects?.map((p) => [p.name, p.environment?.privilegedMode ?? false])).toEqual([
+      ['mt-pipeline-build-and-test', true],
+      ['mt-pipeline-cdk-deploy-dev', false],
+      ['mt-pipeline-integration-test-prod', false],
+    ]);
+    expect((await codedeploy.send(new ListDeploymentGroupsCommand({ applicationName: 'mt-pipeline-lambda' }))).deploymentGroups?.sort()).toEqual([
+      'mt-pipeline-dev',
+      'mt-pipeline-prod',
+    ]);
+    expect((await iam.send(new GetRoleCommand({ RoleName: 'mt-pipeline-codedeploy-prod' }))).Role?.Path).toBe('/mtpipe/');
+
+    const second = await mtpipe(['bootstrap', '--yes', '--debug', '--endpoint-url', moto]);
+    expect(second.code, explain(second)).toBe(0);
+    expect(debugCalls(second.stderr).length).toBeGreaterThan(50);
+    expect(debugWrites(second.stderr), second.stderr).toEqual([]);
+    expect(second.stdout).toContain('No changes: everything is as configured.');
+
+    const dry = await mtpipe(['bootstrap', '--dry-run', '--debug', '--endpoint-url', moto]);
+    expect(dry.code, explain(dry)).toBe(0);
+    expect(debugWrites(dry.stderr)).toEqual([]);
+    expect(dry.stdout).toMatch(/Plan: 0 to create, 0 to update, 0 to delete, \d+ unchanged\./);
+
+    for (const run of [first, second, dry]) {
+      expect(run.stdout).not.toContain(TOKEN);
+      expect(run.stderr).not.toContain(TOKEN);
+    }
+  });
+});
