@@ -180,8 +180,15 @@ export const configSchema = z
     cdk: z
       .strictObject({
         qualifier: z.string().regex(/^[a-z0-9]{1,10}$/, { message: 'must be 1-10 lower-case letters or digits (cdk bootstrap --qualifier)' }).default('hnb659fds'),
+        /** more CDK context for cdk deploy, written into the deploy buildspec as it is: never a secret; may be empty */
+        context: z
+          .record(
+            z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, { message: 'must be a context key: letters, digits, "_", ".", ":" and "-"' }),
+            z.string().max(1000, { message: 'must be at most 1000 characters' }),
+          )
+          .default({}),
       })
-      .default({ qualifier: 'hnb659fds' }),
+      .default({ qualifier: 'hnb659fds', context: {} }),
     solution: solutionSchema.default(() => solutionSchema.parse({})),
     environments: z
       .record(named(names.environment), environmentSchema)
@@ -191,6 +198,10 @@ export const configSchema = z
     const { branch, approvals, approvers } = config.repository;
     for (const problem of derivedProblems(config.project, branch, approvals, approvers)) {
       ctx.addIssue({ code: 'custom', path: problem.key.split('.'), message: problem.message });
+    }
+    const settings = new Set([HF_TOKEN_PARAMETER, ...Object.keys(config.parameters), ...Object.values(config.environments).flatMap((env) => Object.keys(env.parameters))]);
+    for (const key of Object.keys(config.cdk.context).filter((key) => settings.has(key))) {
+      ctx.addIssue({ code: 'custom', path: ['cdk', 'context', key], message: `is also a solution setting (parameters.${key}): give it in one place` });
     }
     const longest = longestRoleName(config.project, Object.keys(config.environments));
     if (longest.length > 64) {

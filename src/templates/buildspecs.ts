@@ -34,6 +34,8 @@ export interface DeployInputs {
   nodejs: string;
   /** every setting of the environment, the token included; each becomes `-c name=...` */
   settings: Setting[];
+  /** cdk.context: literal, non-secret context values */
+  context?: Record<string, string>;
 }
 
 export interface IntegrationTestInputs {
@@ -60,8 +62,13 @@ export function renderBuildAndTestBuildspec(inputs: BuildAndTestInputs): string 
   return renderBuildspecFile('buildspec.yml', { python, nodejs, qeImageRepository }, image);
 }
 
+/** A value as one single-quoted shell word. */
+function shellQuoted(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
 export function renderDeployBuildspec(inputs: DeployInputs): string {
-  const { image, python, nodejs, settings } = inputs;
+  const { image, python, nodejs, settings, context = {} } = inputs;
   const variables = variablesFor(settings);
   return renderBuildspecFile(
     'buildspec-deploy.yml',
@@ -71,7 +78,10 @@ export function renderDeployBuildspec(inputs: DeployInputs): string {
       settingsFromParameterStore: Object.fromEntries(settings.flatMap((s) => ('parameter' in s ? [[variables.get(s.name), s.parameter]] : []))),
       settingsFromSecretsManager: Object.fromEntries(settings.flatMap((s) => ('secretId' in s ? [[variables.get(s.name), s.secretId]] : []))),
       // quoted, so a value with spaces stays one argument; the value itself never appears in the buildspec
-      cdkContext: settings.map((s) => `-c ${s.name}="$${variables.get(s.name)}"`).join(' '),
+      cdkContext: [
+        ...settings.map((s) => `-c ${s.name}="$${variables.get(s.name)}"`),
+        ...Object.entries(context).map(([key, value]) => `-c ${key}=${shellQuoted(value)}`),
+      ].join(' '),
     },
     image,
   );
@@ -97,7 +107,7 @@ export function renderBuildspecs(config: Config, envName: string): BuildspecFile
   const settings = environmentSettings(config, envName);
   return {
     'buildspec.yml': renderBuildAndTestBuildspec({ image, python, nodejs, qeImageRepository: qeImageRepositoryName(config) }),
-    'buildspec-deploy.yml': renderDeployBuildspec({ image, python, nodejs, settings }),
+    'buildspec-deploy.yml': renderDeployBuildspec({ image, python, nodejs, settings, context: config.cdk.context }),
     'buildspec-test.yml': renderIntegrationTestBuildspec({
       image,
       python,

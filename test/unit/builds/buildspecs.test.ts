@@ -184,3 +184,20 @@ describe('validation of rendered buildspecs', () => {
     expect(() => validateBuildspec('x.yml', 'version: 0.2\nphases:\n  build:\n    commands: [make]\n', STANDARD_7)).not.toThrow();
   });
 });
+
+describe('cdk.context: literal, non-secret context values', () => {
+  it('are passed to cdk deploy after the settings, each as one shell word (empty and quoted values included)', () => {
+    const text = renderBuildspecs(config({ cdk: { context: { marketplace_endpoint_name: '', note: "it's on" } } }), 'dev')['buildspec-deploy.yml'];
+    const deploy = commandsOf(text).find((command) => command.startsWith('cdk deploy'))!;
+    expect(deploy.endsWith(` -c marketplace_endpoint_name='' -c note='it'\\''s on'`)).toBe(true);
+    expect(deploy).toContain(`-c input_bucket_name="$${variable('input_bucket_name')}"`);
+  });
+
+  it('a key that is also a solution setting is refused, naming both places', () => {
+    const result = configSchema.safeParse({ ...defaultConfig('us-east-1'), cdk: { context: { input_bucket_name: 'x' } } });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toContainEqual(
+      expect.objectContaining({ path: ['cdk', 'context', 'input_bucket_name'], message: 'is also a solution setting (parameters.input_bucket_name): give it in one place' }),
+    );
+  });
+});
