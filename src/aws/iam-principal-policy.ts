@@ -19,16 +19,12 @@ export interface InlinePolicyApi<Spec> {
   /** the URL-encoded document; throws NoSuchEntity when there is none */
   get(client: IAMClient, owner: string, policyName: string): Promise<string | undefined>;
   put(client: IAMClient, owner: string, policyName: string, document: string): Promise<unknown>;
-  /** tags of the owner, for principals that carry them: the policy is changed only on an owned principal */
-  ownerTags?(client: IAMClient, owner: string): Promise<Record<string, string>>;
   /** IAM's quota on the inline policies of one principal, counted without white space (roles 10,240, groups 5,120) */
   maxDocumentCharacters: number;
 }
 
 export interface InlinePolicy {
   document: unknown;
-  /** the owner's tags (roles only) */
-  tags?: Record<string, string>;
 }
 
 export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind<Spec, InlinePolicy> {
@@ -47,8 +43,7 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
         if (isIamNotFound(error)) return undefined;
         throw error;
       }
-      const document = decodePolicyDocument(encoded);
-      return api.ownerTags ? { document, tags: await api.ownerTags(client, api.owner(spec)) } : { document };
+      return { document: decodePolicyDocument(encoded) };
     },
 
     diff: (current, spec) =>
@@ -75,7 +70,6 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
       return {};
     },
 
-    ...(api.ownerTags ? { tagsOf: (current: InlinePolicy) => current.tags } : {}),
     arnOf: () => undefined,
   };
 }

@@ -144,7 +144,7 @@ export interface RoleInlinePolicySpec {
   document: PolicyDocument;
 }
 
-/** A role's inline policy; changed only when the role carries this project's tag (or with --adopt). */
+/** A role's inline policy; the plan changes it only when its role carries this project's tag (or with --adopt). */
 export const roleInlinePolicy = inlinePolicyKind<RoleInlinePolicySpec>({
   kind: 'iam:role-policy',
   maxDocumentCharacters: 10_240,
@@ -153,7 +153,6 @@ export const roleInlinePolicy = inlinePolicyKind<RoleInlinePolicySpec>({
   document: (spec) => spec.document,
   get: async (client, role, policy) => (await client.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: policy }))).PolicyDocument,
   put: (client, role, policy, document) => client.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: policy, PolicyDocument: document })),
-  ownerTags: async (client, role) => fromTagList((await client.send(new GetRoleCommand({ RoleName: role }))).Role?.Tags),
 });
 
 export interface RoleAttachmentSpec {

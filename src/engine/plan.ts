@@ -26,7 +26,7 @@ export async function plan(desired: Desired[], options: PlanOptions): Promise<Ch
       : mustCreate
         ? undefined
         : await limit(() => read(`${item.kind.kind} "${item.kind.name(item.spec)}"${where(item.target)}`, () => item.kind.find(item.target, item.spec)));
-    return changeFor(item, current, options);
+    return changeFor(item, current, options, deps);
   });
   const [changes, deletions] = await Promise.all([
     Promise.all(desired.map((item) => planOne(item.id))),
@@ -52,7 +52,7 @@ async function unwanted(scope: PruneScope, desired: Desired[], project: string):
   }));
 }
 
-function changeFor(item: Desired, current: unknown, options: PlanOptions): Change {
+function changeFor(item: Desired, current: unknown, options: PlanOptions, deps: Change[]): Change {
   const { kind, spec } = item;
   const diffs = kind.diff(current, spec);
   const action = current === undefined ? 'create' : diffs.length > 0 ? 'update' : 'noop';
@@ -63,6 +63,13 @@ function changeFor(item: Desired, current: unknown, options: PlanOptions): Chang
     if (action === 'update' && !options.adopt) {
       change.blocked = `exists without the tag ${TAG_PROJECT}=${options.project}; mtpipe changes it only with --adopt`;
     }
+  }
+  // What hangs on a resource mtpipe does not own (an inline policy on someone else's role) is not
+  // changed either: the parent's tag decides for kinds that carry none of their own.
+  const foreign = deps.find((dep) => dep.unmanaged);
+  if (foreign && action !== 'noop' && !options.adopt) {
+    const parent = `${foreign.desired.kind.kind} "${foreign.desired.kind.name(foreign.desired.spec)}"`;
+    change.blocked = `belongs to ${parent}, which exists without the tag ${TAG_PROJECT}=${options.project}; mtpipe changes it only with --adopt`;
   }
   const problem = kind.check?.(current, spec);
   if (problem) change.blocked = problem;

@@ -267,7 +267,13 @@ describe('setup-security against moto', () => {
     const refused = await runInProcess('setup-security', [setupSecurity], moto, IN_SECRETS_MANAGER);
     expect((refused.error as MtpipeError).exitCode).toBe(2);
     expect((refused.error as MtpipeError).message).toMatch(/mt-pipeline-events: exists without the tag mtpipe:project=mt-pipeline/);
-    expect((refused.error as MtpipeError).message).toMatch(/mt-pipeline-events\/mtpipe-least-privilege: exists without the tag/);
+    expect((refused.error as MtpipeError).message).toMatch(
+      /mt-pipeline-events\/mtpipe-least-privilege: belongs to iam:role "mt-pipeline-events", which exists without the tag mtpipe:project=mt-pipeline/,
+    );
+    // the role is read once: its inline policy takes the role's ownership from the plan
+    expect(operationsOf(refused.calls).filter((op) => op === 'IAM.GetRole')).toHaveLength(
+      new Set(refused.calls.filter((c) => c.operation === 'GetRole').map((c) => JSON.stringify(c.input))).size,
+    );
     expect(refused.writes).toEqual([]);
 
     const adopted = await setUp({ ...IN_SECRETS_MANAGER, options: { adopt: true } });

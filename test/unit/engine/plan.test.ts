@@ -90,6 +90,24 @@ describe('plan', () => {
   describe('resources without the project tag', () => {
     const foreign = { [TAG_PROJECT]: 'someone-else' };
 
+    it('block what depends on them and would be written, unless adopt; a dependent with nothing to change is left alone', async () => {
+      const parents = new FakeKind({ kind: 'fake:role' }).put('dev', { name: 'r', value: 'old', tags: foreign });
+      const children = new FakeKind({ kind: 'fake:role-policy' }).put('dev', { name: 'same', value: 'v1' });
+      const desired = [
+        want(parents, 'r', { value: 'new', tags: { [TAG_PROJECT]: 'mt' } }),
+        want(children, 'p', { id: 'p', dependsOn: ['r'] }),
+        want(children, 'same', { id: 'same', dependsOn: ['r'] }),
+      ];
+      const [, child, unchanged] = await plan(desired, options);
+      expect(child!.action).toBe('create');
+      expect(child!.blocked).toBe('belongs to fake:role "r", which exists without the tag mtpipe:project=mt; mtpipe changes it only with --adopt');
+      expect(unchanged!.action).toBe('noop');
+      expect(unchanged!.blocked).toBeUndefined();
+
+      const adopted = await plan(desired, { ...options, adopt: true });
+      expect(adopted.map((c) => c.blocked)).toEqual([undefined, undefined, undefined]);
+    });
+
     it('are unmanaged and blocked for update without adopt', async () => {
       const kind = new FakeKind().put('dev', { name: 'a', value: 'old', tags: foreign });
       const [change] = await plan([want(kind, 'a', { value: 'new' })], options);

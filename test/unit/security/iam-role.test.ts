@@ -202,20 +202,14 @@ describe('iamRole.create and update', () => {
 describe('roleInlinePolicy', () => {
   const policySpec = { roleName: ROLE, policyName: 'mtpipe-least-privilege', document };
 
-  it('reads the document (URL-encoded) and the role tags that decide ownership', async () => {
+  it('reads the document (URL-encoded) only: ownership is the role\'s, decided by the plan from the role itself', async () => {
     iamMock.on(GetRolePolicyCommand).resolves({ RoleName: ROLE, PolicyName: 'mtpipe-least-privilege', PolicyDocument: encoded(document) });
-    iamMock.on(GetRoleCommand).resolves({
-      Role: { RoleName: ROLE, RoleId: 'AROA', Arn: ARN, Path: '/mtpipe/', CreateDate: new Date(), Tags: [{ Key: 'mtpipe:project', Value: 'mt' }] },
-    });
 
     const found = await roleInlinePolicy.find(target, policySpec);
-    expect(found).toStrictEqual({ document, tags: { 'mtpipe:project': 'mt' } });
-    expect(roleInlinePolicy.tagsOf!(found!)).toStrictEqual({ 'mtpipe:project': 'mt' });
+    expect(found).toStrictEqual({ document });
+    expect(roleInlinePolicy.tagsOf).toBeUndefined();
     expect(roleInlinePolicy.diff(found, policySpec)).toStrictEqual([]);
-    expect(sentCommands(iamMock)).toStrictEqual([
-      ['GetRolePolicyCommand', { RoleName: ROLE, PolicyName: 'mtpipe-least-privilege' }],
-      ['GetRoleCommand', { RoleName: ROLE }],
-    ]);
+    expect(sentCommands(iamMock)).toStrictEqual([['GetRolePolicyCommand', { RoleName: ROLE, PolicyName: 'mtpipe-least-privilege' }]]);
   });
 
   it('a missing policy is undefined, without reading the role', async () => {
