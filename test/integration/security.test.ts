@@ -157,8 +157,10 @@ describe('setup-security against moto', () => {
       expect(run.stdout).toContain(described.ARN!);
     }
     expect(run.stdout).toMatch(/hugging-face-token\n\s+value: \(secret\)/);
+    // the two secrets are created concurrently: compare them in name order
     const created = run.writes.filter((call) => call.operation === 'CreateSecret');
-    expect(created.map((call) => call.input)).toEqual(
+    const byName = (a: unknown, b: unknown) => String((a as { Name: string }).Name).localeCompare(String((b as { Name: string }).Name));
+    expect(created.map((call) => call.input).sort(byName)).toEqual(
       ['dev', 'prod'].map((env) => ({ Name: `mt-pipeline/${env}/hugging-face-token`, SecretString: '***', Tags: [{ Key: 'mtpipe:project', Value: '***' }, { Key: 'mtpipe:env', Value: '***' }] })),
     );
     expectNoToken(run);
