@@ -50,6 +50,7 @@ export function decodePolicyDocument(encoded: string | undefined): unknown {
 
 export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = {
   kind: 'iam:policy',
+  accountGlobal: true,
   name: (spec) => spec.name,
 
   async find(target, spec) {

@@ -32,6 +32,7 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
     api.put(client, api.owner(spec), api.policyName(spec), JSON.stringify(api.document(spec)));
   return {
     kind: api.kind,
+    accountGlobal: true,
     name: (spec) => `${api.owner(spec)}/${api.policyName(spec)}`,
 
     async find(target, spec) {
@@ -87,6 +88,7 @@ export interface AttachmentApi<Spec> {
 export function policyAttachmentKind<Spec>(api: AttachmentApi<Spec>): ResourceKind<Spec, true> {
   return {
     kind: api.kind,
+    accountGlobal: true,
     name: (spec) => `${api.owner(spec)} <- ${api.policyArn(spec).split('/').pop() ?? api.policyArn(spec)}`,
 
     async find(target, spec) {

@@ -55,6 +55,7 @@ const DEFAULT_MAX_SESSION_DURATION = 3600;
 
 export const iamRole: ResourceKind<RoleSpec, Role> = {
   kind: 'iam:role',
+  accountGlobal: true,
   name: (spec) => spec.name,
 
   async find(target, spec) {
