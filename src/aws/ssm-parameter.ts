@@ -9,6 +9,7 @@ import {
   type Parameter,
 } from '@aws-sdk/client-ssm';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
+import { sameKmsKey } from './kms-key.js';
 import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
 
 /** KMS key SSM uses for a SecureString when none is named. */
@@ -55,7 +56,8 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
     }
     const diffs: FieldDiff[] = [...compareField('type', current.type, spec.type)];
     if (spec.value !== undefined) diffs.push(...compareField('value', current.value, spec.value, { secret }));
-    if (secret) diffs.push(...compareField('keyId', current.keyId ?? SSM_DEFAULT_KEY, keyId));
+    const currentKey = current.keyId ?? SSM_DEFAULT_KEY;
+    if (secret && keyId && !sameKmsKey(currentKey, keyId)) diffs.push({ field: 'keyId', from: currentKey, to: keyId });
     return [...diffs, ...compareTags(current.tags, spec.tags)];
   },
 
