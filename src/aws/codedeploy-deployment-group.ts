@@ -88,7 +88,7 @@ function ownedView(current: DeploymentGroup, spec: DeploymentGroupSpec): { have:
   const want = wantedSettings(spec, current.presentAlarms);
   const have: DeploymentGroupSettings = {
     ...current,
-    autoRollback: { ...current.autoRollback, events: current.autoRollback.events.filter((event) => !foreign.events.includes(event)) },
+    autoRollback: { ...current.autoRollback, events: current.autoRollback.events.filter((event) => (ROLLBACK_EVENTS as readonly string[]).includes(event)) },
     alarms: { ...current.alarms, names: current.alarms.names.filter((name) => !foreign.alarms.includes(name)) },
   };
   // the alarm check stays on while any alarm is named, mtpipe's or another's
