@@ -32,6 +32,7 @@ import {
   isPublicAccessBlockNotFound,
 } from './errors.js';
 import { sameKmsKey } from './kms-key.js';
+import { canonicalStatement, comparePolicy } from './policy-document.js';
 
 export interface BucketSpec {
   name: string;
@@ -216,7 +217,7 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
       ...compareField('versioning', current.versioning, 'Enabled'),
       ...compareField('lifecycle', ruleView(ownRule), ruleView(retentionRule(spec.retentionDays))),
       ...compareField('ownership', current.ownership, BUCKET_OWNER_ENFORCED),
-      ...compareField('policy', ownStatement, tlsOnlyStatement(spec.partition, spec.name)),
+      ...comparePolicy('policy', ownStatement, tlsOnlyStatement(spec.partition, spec.name), canonicalStatement),
       ...compareTags(current.tags, spec.tags),
     ];
   },
