@@ -7,6 +7,7 @@ import {
   PutParameterCommand,
   SSMClient,
   type Parameter,
+  type ParameterTier,
 } from '@aws-sdk/client-ssm';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import { sameKmsKey } from './kms-key.js';
@@ -74,7 +75,9 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
   },
 
   async update(target, spec, current, diffs) {
-    if (diffs.some((d) => d.field !== 'tags')) await put(target, { ...spec, value: spec.value ?? current.value }, true);
+    if (diffs.some((d) => d.field !== 'tags')) {
+      await put(target, { ...spec, value: spec.value ?? current.value }, true, await settingsToKeep(target, spec.name));
+    }
     if (diffs.some((d) => d.field === 'tags')) {
       // PutParameter cannot carry Tags together with Overwrite: tags go in a call of their own.
       await target.clients.get(SSMClient).send(
@@ -128,7 +131,20 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
   arnOf: (target, spec) => parameterArn(target, spec.name),
 };
 
-async function put(target: Target, spec: ParameterSpec, overwrite: boolean): Promise<void> {
+/**
+ * What an overwrite must send again so as not to change it: the tier (an Advanced parameter cannot go
+ * back to Standard, and PutParameter without a tier takes the account's default) and the description,
+ * which mtpipe does not set. Read just before the write, for the parameters that change only.
+ */
+async function settingsToKeep(target: Target, name: string): Promise<{ Tier?: ParameterTier; Description?: string }> {
+  const { Parameters = [] } = await target.clients
+    .get(SSMClient)
+    .send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: [name] }] }));
+  const meta = Parameters.find((parameter) => parameter.Name === name);
+  return { ...(meta?.Tier ? { Tier: meta.Tier } : {}), ...(meta?.Description ? { Description: meta.Description } : {}) };
+}
+
+async function put(target: Target, spec: ParameterSpec, overwrite: boolean, keep: { Tier?: ParameterTier; Description?: string } = {}): Promise<void> {
   if (spec.value === undefined) throw new Error(`internal: no value for ${spec.name}`);
   await target.clients.get(SSMClient).send(
     new PutParameterCommand({
@@ -136,6 +152,7 @@ async function put(target: Target, spec: ParameterSpec, overwrite: boolean): Pro
       Value: spec.value,
       Type: spec.type,
       Tier: 'Standard',
+      ...keep,
       ...(isSecret(spec) && spec.keyId ? { KeyId: spec.keyId } : {}),
       ...(overwrite ? { Overwrite: true } : { Tags: toTagList(spec.tags) }),
     }),
