@@ -26,8 +26,9 @@ import { ssmParameter, type ParameterSpec } from '../../../src/aws/ssm-parameter
 import type { FieldDiff, ResourceKind } from '../../../src/engine/types.js';
 import { testTarget } from '../../support/target.js';
 
-const mocks = [CodeCommitClient, CodeDeployClient, IAMClient, CloudWatchLogsClient, S3Client, SecretsManagerClient, SSMClient].map((client) => mockClient(client));
-const [codecommit, codedeploy, iam, logs, s3, secrets, ssm] = mocks as [ReturnType<typeof mockClient>, ...ReturnType<typeof mockClient>[]];
+const iam = mockClient(IAMClient);
+const ssm = mockClient(SSMClient);
+const mocks = [mockClient(CodeCommitClient), mockClient(CodeDeployClient), iam, mockClient(CloudWatchLogsClient), mockClient(S3Client), mockClient(SecretsManagerClient), ssm];
 const target = testTarget();
 const OURS = { 'mtpipe:project': 'mt', 'mtpipe:env': 'shared' };
 /** a tag someone else put on the resource */
