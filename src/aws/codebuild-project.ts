@@ -53,8 +53,11 @@ interface OwnedSettings {
 export interface Project {
   name: string;
   arn: string;
+  /** every environment variable, including those others set: `diff` compares only the ones mtpipe sets */
   settings: OwnedSettings;
   tags: Record<string, string>;
+  /** the project as read: an update carries over from it what mtpipe does not own */
+  read: SdkProject;
 }
 
 /** BatchGetProjects takes 1-100 names; missing ones come back in projectsNotFound, not as an error. */
@@ -85,6 +88,17 @@ function plainVariables(variables: Record<string, string>) {
   return Object.entries(variables)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => ({ name, value, type: 'PLAINTEXT' }));
+}
+
+/**
+ * The settings as read, narrowed to what mtpipe owns: of the environment variables only those it sets.
+ * CodeBuild adds variables of its own (new projects get CODEBUILD_CONFIG_AUTO_DISCOVER=true), and
+ * people add theirs; neither is mtpipe's to remove.
+ */
+function ownedOf(settings: OwnedSettings, spec: ProjectSpec): OwnedSettings {
+  const names = new Set(Object.keys(spec.environmentVariables));
+  const { environment } = settings;
+  return { ...settings, environment: { ...environment, environmentVariables: environment.environmentVariables.filter((v) => names.has(v.name)) } };
 }
 
 function settingsOf(project: SdkProject): OwnedSettings {
@@ -133,6 +147,29 @@ export function projectInput(spec: ProjectSpec) {
   };
 }
 
+/**
+ * UpdateProject replaces each structure it is given as a whole. So the structures mtpipe sets
+ * (source, artifacts, environment, cache, logsConfig) are sent as they were read with mtpipe's fields
+ * laid over them: variables others set, an S3 log location, a certificate, a fleet … stay as they are.
+ * Top-level members left out (vpcConfig, encryptionKey, secondary sources …) are not changed by AWS.
+ */
+export function updateInput(spec: ProjectSpec, read: SdkProject) {
+  const wanted = projectInput(spec);
+  const owned = new Set(Object.keys(spec.environmentVariables));
+  const others = (read.environment?.environmentVariables ?? []).filter((variable) => !owned.has(variable.name ?? ''));
+  // the other fields of a source, artifacts or cache of another type mean nothing for mtpipe's type
+  const sameType = <T extends { type?: string }>(part: T | undefined, type: string) => (part?.type === type ? part : {});
+  const { imagePullCredentialsType: _pull, ...environment } = wanted.environment;
+  return {
+    ...wanted,
+    source: { ...sameType(read.source, 'CODEPIPELINE'), ...wanted.source },
+    artifacts: { ...sameType(read.artifacts, 'CODEPIPELINE'), ...wanted.artifacts },
+    environment: { ...read.environment, ...environment, environmentVariables: [...environment.environmentVariables, ...others] },
+    cache: { ...sameType(read.cache, 'S3'), ...wanted.cache },
+    logsConfig: { ...read.logsConfig, cloudWatchLogs: { ...read.logsConfig?.cloudWatchLogs, ...wanted.logsConfig.cloudWatchLogs } },
+  };
+}
+
 const codebuildTags = (tags: Record<string, string>) => Object.entries(tags).map(([key, value]) => ({ key, value }));
 
 /** The role may have been created moments ago: CodeBuild then cannot assume it yet. */
@@ -157,8 +194,9 @@ export const codebuildProject: ResourceKind<ProjectSpec, Project> = {
       const { source, ...rest } = want;
       return fieldsToCreate({ ...rest, source: { type: source.type, buildspec: `${source.buildspec.length} lines` }, tags: spec.tags });
     }
+    const have = ownedOf(current.settings, spec);
     const fields = Object.keys(want) as (keyof OwnedSettings)[];
-    return [...fields.flatMap((field) => compareField(field, current.settings[field], want[field])), ...compareTags(current.tags, spec.tags)];
+    return [...fields.flatMap((field) => compareField(field, have[field], want[field])), ...compareTags(current.tags, spec.tags)];
   },
 
   async create(target, spec) {
@@ -173,7 +211,7 @@ export const codebuildProject: ResourceKind<ProjectSpec, Project> = {
     const client = target.clients.get(CodeBuildClient);
     // UpdateProject replaces the whole tag list when given one: send it only to add mtpipe's, keeping others'
     const tags = diffs.some((diff) => diff.field === 'tags') ? { tags: codebuildTags({ ...current.tags, ...spec.tags }) } : {};
-    await withRolePropagation(() => client.send(new UpdateProjectCommand({ ...projectInput(spec), ...tags })));
+    await withRolePropagation(() => client.send(new UpdateProjectCommand({ ...updateInput(spec, current.read), ...tags })));
     return { arn: current.arn };
   },
 
@@ -194,6 +232,7 @@ async function readProjects(target: Target, names: string[]): Promise<(Project |
         arn: project.arn ?? projectArn(target, project.name),
         settings: settingsOf(project),
         tags: fromTagList(project.tags),
+        read: project,
       });
     }
   }

@@ -7,6 +7,7 @@ import {
   UpdateDeploymentGroupCommand,
   type AlarmConfiguration,
   type AutoRollbackConfiguration,
+  type AutoRollbackEvent,
   type DeploymentStyle,
 } from '@aws-sdk/client-codedeploy';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd, toTagList } from '../engine/diff.js';
@@ -64,6 +65,36 @@ export function wantedSettings(spec: DeploymentGroupSpec, present: string[]): De
   };
 }
 
+interface ForeignSettings {
+  alarms: string[];
+  events: AutoRollbackEvent[];
+}
+
+/**
+ * What others added to the group: alarms mtpipe does not name, rollback events it does not set. They
+ * are not compared, and an update sends them back (UpdateDeploymentGroup replaces both lists).
+ */
+export function foreignSettings(current: DeploymentGroupSettings, spec: DeploymentGroupSpec): ForeignSettings {
+  return {
+    alarms: current.alarms.names.filter((name) => !spec.alarms.includes(name)),
+    // events CodeDeploy reported back: of its own enumeration
+    events: current.autoRollback.events.filter((event) => !(ROLLBACK_EVENTS as readonly string[]).includes(event)) as AutoRollbackEvent[],
+  };
+}
+
+/** The current settings narrowed to what mtpipe owns, and the settings it wants with others' alarms in mind. */
+function ownedView(current: DeploymentGroup, spec: DeploymentGroupSpec): { have: DeploymentGroupSettings; want: DeploymentGroupSettings } {
+  const foreign = foreignSettings(current, spec);
+  const want = wantedSettings(spec, current.presentAlarms);
+  const have: DeploymentGroupSettings = {
+    ...current,
+    autoRollback: { ...current.autoRollback, events: current.autoRollback.events.filter((event) => (ROLLBACK_EVENTS as readonly string[]).includes(event)) },
+    alarms: { ...current.alarms, names: current.alarms.names.filter((name) => !foreign.alarms.includes(name)) },
+  };
+  // the alarm check stays on while any alarm is named, mtpipe's or another's
+  return { have, want: { ...want, alarms: { ...want.alarms, enabled: want.alarms.names.length + foreign.alarms.length > 0 } } };
+}
+
 /** The alarms among `names` that exist (DescribeAlarms takes at most 100 names). */
 export async function presentAlarms(target: Target, names: string[]): Promise<string[]> {
   if (names.length === 0) return [];
@@ -112,16 +143,20 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
       const { alarms: _alarms, ...settings } = wantedSettings(spec, []);
       return fieldsToCreate({ ...settings, alarms: `those of ${spec.alarms.join(', ')} that exist when it is created`, tags: spec.tags });
     }
-    const wanted = wantedSettings(spec, current.presentAlarms);
+    const { have, want } = ownedView(current, spec);
     const diffs: FieldDiff[] = [];
-    for (const field of Object.keys(wanted) as (keyof DeploymentGroupSettings)[]) {
-      diffs.push(...compareField(field, current[field], wanted[field]));
+    for (const field of Object.keys(want) as (keyof DeploymentGroupSettings)[]) {
+      diffs.push(...compareField(field, have[field], want[field]));
     }
     return [...diffs, ...compareTags(current.tags, spec.tags)];
   },
 
-  check(_current, spec) {
+  check(current, spec) {
     if (spec.alarms.length > MAX_ALARMS) return `${spec.alarms.length} alarms: a deployment group takes at most ${MAX_ALARMS}`;
+    const others = current ? foreignSettings(current, spec).alarms : [];
+    if (spec.alarms.length + others.length > MAX_ALARMS) {
+      return `the group already names ${others.length} other alarm(s) (${others.join(', ')}): with mtpipe's ${spec.alarms.length} that is more than CodeDeploy's ${MAX_ALARMS}; remove some of them from the group`;
+    }
     return undefined;
   },
 
@@ -155,7 +190,7 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
             new UpdateDeploymentGroupCommand({
               applicationName: spec.applicationName,
               currentDeploymentGroupName: spec.name,
-              ...settingsInput(spec, current.presentAlarms),
+              ...settingsInput(spec, current.presentAlarms, foreignSettings(current, spec)),
             }),
           ),
         propagation.codedeployInvalidRole,
@@ -174,7 +209,7 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
   arnOf: (target, spec) => deploymentGroupArn(target, spec),
 };
 
-function settingsInput(spec: DeploymentGroupSpec, present: string[]): {
+function settingsInput(spec: DeploymentGroupSpec, present: string[], others: ForeignSettings = { alarms: [], events: [] }): {
   deploymentConfigName: string;
   serviceRoleArn: string;
   deploymentStyle: DeploymentStyle;
@@ -186,11 +221,11 @@ function settingsInput(spec: DeploymentGroupSpec, present: string[]): {
     deploymentConfigName: wanted.deploymentConfigName,
     serviceRoleArn: wanted.serviceRoleArn,
     deploymentStyle: { ...LAMBDA_STYLE },
-    autoRollbackConfiguration: { enabled: true, events: [...ROLLBACK_EVENTS] },
+    autoRollbackConfiguration: { enabled: true, events: [...ROLLBACK_EVENTS, ...others.events] },
     alarmConfiguration: {
-      enabled: wanted.alarms.enabled,
+      enabled: wanted.alarms.names.length + others.alarms.length > 0,
       ignorePollAlarmFailure: wanted.alarms.ignorePollAlarmFailure,
-      alarms: wanted.alarms.names.map((name) => ({ name })),
+      alarms: [...wanted.alarms.names, ...others.alarms].map((name) => ({ name })),
     },
   };
 }

@@ -22,6 +22,7 @@ export interface GroupSpec {
 /** IAM groups cannot carry tags: ownership rests on the name, which starts with the project. */
 export const iamGroup: ResourceKind<GroupSpec, { path: string }> = {
   kind: 'iam:group',
+  accountGlobal: true,
   name: (spec) => spec.name,
 
   async find(target, spec) {

@@ -8,9 +8,10 @@ import {
   ListPolicyVersionsCommand,
   TagPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
+import { compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { isIamNotFound } from './errors.js';
+import { comparePolicy } from './policy-document.js';
 
 export interface PolicyStatement {
   Sid?: string;
@@ -50,6 +51,7 @@ export function decodePolicyDocument(encoded: string | undefined): unknown {
 
 export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = {
   kind: 'iam:policy',
+  accountGlobal: true,
   name: (spec) => spec.name,
 
   async find(target, spec) {
@@ -69,7 +71,7 @@ export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = {
 
   diff(current, spec) {
     if (!current) return fieldsToCreate({ path: spec.path, document: spec.document, tags: spec.tags });
-    return [...compareField('document', current.document, spec.document), ...compareTags(current.tags, spec.tags)];
+    return [...comparePolicy('document', current.document, spec.document), ...compareTags(current.tags, spec.tags)];
   },
 
   async create(target, spec) {

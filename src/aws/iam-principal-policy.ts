@@ -1,9 +1,10 @@
 import { IAMClient, type AttachedPolicy } from '@aws-sdk/client-iam';
-import { compareField, fieldsToCreate } from '../engine/diff.js';
+import { fieldsToCreate } from '../engine/diff.js';
 import { IAM_PROPAGATION_TIMEOUT_MS, retryWhile } from '../engine/retry.js';
 import type { ResourceKind } from '../engine/types.js';
 import { isIamNotFound, propagation } from './errors.js';
 import { decodePolicyDocument } from './iam-policy.js';
+import { comparePolicy } from './policy-document.js';
 
 /**
  * Inline policies and managed-policy attachments work the same way for IAM groups and roles; only the
@@ -32,6 +33,7 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
     api.put(client, api.owner(spec), api.policyName(spec), JSON.stringify(api.document(spec)));
   return {
     kind: api.kind,
+    accountGlobal: true,
     name: (spec) => `${api.owner(spec)}/${api.policyName(spec)}`,
 
     async find(target, spec) {
@@ -47,7 +49,9 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
     },
 
     diff: (current, spec) =>
-      current ? compareField('document', current.document, api.document(spec)) : fieldsToCreate({ document: api.document(spec) }),
+      current
+        ? comparePolicy('document', current.document, api.document(spec))
+        : fieldsToCreate({ document: api.document(spec) }),
 
     // mtpipe writes one inline policy per principal, so its size is the principal's total
     check(_current, spec) {
@@ -87,6 +91,7 @@ export interface AttachmentApi<Spec> {
 export function policyAttachmentKind<Spec>(api: AttachmentApi<Spec>): ResourceKind<Spec, true> {
   return {
     kind: api.kind,
+    accountGlobal: true,
     name: (spec) => `${api.owner(spec)} <- ${api.policyArn(spec).split('/').pop() ?? api.policyArn(spec)}`,
 
     async find(target, spec) {

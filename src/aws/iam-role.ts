@@ -16,6 +16,7 @@ import type { ResourceKind } from '../engine/types.js';
 import { isIamNotFound } from './errors.js';
 import { decodePolicyDocument, type PolicyDocument } from './iam-policy.js';
 import { inlinePolicyKind, policyAttachmentKind } from './iam-principal-policy.js';
+import { comparePolicy } from './policy-document.js';
 
 /** A trust policy: who may assume the role (one service principal per statement, see src/templates/policies.ts). */
 export interface TrustStatement {
@@ -55,6 +56,7 @@ const DEFAULT_MAX_SESSION_DURATION = 3600;
 
 export const iamRole: ResourceKind<RoleSpec, Role> = {
   kind: 'iam:role',
+  accountGlobal: true,
   name: (spec) => spec.name,
 
   async find(target, spec) {
@@ -88,7 +90,7 @@ export const iamRole: ResourceKind<RoleSpec, Role> = {
     }
     return [
       ...compareField('path', current.path, spec.path),
-      ...compareField('trustPolicy', current.trustPolicy, spec.trustPolicy),
+      ...comparePolicy('trustPolicy', current.trustPolicy, spec.trustPolicy),
       ...compareField('description', current.description, spec.description),
       ...compareField('maxSessionDuration', current.maxSessionDuration, spec.maxSessionDuration),
       ...compareTags(current.tags, spec.tags),

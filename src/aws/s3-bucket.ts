@@ -18,6 +18,7 @@ import {
   S3Client,
   type BucketLocationConstraint,
   type LifecycleRule,
+  type TransitionDefaultMinimumObjectSize,
 } from '@aws-sdk/client-s3';
 import { compareField, compareTags, fieldsToCreate, fromTagList, toTagList } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
@@ -30,6 +31,8 @@ import {
   isOwnershipControlsNotFound,
   isPublicAccessBlockNotFound,
 } from './errors.js';
+import { sameKmsKey } from './kms-key.js';
+import { canonicalStatement, comparePolicy } from './policy-document.js';
 
 export interface BucketSpec {
   name: string;
@@ -58,6 +61,8 @@ export interface Bucket {
   encryption: Encryption | undefined;
   versioning: string | undefined;
   lifecycleRules: LifecycleRule[];
+  /** a setting of the whole lifecycle configuration, which PutBucketLifecycleConfiguration resets when left out */
+  transitionMinimumObjectSize?: TransitionDefaultMinimumObjectSize;
   ownership: string | undefined;
   policy: BucketPolicy | undefined;
   tags: Record<string, string>;
@@ -66,6 +71,8 @@ export interface Bucket {
 interface Encryption {
   algorithm: string;
   kmsKeyId?: string;
+  /** KMS only: a bucket key cuts the KMS requests (and their cost) of every object written */
+  bucketKeyEnabled?: boolean;
 }
 
 /** S3 bucket names are 3-63 characters. */
@@ -106,7 +113,16 @@ export function retentionRule(days: number): LifecycleRule {
 }
 
 const wantedEncryption = (spec: BucketSpec): Encryption =>
-  spec.kmsKeyId ? { algorithm: 'aws:kms', kmsKeyId: spec.kmsKeyId } : { algorithm: 'AES256' };
+  spec.kmsKeyId ? { algorithm: 'aws:kms', kmsKeyId: spec.kmsKeyId, bucketKeyEnabled: true } : { algorithm: 'AES256' };
+
+/** The encryption as read, with the key in the configuration's spelling when both name the same key. */
+function encryptionView(current: Encryption | undefined, wanted: Encryption): Encryption | undefined {
+  if (!current?.kmsKeyId || !wanted.kmsKeyId || !sameKmsKey(current.kmsKeyId, wanted.kmsKeyId)) return current;
+  return { ...current, kmsKeyId: wanted.kmsKeyId };
+}
+
+/** S3 refuses requests that set tags of the reserved aws: prefix (CloudFormation's); AWS keeps those itself. */
+const settableTags = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).filter(([key]) => !key.startsWith('aws:')));
 
 /** The parts of a lifecycle rule mtpipe sets, whichever way S3 spells the filter. */
 function ruleView(rule: LifecycleRule | undefined) {
@@ -165,10 +181,15 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
       name: spec.name,
       publicAccessBlock: access?.PublicAccessBlockConfiguration as Bucket['publicAccessBlock'],
       encryption: byDefault?.SSEAlgorithm
-        ? { algorithm: byDefault.SSEAlgorithm, ...(byDefault.KMSMasterKeyID ? { kmsKeyId: byDefault.KMSMasterKeyID } : {}) }
+        ? {
+            algorithm: byDefault.SSEAlgorithm,
+            ...(byDefault.KMSMasterKeyID ? { kmsKeyId: byDefault.KMSMasterKeyID } : {}),
+            ...(byDefault.SSEAlgorithm === 'aws:kms' ? { bucketKeyEnabled: encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.BucketKeyEnabled ?? false } : {}),
+          }
         : undefined,
       versioning: versioning.Status,
       lifecycleRules: lifecycle?.Rules ?? [],
+      ...(lifecycle?.TransitionDefaultMinimumObjectSize ? { transitionMinimumObjectSize: lifecycle.TransitionDefaultMinimumObjectSize } : {}),
       ownership: ownership?.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
       policy: policy?.Policy ? (JSON.parse(policy.Policy) as BucketPolicy) : undefined,
       tags: fromTagList(tagging?.TagSet),
@@ -192,11 +213,11 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
     const ownStatement = current.policy?.Statement.find((statement) => statement.Sid === TLS_ONLY_SID);
     return [
       ...compareField('publicAccessBlock', current.publicAccessBlock, BLOCK_ALL_PUBLIC_ACCESS),
-      ...compareField('encryption', current.encryption, wantedEncryption(spec)),
+      ...compareField('encryption', encryptionView(current.encryption, wantedEncryption(spec)), wantedEncryption(spec)),
       ...compareField('versioning', current.versioning, 'Enabled'),
       ...compareField('lifecycle', ruleView(ownRule), ruleView(retentionRule(spec.retentionDays))),
       ...compareField('ownership', current.ownership, BUCKET_OWNER_ENFORCED),
-      ...compareField('policy', ownStatement, tlsOnlyStatement(spec.partition, spec.name)),
+      ...comparePolicy('policy', ownStatement, tlsOnlyStatement(spec.partition, spec.name), canonicalStatement),
       ...compareTags(current.tags, spec.tags),
     ];
   },
@@ -239,7 +260,8 @@ async function putSettings(target: Target, spec: BucketSpec, current: Bucket | u
   const Bucket = spec.name;
   const differs = (field: string) => diffs.some((diff) => diff.field === field);
   if (differs('tags')) {
-    await client.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: toTagList({ ...current?.tags, ...spec.tags }) } }));
+    // PutBucketTagging replaces the whole set: others' tags are sent back as read
+    await client.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: toTagList(settableTags({ ...current?.tags, ...spec.tags })) } }));
   }
   if (differs('publicAccessBlock')) {
     await client.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: BLOCK_ALL_PUBLIC_ACCESS }));
@@ -252,7 +274,6 @@ async function putSettings(target: Target, spec: BucketSpec, current: Bucket | u
     await client.send(
       new PutBucketEncryptionCommand({
         Bucket,
-        // a bucket key cuts the KMS requests (and their cost) of every object written
         ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: byDefault, ...(spec.kmsKeyId ? { BucketKeyEnabled: true } : {}) }] },
       }),
     );
@@ -263,7 +284,11 @@ async function putSettings(target: Target, spec: BucketSpec, current: Bucket | u
   if (differs('lifecycle')) {
     const others = (current?.lifecycleRules ?? []).filter((rule) => rule.ID !== RETENTION_RULE_ID);
     await client.send(
-      new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: [...others, retentionRule(spec.retentionDays)] } }),
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket,
+        LifecycleConfiguration: { Rules: [...others, retentionRule(spec.retentionDays)] },
+        ...(current?.transitionMinimumObjectSize ? { TransitionDefaultMinimumObjectSize: current.transitionMinimumObjectSize } : {}),
+      }),
     );
   }
   if (differs('policy')) {

@@ -11,6 +11,7 @@ import {
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind } from '../engine/types.js';
 import { isSecretsManagerNotFound } from './errors.js';
+import { sameKmsKey } from './kms-key.js';
 
 /** The key Secrets Manager encrypts with when none is named (DescribeSecret then leaves KmsKeyId out). */
 export const SECRETS_MANAGER_DEFAULT_KEY = 'alias/aws/secretsmanager';
@@ -36,14 +37,7 @@ export interface StoredSecret {
   tags: Record<string, string>;
 }
 
-/**
- * The same key named two ways: DescribeSecret may answer with the ARN of the key or alias that was
- * given as an id or alias name (the last part of the ARN is then the name given).
- */
-export function sameKmsKey(a: string, b: string): boolean {
-  const endsWith = (arn: string, id: string) => arn.startsWith('arn:') && (arn.endsWith(`:${id}`) || arn.endsWith(`:key/${id}`));
-  return a === b || endsWith(a, b) || endsWith(b, a);
-}
+export { sameKmsKey } from './kms-key.js';
 
 export const secretsManagerSecret: ResourceKind<SecretSpec, StoredSecret> = {
   kind: 'secretsmanager:secret',

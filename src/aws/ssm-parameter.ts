@@ -7,8 +7,10 @@ import {
   PutParameterCommand,
   SSMClient,
   type Parameter,
+  type ParameterTier,
 } from '@aws-sdk/client-ssm';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
+import { sameKmsKey } from './kms-key.js';
 import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
 
 /** KMS key SSM uses for a SecureString when none is named. */
@@ -55,7 +57,8 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
     }
     const diffs: FieldDiff[] = [...compareField('type', current.type, spec.type)];
     if (spec.value !== undefined) diffs.push(...compareField('value', current.value, spec.value, { secret }));
-    if (secret) diffs.push(...compareField('keyId', current.keyId ?? SSM_DEFAULT_KEY, keyId));
+    const currentKey = current.keyId ?? SSM_DEFAULT_KEY;
+    if (secret && keyId && !sameKmsKey(currentKey, keyId)) diffs.push({ field: 'keyId', from: currentKey, to: keyId });
     return [...diffs, ...compareTags(current.tags, spec.tags)];
   },
 
@@ -72,7 +75,9 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
   },
 
   async update(target, spec, current, diffs) {
-    if (diffs.some((d) => d.field !== 'tags')) await put(target, { ...spec, value: spec.value ?? current.value }, true);
+    if (diffs.some((d) => d.field !== 'tags')) {
+      await put(target, { ...spec, value: spec.value ?? current.value }, true, await settingsToKeep(target, spec.name));
+    }
     if (diffs.some((d) => d.field === 'tags')) {
       // PutParameter cannot carry Tags together with Overwrite: tags go in a call of their own.
       await target.clients.get(SSMClient).send(
@@ -126,7 +131,20 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
   arnOf: (target, spec) => parameterArn(target, spec.name),
 };
 
-async function put(target: Target, spec: ParameterSpec, overwrite: boolean): Promise<void> {
+/**
+ * What an overwrite must send again so as not to change it: the tier (an Advanced parameter cannot go
+ * back to Standard, and PutParameter without a tier takes the account's default) and the description,
+ * which mtpipe does not set. Read just before the write, for the parameters that change only.
+ */
+async function settingsToKeep(target: Target, name: string): Promise<{ Tier?: ParameterTier; Description?: string }> {
+  const { Parameters = [] } = await target.clients
+    .get(SSMClient)
+    .send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: [name] }] }));
+  const meta = Parameters.find((parameter) => parameter.Name === name);
+  return { ...(meta?.Tier ? { Tier: meta.Tier } : {}), ...(meta?.Description ? { Description: meta.Description } : {}) };
+}
+
+async function put(target: Target, spec: ParameterSpec, overwrite: boolean, keep: { Tier?: ParameterTier; Description?: string } = {}): Promise<void> {
   if (spec.value === undefined) throw new Error(`internal: no value for ${spec.name}`);
   await target.clients.get(SSMClient).send(
     new PutParameterCommand({
@@ -134,6 +152,7 @@ async function put(target: Target, spec: ParameterSpec, overwrite: boolean): Pro
       Value: spec.value,
       Type: spec.type,
       Tier: 'Standard',
+      ...keep,
       ...(isSecret(spec) && spec.keyId ? { KeyId: spec.keyId } : {}),
       ...(overwrite ? { Overwrite: true } : { Tags: toTagList(spec.tags) }),
     }),

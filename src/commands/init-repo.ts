@@ -6,7 +6,7 @@ import { repositoryResourceNames } from '../config/repository.js';
 import { IAM_PATH } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
 import type { Desired, Target } from '../engine/types.js';
-import { resourceId, standardTags, type Step } from './step.js';
+import { accountGlobalTags, resourceId, standardTags, type Step } from './step.js';
 
 export const INIT_REPO_FLAGS: Record<string, string> = {
   'repository.name': '--repository-name',
@@ -156,7 +156,7 @@ export const initRepo: Step<Record<string, never>> = {
           ...protect,
           description: `mtpipe (${project}): no direct pushes, merges or deletion of ${repository.branch} in ${repository.name}`,
           document: protectBranchPolicy(repoArn, repository.branch),
-          tags,
+          tags: accountGlobalTags(project, shared.name, config.region),
         },
       },
       { id: id(iamGroup, names.developers), kind: iamGroup, target: shared, spec: { name: names.developers, path: IAM_PATH } },

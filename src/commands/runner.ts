@@ -32,7 +32,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
   try {
     const desired = preferOwners(steps.flatMap((step, index) => step.desired(inputs[index], config, targets)));
     const prune = steps.flatMap((step, index) => step.pruneScopes?.(inputs[index], config, targets) ?? []);
-    const changes = await plan(desired, { project: config.project, adopt: options.adopt, concurrency: options.concurrency, prune });
+    const changes = await plan(desired, { project: config.project, region: config.region, adopt: options.adopt, concurrency: options.concurrency, prune });
     reporter.plan(changes, { offline: targets.offline });
 
     const collectOutputs = (results: ResourceResult[] | undefined) => {

@@ -38,7 +38,7 @@ import {
   type TrustedService,
 } from '../templates/policies.js';
 import { environmentParameters } from './set-params.js';
-import { resourceId, standardTags } from './step.js';
+import { accountGlobalTags, resourceId } from './step.js';
 
 /** Name of every role's inline policy (the role's own name says what it is for). */
 export const INLINE_POLICY_NAME = 'mtpipe-least-privilege';
@@ -100,7 +100,7 @@ function role(config: Config, target: Target, name: string, service: TrustedServ
     trustPolicy: serviceTrustPolicy(service, target.account),
     description: describe(config, what),
     maxSessionDuration: MAX_SESSION_SECONDS,
-    tags: standardTags(config.project, target.name),
+    tags: accountGlobalTags(config.project, target.name, config.region),
   };
 }
 

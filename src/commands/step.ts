@@ -1,7 +1,7 @@
 import type { ConfigDraft } from '../config/draft.js';
 import type { Config } from '../config/schema.js';
 import type { Targets } from '../aws/targets.js';
-import type { Desired, PruneScope, ResourceResult } from '../engine/types.js';
+import { TAG_REGION, type Desired, type PruneScope, type ResourceResult } from '../engine/types.js';
 import type { Prompter } from '../ui/prompter.js';
 
 export interface ResolveContext {
@@ -40,4 +40,9 @@ export function resourceId(targetName: string, kind: string, name: string): stri
 
 export function standardTags(project: string, env: string): Record<string, string> {
   return { 'mtpipe:project': project, 'mtpipe:env': env };
+}
+
+/** Tags of an account-global resource (IAM): also the region of the shared target, which the plan checks. */
+export function accountGlobalTags(project: string, env: string, region: string): Record<string, string> {
+  return { ...standardTags(project, env), [TAG_REGION]: region };
 }

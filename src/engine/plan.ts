@@ -1,10 +1,12 @@
 import { AwsError } from '../errors.js';
 import { indexDesired, inDependencyOrder } from './graph.js';
 import { limiter } from './limit.js';
-import { TAG_PROJECT, type Change, type Desired, type PruneScope, type ResourceKind, type Target } from './types.js';
+import { TAG_PROJECT, TAG_REGION, type Change, type Desired, type PruneScope, type ResourceKind, type Target } from './types.js';
 
 export interface PlanOptions {
   project: string;
+  /** the region of the run's shared target; account-global resources that serve another region are refused */
+  region?: string;
   adopt: boolean;
   concurrency: number;
   /** scopes in which resources mtpipe owns but no longer wants are planned for deletion */
@@ -32,7 +34,23 @@ export async function plan(desired: Desired[], options: PlanOptions): Promise<Ch
     Promise.all(desired.map((item) => planOne(item.id))),
     Promise.all((options.prune ?? []).map((scope) => limit(() => unwanted(scope, desired, options.project)))),
   ]);
+  refuseOtherRegion(changes);
   return [...changes, ...deletions.flat()];
+}
+
+/**
+ * IAM names belong to the project, not to one region: once one of its account-global resources serves
+ * another region, every account-global write of the plan is refused, also on those that cannot carry
+ * the tag (an IAM group and its policies).
+ */
+function refuseOtherRegion(changes: Change[]): void {
+  const served = changes.find((change) => change.holds?.region !== undefined)?.holds;
+  if (!served) return;
+  for (const change of changes) {
+    if (change.desired.kind.accountGlobal && change.action !== 'noop' && !change.blocked) {
+      change.blocked = `IAM names are the project's: its ${served.parent} ${served.reason}`;
+    }
+  }
 }
 
 async function unwanted(scope: PruneScope, desired: Desired[], project: string): Promise<Change[]> {
@@ -57,23 +75,35 @@ function changeFor(item: Desired, current: unknown, options: PlanOptions, deps: 
   const diffs = kind.diff(current, spec);
   const action = current === undefined ? 'create' : diffs.length > 0 ? 'update' : 'noop';
   const change: Change = { desired: item, action, diffs, ...(current === undefined ? {} : { current }) };
+  const self = `${kind.kind} "${kind.name(spec)}"`;
   const tags = current === undefined ? undefined : kind.tagsOf?.(current);
-  if (tags !== undefined && tags[TAG_PROJECT] !== options.project) {
+  // a reference is another step's resource: only its region is checked here
+  if (tags !== undefined && tags[TAG_PROJECT] !== options.project && !kind.isReference) {
     change.unmanaged = true;
-    if (action === 'update' && !options.adopt) {
-      change.blocked = `exists without the tag ${TAG_PROJECT}=${options.project}; mtpipe changes it only with --adopt`;
-    }
+    const reason = `exists without the tag ${TAG_PROJECT}=${options.project}; mtpipe changes it only with --adopt`;
+    if (action === 'update' && !options.adopt) change.blocked = reason;
+    if (!options.adopt) change.holds = { parent: self, reason };
   }
-  // What hangs on a resource mtpipe does not own (an inline policy on someone else's role) is not
-  // changed either: the parent's tag decides for kinds that carry none of their own.
-  const foreign = deps.find((dep) => dep.unmanaged);
-  if (foreign && action !== 'noop' && !options.adopt) {
-    const parent = `${foreign.desired.kind.kind} "${foreign.desired.kind.name(foreign.desired.spec)}"`;
-    change.blocked = `belongs to ${parent}, which exists without the tag ${TAG_PROJECT}=${options.project}; mtpipe changes it only with --adopt`;
+  const served = kind.accountGlobal ? tags?.[TAG_REGION] : undefined;
+  if (served !== undefined && options.region !== undefined && served !== options.region) {
+    // refused even with nothing to change: the whole run is, before anything is written
+    change.blocked = servesAnotherRegion(served, tags?.[TAG_PROJECT] ?? options.project);
+    change.holds = { parent: self, reason: change.blocked, region: served };
+  }
+  // What hangs on a resource mtpipe may not change (an inline policy on someone else's role, or on a
+  // role that serves another region) is not changed either, nor what hangs on that in turn.
+  const held = change.holds ? undefined : deps.find((dep) => dep.holds)?.holds;
+  if (held) {
+    change.holds = held;
+    if (action !== 'noop') change.blocked = `belongs to ${held.parent}, which ${held.reason}`;
   }
   const problem = kind.check?.(current, spec);
   if (problem) change.blocked = problem;
   return change;
+}
+
+function servesAnotherRegion(region: string, project: string): string {
+  return `serves region ${region} of project "${project}": IAM names are account-wide, so one project cannot run in two regions of one account; use a distinct project name per region (project in mtpipe.yaml)`;
 }
 
 async function read<T>(what: string, call: () => Promise<T>): Promise<T> {

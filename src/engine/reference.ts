@@ -17,6 +17,9 @@ export function existing<Spec, Current>(kind: ResourceKind<Spec, Current>, creat
     },
     update: async () => ({}),
     arnOf: (target, spec) => kind.arnOf(target, spec),
+    // read for the region an account-global resource serves: a step in another region refuses to use it
+    ...(kind.accountGlobal ? { accountGlobal: true } : {}),
+    ...(kind.tagsOf ? { tagsOf: (current: Current) => kind.tagsOf!(current) } : {}),
     check: (current, spec) => (current === undefined ? `${kind.kind} "${kind.name(spec)}" does not exist: run \`mtpipe ${createdBy}\` first` : undefined),
     isReference: true,
   };

@@ -14,6 +14,11 @@ export interface Target {
 
 export const TAG_PROJECT = 'mtpipe:project';
 export const TAG_ENV = 'mtpipe:env';
+/**
+ * On account-global resources (IAM): the region of the project they serve (its shared target). IAM
+ * names are shared by every region of an account, so one project cannot serve two regions.
+ */
+export const TAG_REGION = 'mtpipe:region';
 
 /** One field of a resource that differs between AWS and the configuration. */
 export interface FieldDiff {
@@ -53,6 +58,11 @@ export interface ResourceKind<Spec, Current> {
   tagsOf?(current: Current): Record<string, string> | undefined;
   /** the ARN, for kinds that have one */
   arnOf(target: Target, spec: Spec): string | undefined;
+  /**
+   * The resource's name is shared by every region of the account (IAM roles, policies, groups and what
+   * hangs on them). The plan refuses one whose TAG_REGION names another region than the run's.
+   */
+  accountGlobal?: boolean;
   /** set on references to resources another step owns (see engine/reference.ts) */
   isReference?: boolean;
   /** a problem that only shows once the current state is known (e.g. a required secret nobody gave) */
@@ -89,6 +99,11 @@ export interface Change {
   unmanaged?: boolean;
   /** why this change cannot be applied (shown in the plan; apply refuses it) */
   blocked?: string;
+  /**
+   * Why what depends on this resource may not be changed either (it is not this project's, or serves
+   * another region), with the resource that decides it; passed on to dependents of dependents.
+   */
+  holds?: { parent: string; reason: string; /** set when the reason is the region it serves */ region?: string };
 }
 
 export type Status = 'created' | 'updated' | 'deleted' | 'unchanged' | 'failed';

@@ -45,6 +45,8 @@ const ROLE_OF: Record<string, string> = {
   'mt-pipeline-cdk-deploy-prod': 'mt-pipeline-deploy-prod',
   'mt-pipeline-integration-test-prod': 'mt-pipeline-itest-prod',
 };
+/** CodeBuild adds it to every project it creates (the launcher's CreateProject does too). */
+const AUTO_DISCOVER = { name: 'CODEBUILD_CONFIG_AUTO_DISCOVER', value: 'true', type: 'PLAINTEXT' };
 const ENV_OF = (project: string) => /-(dev|prod)$/.exec(project)?.[1] ?? 'shared';
 
 /** What setup-security would have made: the projects' roles, tagged. */
@@ -171,7 +173,35 @@ describe('create-builds against moto', () => {
       { name: 'CDK_DEPLOY_ACCOUNT', value: ACCOUNT, type: 'PLAINTEXT' },
       { name: 'CDK_DEPLOY_REGION', value: REGION, type: 'PLAINTEXT' },
       { name: 'MTPIPE_ENV', value: 'prod', type: 'PLAINTEXT' },
+      AUTO_DISCOVER,
     ]);
+  });
+
+  it("leaves alone the variable CodeBuild adds and a person's: 0 changes, and an update of an owned field keeps them", async () => {
+    await createRoles();
+    expect((await run()).error).toBeUndefined();
+    const name = 'mt-pipeline-cdk-deploy-dev';
+    const before = (await projects()).get(name)!;
+    expect(before.environment?.environmentVariables).toContainEqual(AUTO_DISCOVER);
+
+    const again = await run({ options: { dryRun: true } });
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 16 unchanged.');
+
+    // a person adds a variable and lowers the timeout (a field mtpipe owns)
+    const personal = { name: 'PIP_INDEX_URL', value: 'https://pypi.example.com/simple', type: 'PLAINTEXT' as const };
+    const environment = before.environment!;
+    await codebuild.send(
+      new UpdateProjectCommand({ name, timeoutInMinutes: 20, environment: { ...environment, environmentVariables: [...environment.environmentVariables!, personal] } }),
+    );
+    const repair = await run();
+    expect(repair.error).toBeUndefined();
+    expect(repair.stdout).toContain('timeoutInMinutes');
+    expect(operationsOf(repair.writes)).toEqual(['CodeBuild.UpdateProject']);
+    const after = (await projects()).get(name)!;
+    expect(after.timeoutInMinutes).toBe(60);
+    // mtpipe's variables (first, by name), then the others as they were
+    expect(after.environment?.environmentVariables).toEqual([...environment.environmentVariables!, personal]);
+    expect((await run()).writes).toEqual([]);
   });
 
   it('writes 22 times on the first run, never on the second; a dry run writes nothing before or after', async () => {

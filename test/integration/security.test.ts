@@ -46,9 +46,11 @@ const ROLES = [
   'mt-pipeline-itest-prod',
   'mt-pipeline-codedeploy-prod',
 ];
+/** IAM names are account-wide: roles also carry the region of the project they serve */
 const TAGS = (env: string) => [
   { Key: 'mtpipe:project', Value: 'mt-pipeline' },
   { Key: 'mtpipe:env', Value: env },
+  { Key: 'mtpipe:region', Value: 'us-east-1' },
 ];
 const trustFor = (service: string) => ({
   Version: '2012-10-17',
@@ -150,7 +152,8 @@ describe('setup-security against moto', () => {
       const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: name }));
       expect(SecretString).toBe(HF_TOKEN);
       const described = await secrets.send(new DescribeSecretCommand({ SecretId: name }));
-      expect(described.Tags).toEqual(TAGS(env));
+      // a secret is regional: no region tag
+      expect(described.Tags).toEqual(TAGS(env).slice(0, 2));
       expect(described.KmsKeyId).toBeUndefined(); // aws/secretsmanager
       expect(described.ARN).toMatch(new RegExp(`^arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:mt-pipeline/${env}/hugging-face-token-[A-Za-z0-9]{6}$`));
       // the reported ARN is the one AWS made (with its random suffix)

@@ -7,6 +7,9 @@
    replaces the whole tag list; an unknown project is ResourceNotFoundException. mtpipe's exact
    UpdateProject requests are asserted in unit tests as well; this lets the integration tests converge
    a drifted project.
+4. CreateProject adds the environment variable CODEBUILD_CONFIG_AUTO_DISCOVER=true to the project, as AWS
+   does for every project it creates (seen on real accounts since 2025; not in the API reference): a
+   tool that compares the whole variable list plans to strip it on the next run.
 """
 import json
 
@@ -86,5 +89,18 @@ def update_project(self):
     return json.dumps({"project": metadata})
 
 
+_original_create_project = CodeBuildResponse.create_project
+AUTO_DISCOVER = {"name": "CODEBUILD_CONFIG_AUTO_DISCOVER", "value": "true", "type": "PLAINTEXT"}
+
+
+def create_project(self):
+    _original_create_project(self)
+    metadata = self.codebuild_backend.codebuild_projects[self._get_param("name")].project_metadata
+    environment = metadata["environment"]
+    environment["environmentVariables"] = [*environment.get("environmentVariables", []), dict(AUTO_DISCOVER)]
+    return json.dumps({"project": metadata})
+
+
+CodeBuildResponse.create_project = create_project
 CodeBuildResponse.batch_get_projects = batch_get_projects
 CodeBuildResponse.update_project = update_project

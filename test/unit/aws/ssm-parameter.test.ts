@@ -153,7 +153,11 @@ describe('ssmParameter.update', () => {
   beforeEach(() => {
     ssmMock.on(PutParameterCommand).resolves({ Version: 2 });
     ssmMock.on(AddTagsToResourceCommand).resolves({});
+    ssmMock.on(DescribeParametersCommand).callsFake((input: { ParameterFilters: { Values: string[] }[] }) => ({
+      Parameters: [{ Name: input.ParameterFilters[0]!.Values[0], Tier: 'Standard' }],
+    }));
   });
+  const describeCall = (name: string) => ['DescribeParametersCommand', { ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: [name] }] }];
 
   it('overwrites without Tags, then adds only the missing tags', async () => {
     const spec = plain('bucket', 'new-bucket');
@@ -161,6 +165,7 @@ describe('ssmParameter.update', () => {
 
     await ssmParameter.update(target, spec, current, ssmParameter.diff(current, spec));
     expect(sentCommands(ssmMock)).toStrictEqual([
+      describeCall('/mt/dev/bucket'),
       ['PutParameterCommand', { Name: '/mt/dev/bucket', Value: 'new-bucket', Type: 'String', Tier: 'Standard', Overwrite: true }],
       ['AddTagsToResourceCommand', { ResourceType: 'Parameter', ResourceId: '/mt/dev/bucket', Tags: [{ Key: 'mtpipe:env', Value: 'dev' }] }],
     ]);
@@ -186,6 +191,7 @@ describe('ssmParameter.update', () => {
 
     await ssmParameter.update(target, spec, current, ssmParameter.diff(current, spec));
     expect(sentCommands(ssmMock)).toStrictEqual([
+      describeCall(TOKEN),
       ['PutParameterCommand', { Name: TOKEN, Value: 'hf_stored', Type: 'SecureString', Tier: 'Standard', KeyId: 'alias/mt-key', Overwrite: true }],
     ]);
   });

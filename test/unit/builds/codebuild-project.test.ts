@@ -145,12 +145,15 @@ describe('codebuildProject.create', () => {
   });
 });
 
+/** What UpdateProject sends for spec() over stored(): BODY, with the S3 log settings carried over as read. */
+const UPDATE = { ...BODY, logsConfig: { ...BODY.logsConfig, s3Logs: { status: 'DISABLED', encryptionDisabled: false } } };
+
 describe('codebuildProject.update (UpdateProject: not in moto)', () => {
   it('sends every owned field in one UpdateProject, without tags when they are as wanted', async () => {
     const project = await current(stored('mt-cdk-deploy-dev', { timeoutInMinutes: 30 }));
     codebuildMock.on(UpdateProjectCommand).resolves({});
     await codebuildProject.update(target, spec(), project, codebuildProject.diff(project, spec()));
-    expect(sent(codebuildMock)).toStrictEqual([['UpdateProjectCommand', BODY]]);
+    expect(sent(codebuildMock)).toStrictEqual([['UpdateProjectCommand', UPDATE]]);
   });
 
   it("adds missing tags while keeping others' (UpdateProject replaces the whole tag list)", async () => {
@@ -161,7 +164,7 @@ describe('codebuildProject.update (UpdateProject: not in moto)', () => {
       [
         'UpdateProjectCommand',
         {
-          ...BODY,
+          ...UPDATE,
           tags: [
             { key: 'team', value: 'ml' },
             { key: 'mtpipe:env', value: 'dev' },
@@ -170,6 +173,66 @@ describe('codebuildProject.update (UpdateProject: not in moto)', () => {
         },
       ],
     ]);
+  });
+});
+
+describe('settings mtpipe does not own (issue 6.3)', () => {
+  /** CodeBuild adds this variable to every project it creates. */
+  const AUTO_DISCOVER = { name: 'CODEBUILD_CONFIG_AUTO_DISCOVER', value: 'true', type: 'PLAINTEXT' } as const;
+  const PERSON_VARIABLE = { name: 'PIP_INDEX_URL', value: '/mt/pip-index', type: 'PARAMETER_STORE' } as const;
+  const withForeign = (overrides: Partial<SdkProject> = {}) =>
+    stored('mt-cdk-deploy-dev', {
+      environment: {
+        ...BODY.environment,
+        certificate: 'mt-certs/ca.pem',
+        environmentVariables: [AUTO_DISCOVER, ...BODY.environment.environmentVariables, PERSON_VARIABLE],
+      },
+      logsConfig: {
+        cloudWatchLogs: { status: 'ENABLED', groupName: '/aws/codebuild/mt-cdk-deploy-dev', streamName: 'builds' },
+        s3Logs: { status: 'ENABLED', location: 'mt-audit/codebuild', encryptionDisabled: false },
+      },
+      cache: { type: 'S3', location: 'mt-artifacts/cache/mt-cdk-deploy-dev', cacheNamespace: 'shared' },
+      vpcConfig: { vpcId: 'vpc-1', subnets: ['subnet-1'], securityGroupIds: ['sg-1'] },
+      ...overrides,
+    });
+
+  it('shows no change for variables and settings CodeBuild or a person added', async () => {
+    expect(codebuildProject.diff(await current(withForeign()), spec())).toEqual([]);
+  });
+
+  it('an update of an owned field sends them back as read, and leaves vpcConfig out (AWS keeps it)', async () => {
+    const project = await current(withForeign({ timeoutInMinutes: 30 }));
+    const diffs = codebuildProject.diff(project, spec());
+    expect(diffs).toEqual([{ field: 'timeoutInMinutes', from: 30, to: 60 }]);
+    codebuildMock.on(UpdateProjectCommand).resolves({});
+    await codebuildProject.update(target, spec(), project, diffs);
+    expect(sent(codebuildMock)).toStrictEqual([
+      [
+        'UpdateProjectCommand',
+        {
+          ...BODY,
+          environment: {
+            ...BODY.environment,
+            certificate: 'mt-certs/ca.pem',
+            environmentVariables: [...BODY.environment.environmentVariables, AUTO_DISCOVER, PERSON_VARIABLE],
+          },
+          cache: { type: 'S3', location: 'mt-artifacts/cache/mt-cdk-deploy-dev', cacheNamespace: 'shared' },
+          logsConfig: {
+            cloudWatchLogs: { status: 'ENABLED', groupName: '/aws/codebuild/mt-cdk-deploy-dev', streamName: 'builds' },
+            s3Logs: { status: 'ENABLED', location: 'mt-audit/codebuild', encryptionDisabled: false },
+          },
+        },
+      ],
+    ]);
+  });
+
+  it('a variable mtpipe sets is still compared and corrected, next to the ones it does not own', async () => {
+    const project = await current(
+      withForeign({ environment: { ...BODY.environment, environmentVariables: [AUTO_DISCOVER, { name: 'MTPIPE_ENV', value: 'prod', type: 'PLAINTEXT' }] } }),
+    );
+    const [diff] = codebuildProject.diff(project, spec());
+    expect(diff?.field).toBe('environment');
+    expect((diff?.from as { environmentVariables: unknown }).environmentVariables).toEqual([{ name: 'MTPIPE_ENV', value: 'prod', type: 'PLAINTEXT' }]);
   });
 });
 

@@ -108,7 +108,7 @@ describe('s3Bucket.find', () => {
     s3Mock.on(GetBucketTaggingCommand).resolves({ TagSet: [{ Key: 'mtpipe:project', Value: 'mt' }, { Key: 'mtpipe:env', Value: 'shared' }] });
 
     expect(await s3Bucket.find(target, spec)).toStrictEqual(
-      configured({ encryption: { algorithm: 'aws:kms', kmsKeyId: 'alias/artifacts' }, lifecycleRules: [OTHER_RULE, OWN_RULE] }),
+      configured({ encryption: { algorithm: 'aws:kms', kmsKeyId: 'alias/artifacts', bucketKeyEnabled: true }, lifecycleRules: [OTHER_RULE, OWN_RULE] }),
     );
   });
 
@@ -159,7 +159,7 @@ describe('s3Bucket.diff', () => {
     expect(s3Bucket.diff(drifted, spec).map((d) => d.field)).toEqual(['publicAccessBlock', 'versioning', 'lifecycle', 'policy']);
     expect(s3Bucket.diff(configured({ ownership: 'ObjectWriter', tags: {} }), spec).map((d) => d.field)).toEqual(['ownership', 'tags']);
     expect(s3Bucket.diff(configured(), { ...spec, kmsKeyId: 'alias/artifacts' })).toEqual([
-      { field: 'encryption', from: { algorithm: 'AES256' }, to: { algorithm: 'aws:kms', kmsKeyId: 'alias/artifacts' } },
+      { field: 'encryption', from: { algorithm: 'AES256' }, to: { algorithm: 'aws:kms', kmsKeyId: 'alias/artifacts', bucketKeyEnabled: true } },
     ]);
     expect(s3Bucket.diff(configured(), { ...spec, retentionDays: 90 }).map((d) => d.field)).toEqual(['lifecycle']);
   });

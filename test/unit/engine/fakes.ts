@@ -26,10 +26,13 @@ export interface FakeKindOptions {
   batch?: boolean;
   /** macrotask turns each write takes, per resource name (default 1) */
   writeTicks?: Record<string, number>;
+  /** an IAM-like kind whose names the regions of an account share */
+  accountGlobal?: boolean;
 }
 
 export class FakeKind implements ResourceKind<FakeSpec, FakeCurrent> {
   readonly kind: string;
+  readonly accountGlobal?: boolean;
   /** what exists, keyed by `${target}/${name}` */
   readonly state = new Map<string, FakeCurrent>();
   /** every call, e.g. "find:dev/a", "findMany:dev/a,b", "create:dev/a" */
@@ -47,6 +50,7 @@ export class FakeKind implements ResourceKind<FakeSpec, FakeCurrent> {
 
   constructor(private readonly options: FakeKindOptions = {}) {
     this.kind = options.kind ?? 'fake:thing';
+    if (options.accountGlobal) this.accountGlobal = true;
     if (options.batch) {
       this.findMany = async (target, specs) => {
         this.calls.push(`findMany:${target.name}/${specs.map((spec) => spec.name).join(',')}`);
