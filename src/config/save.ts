@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
-import { Document, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { ConfigDraft } from './draft.js';
 import { REPLACED_WHOLE, type LoadedConfig } from './load.js';
+import { setInYamlText } from './yaml-edit.js';
 
 /** One setting this run keeps in mtpipe.yaml. */
 export interface ConfigWrite {
@@ -52,22 +53,22 @@ export function formatValue(value: unknown): string {
 }
 
 /**
- * Writes settings into the configuration file with the yaml Document API, so that its comments, key
- * order and layout stay; a missing file is created. A key under a section the file must give whole
+ * Writes settings into the configuration file so that its comments, key order and layout stay (see
+ * setInYamlText); a missing file is created. A key under a section the file must give whole
  * (`environments`, which replaces the built-in set) writes the whole section from `raw` when the file
  * has none yet, so that the other environments are not lost.
  */
 export async function saveConfigValues(file: string, writes: ConfigWrite[], raw: Record<string, unknown>): Promise<void> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  const original = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  const doc = text === undefined ? new Document({}) : parseDocument(text);
+  let text = original ?? '';
   for (const { key, value } of writes) {
     const path = key.split('.');
     const section = path[0]!;
-    if (path.length > 1 && REPLACED_WHOLE.has(section) && !doc.has(section)) doc.set(section, doc.createNode(raw[section]));
-    else doc.setIn(path, value);
+    const whole = path.length > 1 && REPLACED_WHOLE.has(section) && parseDocument(text).get(section) === undefined;
+    text = whole ? setInYamlText(text, [section], raw[section]) : setInYamlText(text, path, value);
   }
-  await writeFile(file, String(doc), 'utf8');
+  await writeFile(file, text, 'utf8');
 }
