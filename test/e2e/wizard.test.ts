@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
@@ -88,11 +88,39 @@ describe('the wizard on a real terminal (tmux)', () => {
     expect((await findRepository(clients, 'wizard-repo'))?.repositoryName).toBe('wizard-repo');
     expect((await parametersUnder(clients, '/mt-wizard/dev/')).get('/mt-wizard/dev/hugging_face_token')).toMatchObject({ Value: token });
 
-    // a plain second run, with nothing but the file: no changes
+    // a plain second run on the terminal: only what was left empty is asked again, and nothing changes
+    await tty.kill();
+    await rm(join(where.cwd, '.exit-code'));
+    const second = await onTerminal(['bootstrap'], where);
+    await second.waitFor('AWS account of environment prod');
+    await second.type('');
+    await second.waitFor('Hugging Face token (leave empty to keep the stored one)');
+    await second.press('Enter');
+    expect(await second.exitCode(120_000), await second.capture()).toBe(0);
+    const last = await second.capture();
+    expect(last).toContain('No changes');
+    expect(last).not.toContain('Project name');
+    expect(last).not.toContain('CodeCommit repository name');
+    // and without a terminal
     const again = await runCli(['bootstrap', '--dry-run', '--endpoint-url', moto], { cwd: where.cwd, env: cleanEnv({ home: where.home }) });
     expect(again.code, explain(again)).toBe(0);
     expect(again.stdout).toMatch(/Plan: 0 to create, 0 to update, 0 to delete, \d+ unchanged\./);
-  }, 180_000);
+  }, 240_000);
+
+  it('the token question on a fresh account: required, and Enter alone is asked again', async () => {
+    const token = `hf_required${Math.random().toString(36).slice(2, 10)}`;
+    const where = await workDirs(`project: mt-pipeline\nregion: us-east-1\nenvironments:\n  dev:\n    account: "${MOTO_ACCOUNT}"\n`);
+    const tty = await onTerminal(['set-params'], where);
+    await tty.waitFor('Hugging Face token (required: none is stored for dev)');
+    await tty.press('Enter');
+    await tty.waitFor('a value is required');
+    expect(await tty.capture()).not.toContain('Plan:');
+    await tty.type(token);
+    await tty.waitFor('Apply these 7 change(s)? (Y/n)');
+    await tty.type('y');
+    expect(await tty.exitCode(), await tty.capture()).toBe(0);
+    expect((await parametersUnder(clients, '/mt-pipeline/dev/')).get('/mt-pipeline/dev/hugging_face_token')).toMatchObject({ Value: token });
+  }, 90_000);
 
   it('with the token stored, Enter keeps it; a plan that changes only dev defaults to Yes', async () => {
     const where = await workDirs(`project: mt-pipeline\nregion: us-east-1\nenvironments:\n  dev:\n    account: "${MOTO_ACCOUNT}"\n`);
