@@ -120,6 +120,7 @@ export function buildProgram(): Command {
     .option('--repository-name <name>', 'repository name (repository.name)')
     .option('--description <text>', 'repository description (repository.description)')
     .option('--approvals <n>', 'approvals needed to merge into main (repository.approvals)', Number)
+    .option('--save', 'write the values of these flags to mtpipe.yaml when the plan is applied')
     .action((_flags, command: Command) => runProvisioning(command, 'init-repo'));
 
   program
@@ -138,6 +139,7 @@ export function buildProgram(): Command {
     .command('create-builds')
     .description('artifact bucket, log groups and CodeBuild projects (build-and-test; cdk-deploy and integration-test per environment)')
     .option('--artifact-bucket <name>', 'artifact bucket name (builds.artifactBucket)')
+    .option('--save', 'write the values of these flags to mtpipe.yaml when the plan is applied')
     .action((_flags, command: Command) => runProvisioning(command, 'create-builds'));
 
   program
@@ -191,6 +193,7 @@ export function buildProgram(): Command {
     .option('--approvals <n>', 'approvals needed to merge into main (repository.approvals)', Number)
     .option('--artifact-bucket <name>', 'artifact bucket name (builds.artifactBucket)')
     .option('--hf-token-stdin', 'read the Hugging Face token from standard input (or set HF_TOKEN)')
+    .option('--save', 'write the values of these flags to mtpipe.yaml when the plan is applied')
     .action((_flags, command: Command) => runProvisioning(command, 'bootstrap'));
 
   return program;

@@ -23,23 +23,24 @@ export interface Targets {
   offline: boolean;
 }
 
+/** The credentials and who they belong to, in the main region: asked once per run, before anything else of AWS. */
+export interface Connection {
+  base: AwsCredentialIdentityProvider;
+  sharedClients: ClientFactory;
+  /** the caller's account; UNKNOWN_ACCOUNT when offline */
+  sharedAccount: string;
+  offline: boolean;
+}
+
 /**
- * One Target per selected environment plus the shared one. Asks STS who the credentials are, and
- * stops before anything is written when they reach another account than the configuration names.
- * Without any credentials, a dry run becomes an offline plan; anything else is an error.
+ * Asks STS who the credentials are (GetCallerIdentity in `region`). Without any credentials, a dry
+ * run becomes offline; anything else is an error.
  */
-export async function resolveTargets(
-  config: Config,
-  envNames: string[],
-  settings: AwsSettings,
-  options: { dryRun: boolean },
-): Promise<Targets> {
+export async function connect(region: string, settings: AwsSettings, options: { dryRun: boolean }): Promise<Connection> {
   const base = await baseCredentials(settings);
-  const sharedClients = new ClientFactory(config.region, settings, base);
-  let offline = false;
-  let sharedAccount: string;
+  const sharedClients = new ClientFactory(region, settings, base);
   try {
-    sharedAccount = await callerAccount(sharedClients);
+    return { base, sharedClients, sharedAccount: await callerAccount(sharedClients), offline: false };
   } catch (error) {
     if (!isMissingCredentials(error)) throw new AwsError('asking STS which account the credentials belong to', error);
     if (!options.dryRun) {
@@ -48,9 +49,23 @@ export async function resolveTargets(
         hint: 'configure credentials (aws configure, aws sso login, AWS_PROFILE or --profile), or run with --dry-run for an offline plan',
       });
     }
-    offline = true;
-    sharedAccount = UNKNOWN_ACCOUNT;
+    return { base, sharedClients, sharedAccount: UNKNOWN_ACCOUNT, offline: true };
   }
+}
+
+/**
+ * One Target per selected environment plus the shared one. Asks STS who the credentials are (unless
+ * `connection` has), and stops before anything is written when they reach another account than the
+ * configuration names. Without any credentials, a dry run becomes an offline plan; anything else is an error.
+ */
+export async function resolveTargets(
+  config: Config,
+  envNames: string[],
+  settings: AwsSettings,
+  options: { dryRun: boolean },
+  connection?: Connection,
+): Promise<Targets> {
+  const { base, sharedClients, sharedAccount, offline } = connection ?? (await connect(config.region, settings, options));
 
   const target = (name: string, region: string, account: string, clients: ClientFactory): Target => ({
     name,

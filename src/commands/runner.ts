@@ -1,9 +1,13 @@
-import { resolveTargets } from '../aws/targets.js';
+import { connect, resolveTargets, type Targets } from '../aws/targets.js';
+import { DEFAULT_CONFIG_FILE } from '../config/load.js';
+import { configWrites, formatValue, saveConfigValues } from '../config/save.js';
 import { apply } from '../engine/apply.js';
 import { preferOwners } from '../engine/graph.js';
 import { plan } from '../engine/plan.js';
-import type { ResourceResult } from '../engine/types.js';
-import { AbortedError, MtpipeError } from '../errors.js';
+import type { Desired, ResourceResult } from '../engine/types.js';
+import { AbortedError, AwsError, MtpipeError } from '../errors.js';
+import { applyQuestion } from './confirmation.js';
+import { askEnvironmentAccounts, askProjectAndRegion } from './placement.js';
 import type { Session } from './session.js';
 import type { Step } from './step.js';
 
@@ -12,28 +16,51 @@ export interface RunOutcome {
 }
 
 /**
- * Validate → ask → plan → confirm → apply, for one step or (bootstrap) several:
- * every question is asked before AWS is read, and the whole plan is shown before anything is written.
+ * Validate → ask → plan → confirm → apply, for one step or (bootstrap) several: every question is
+ * asked before the plan (those that depend on AWS after STS, with read-only `context.read`), the whole
+ * plan is shown before anything is written, and the answers are kept in mtpipe.yaml when it is applied.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function runSteps(command: string, steps: Step<any>[], session: Session, flags: Record<string, unknown>): Promise<RunOutcome> {
-  const { reporter, options } = session;
+  const { reporter, options, draft } = session;
   const inputs: unknown[] = [];
   const resolved = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, resolve: () => Promise<T>): Promise<T> => {
     if (!resolved.has(key)) resolved.set(key, resolve());
     return resolved.get(key) as Promise<T>;
   };
-  for (const step of steps) inputs.push(await step.resolve({ draft: session.draft, prompter: session.prompter, flags, once }));
-  const config = session.draft.config;
-
-  reporter.info(`reading the current state in AWS (${session.envNames().join(", ")})…`);
-  const targets = await resolveTargets(config, session.envNames(), session.aws, { dryRun: options.dryRun });
+  // where things go first (the region decides the clients), then STS, then what needs the accounts
+  await askProjectAndRegion(draft);
+  const connection = await connect(draft.config.region, session.aws, { dryRun: options.dryRun });
+  let targets: Targets;
   try {
+    await askEnvironmentAccounts(draft, session.envNames(), connection);
+    reporter.info(`reading the current state in AWS (${session.envNames().join(", ")})…`);
+    targets = await resolveTargets(draft.config, session.envNames(), session.aws, { dryRun: options.dryRun }, connection);
+  } catch (error) {
+    connection.sharedClients.destroy();
+    throw error;
+  }
+  const read = <S, C>(item: Desired<S, C>): Promise<C | undefined> =>
+    item.target.offline ? Promise.resolve(undefined) : item.kind.find(item.target, item.spec).catch((error: unknown) => {
+      throw new AwsError(`reading ${item.kind.kind} "${item.kind.name(item.spec)}"`, error);
+    });
+  try {
+    for (const step of steps) {
+      inputs.push(await step.resolve({ draft, prompter: session.prompter, flags, once, dryRun: options.dryRun, targets, read }));
+    }
+    const config = draft.config;
+    const file = session.options.config ?? DEFAULT_CONFIG_FILE;
+    const { writes, warnings } = configWrites(draft, session.loaded, session.flags, { save: Boolean(flags.save), file });
+    for (const warning of warnings) reporter.warn(warning);
     const desired = preferOwners(steps.flatMap((step, index) => step.desired(inputs[index], config, targets)));
     const prune = steps.flatMap((step, index) => step.pruneScopes?.(inputs[index], config, targets) ?? []);
     const changes = await plan(desired, { project: config.project, region: config.region, adopt: options.adopt, concurrency: options.concurrency, prune });
     reporter.plan(changes, { offline: targets.offline });
+    if (writes.length > 0) {
+      const when = options.dryRun ? 'not written: this is a dry run' : 'written when the plan is applied';
+      reporter.info(`${file} keeps (${when}):\n${writes.map((w) => `  ${w.key}: ${formatValue(w.value)}`).join('\n')}`);
+    }
 
     const collectOutputs = (results: ResourceResult[] | undefined) => {
       const notes: string[] = [];
@@ -62,8 +89,12 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     }
     const pending = changes.filter((change) => change.action !== 'noop').length;
     if (pending > 0 && session.prompter.interactive) {
-      const go = await session.prompter.confirm({ name: 'apply', message: `Apply these ${pending} change(s)?`, default: true });
+      const go = await session.prompter.confirm(applyQuestion(changes, config));
       if (!go) throw new AbortedError('nothing was changed');
+    }
+    if (writes.length > 0) {
+      await saveConfigValues(file, writes, session.loaded.raw);
+      reporter.info(`wrote ${writes.map((w) => w.key).join(', ')} to ${file}`);
     }
     const results = await apply(changes, { concurrency: options.concurrency, onProgress: (event) => reporter.progress(event) });
     reporter.done({ ...base, results, ...collectOutputs(results) });

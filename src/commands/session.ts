@@ -30,6 +30,8 @@ export interface Session {
   prompter: Prompter;
   reporter: Reporter;
   aws: AwsSettings;
+  /** the command's config-setting flags (compared with mtpipe.yaml, kept there with --save) */
+  flags: CommandFlags;
   /** the environments this run acts on (--env, or all) */
   envNames(): string[];
 }
@@ -84,6 +86,7 @@ export async function openSession(options: GlobalOptions, flags: CommandFlags, d
       { ...(options.profile ? { profile: options.profile } : {}), ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}) },
       observers,
     ),
+    flags,
     envNames: () => (options.env ? [options.env] : Object.keys(loaded.config.environments)),
   };
 }

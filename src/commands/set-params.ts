@@ -1,5 +1,7 @@
 import { ssmParameter, type ParameterSpec } from '../aws/ssm-parameter.js';
+import { secretsManagerSecret, type SecretSpec } from '../aws/secretsmanager-secret.js';
 import { interpolate } from '../config/interpolate.js';
+import { hfTokenSecretName } from '../config/resource-names.js';
 import { SSM_STANDARD_VALUE_MAX } from '../config/names.js';
 import { HF_TOKEN_PARAMETER, type Config } from '../config/schema.js';
 import type { Desired, ResourceKind, Target } from '../engine/types.js';
@@ -33,7 +35,8 @@ export function resolveHfToken(context: ResolveContext): Promise<string | undefi
   return context.once('hfToken', () => askHfToken(context));
 }
 
-async function askHfToken({ flags, prompter }: ResolveContext): Promise<string | undefined> {
+async function askHfToken(context: ResolveContext): Promise<string | undefined> {
+  const { flags, prompter } = context;
   const fromEnv = process.env[HF_TOKEN_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return checkedToken(fromEnv, HF_TOKEN_ENV);
   if (flags.hfTokenStdin) {
@@ -41,13 +44,56 @@ async function askHfToken({ flags, prompter }: ResolveContext): Promise<string |
     if (fromStdin === '') throw new UserInputError(['--hf-token-stdin: standard input was empty']);
     return checkedToken(fromStdin, '--hf-token-stdin');
   }
+  if (!prompter.interactive) {
+    // nobody to ask: a token nobody stored yet shows as blocked in the plan (the kind's check)
+    return undefined;
+  }
+  const stored = await storedTokens(context);
+  const missing = stored.filter((s) => !s.stored).map((s) => s.env);
+  const names = (envs: string[]) => envs.join(', ');
+  // on a dry run nothing is written: the token is never required, the plan shows what lacks one
+  const required = !context.targets.offline && missing.length > 0 && !context.dryRun;
+  const message = context.targets.offline
+    ? 'Hugging Face token (offline: whether one is stored cannot be checked; leave empty to plan without it)'
+    : missing.length === 0
+      ? 'Hugging Face token (leave empty to keep the stored one)'
+      : required
+        ? `Hugging Face token (required: none is stored for ${names(missing)})`
+        : `Hugging Face token (none is stored for ${names(missing)}; leave empty to plan without it)`;
   const typed = await prompter.secret({
     name: 'hfToken',
-    message: 'Hugging Face token (leave empty to keep the stored one)',
-    optional: true,
+    message,
+    optional: !required,
     source: { what: 'Hugging Face token', envVar: HF_TOKEN_ENV, flag: '--hf-token-stdin' },
   });
   return typed === undefined ? undefined : checkedToken(typed, 'the Hugging Face token');
+}
+
+/**
+ * Whether each selected environment has a token stored where the configuration keeps it (SSM
+ * SecureString or Secrets Manager secret with a current value), read before the plan.
+ * The resource kind's own check decides: a token is missing exactly when the plan would block on it.
+ */
+async function storedTokens(context: ResolveContext): Promise<{ env: string; stored: boolean }[]> {
+  const { config } = context.draft;
+  return Promise.all(
+    context.targets.environmentsInToolAccount.map(async (target) => {
+      const home = tokenHome(config, target);
+      const current = await context.read(home);
+      return { env: target.name, stored: home.kind.check?.(current, home.spec) === undefined };
+    }),
+  );
+}
+
+/** Where an environment's token lives, as a resource with no new value. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function tokenHome(config: Config, target: Target): Desired<any, any> {
+  if (config.secrets.huggingFaceToken.store === 'ssm') {
+    const spec: ParameterSpec = { name: parameterPath(config.project, target.name, HF_TOKEN_PARAMETER), type: 'SecureString', value: undefined, tags: {} };
+    return { id: resourceId(target.name, ssmParameter.kind, spec.name), kind: ssmParameter, target, spec };
+  }
+  const spec: SecretSpec = { name: hfTokenSecretName(config.project, target.name), value: undefined, tags: {} };
+  return { id: resourceId(target.name, secretsManagerSecret.kind, spec.name), kind: secretsManagerSecret, target, spec };
 }
 
 /** The rule is named, never the value. */

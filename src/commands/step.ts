@@ -11,6 +11,15 @@ export interface ResolveContext {
   flags: Record<string, unknown>;
   /** resolves an input shared by several steps (the token) once per run, however many steps ask */
   once<T>(key: string, resolve: () => Promise<T>): Promise<T>;
+  /** --dry-run: nothing will be written, so nothing is required for writing */
+  dryRun: boolean;
+  /** this run's accounts and regions: STS is asked before any step's questions (offline without credentials) */
+  targets: Targets;
+  /**
+   * Reads one resource as it is now, before the plan, for a question that depends on it (whether a
+   * token is stored). Read-only; undefined when it does not exist, and when the run is offline.
+   */
+  read<Spec, Current>(item: Desired<Spec, Current>): Promise<Current | undefined>;
 }
 
 export interface StepOutputs {
@@ -21,7 +30,8 @@ export interface StepOutputs {
 }
 
 /**
- * One provisioning step (a command). `resolve` asks for what is missing and never calls AWS;
+ * One provisioning step (a command). `resolve` asks for what is missing; it calls AWS only through
+ * `context.read`;
  * `desired` is pure: it turns inputs into resources for the engine.
  */
 export interface Step<Inputs> {

@@ -27,7 +27,7 @@ export function defaultConfig(region: string): Record<string, unknown> {
     secrets: { huggingFaceToken: {} },
     environments: {
       dev: { approval: false, deploymentConfig: 'CodeDeployDefault.LambdaAllAtOnce' },
-      prod: { approval: true, deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' },
+      prod: { approval: true, deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes', protected: true },
     },
   };
 }

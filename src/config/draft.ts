@@ -6,15 +6,24 @@ export interface ConfigQuestion {
   /** dotted key in mtpipe.yaml */
   key: string;
   message: string;
-  flag: string;
+  /** the flag that sets it, if there is one */
+  flag?: string;
   parse?: (answer: string) => unknown;
+  /** offered instead of the current value (e.g. the caller's account, known only from STS) */
+  default?: string;
+  /** an empty answer leaves the key unset (say in `message` what that means) */
+  optional?: boolean;
 }
 
 /**
  * The configuration while inputs are resolved: flag → mtpipe.yaml → default (non-interactive) → prompt.
- * Every answer is checked against the same schema as the file.
+ * Every answer is checked against the same schema as the file, and kept in `answers` so that it can
+ * be written to mtpipe.yaml.
  */
 export class ConfigDraft {
+  /** dotted key → answered value, in the order asked (unset optional answers are left out) */
+  readonly answers = new Map<string, unknown>();
+
   constructor(
     private readonly loaded: LoadedConfig,
     private readonly prompter: Prompter,
@@ -24,19 +33,27 @@ export class ConfigDraft {
     return this.loaded.config;
   }
 
+  /** whether a flag or mtpipe.yaml gives this key, or it was answered already: then it is not asked */
+  isGiven(key: string): boolean {
+    return this.loaded.isExplicit(key) || this.answers.has(key);
+  }
+
+  /** Asks for `key` unless a flag or mtpipe.yaml gives it, or nobody may be asked (non-interactive). */
   async ask(question: ConfigQuestion): Promise<void> {
-    if (this.loaded.isExplicit(question.key) || !this.prompter.interactive) return;
-    const parse = question.parse ?? ((answer: string) => answer);
-    const current = getDotted(this.loaded.raw, question.key);
+    if (this.isGiven(question.key) || !this.prompter.interactive) return;
+    const parse = (answer: string) => (question.optional && answer === '' ? undefined : (question.parse ?? String)(answer));
+    const current = question.default ?? getDotted(this.loaded.raw, question.key);
     const answer = await this.prompter.text({
       name: question.key,
       message: question.message,
       ...(current === undefined ? {} : { default: String(current) }),
       validate: (value) => this.problemWith(question.key, parse(value)) ?? true,
-      source: { what: question.key, flag: question.flag, configKey: question.key },
+      source: { what: question.key, ...(question.flag ? { flag: question.flag } : {}), configKey: question.key },
     });
-    setDotted(this.loaded.raw, question.key, parse(answer));
+    const value = parse(answer);
+    setDotted(this.loaded.raw, question.key, value);
     this.loaded.config = configSchema.parse(this.loaded.raw);
+    if (value !== undefined) this.answers.set(question.key, value);
   }
 
   private problemWith(key: string, value: unknown): string | undefined {

@@ -15,6 +15,8 @@ export interface LoadedConfig {
   file: string | undefined;
   /** whether a flag or mtpipe.yaml sets this dotted key (no prompt is shown for it then) */
   isExplicit(key: string): boolean;
+  /** the value a dotted key has without the flags: from mtpipe.yaml, else the built-in default */
+  withoutFlags(key: string): { value: unknown; inFile: boolean };
 }
 
 export interface LoadOptions {
@@ -38,6 +40,7 @@ export async function loadConfig(options: LoadOptions): Promise<LoadedConfig> {
   const overrides = Object.entries(options.overrides ?? {}).filter(([, value]) => value !== undefined);
   const regionGiven = fromFile.region !== undefined || overrides.some(([key]) => key === 'region');
   const raw = mergeOver(defaultConfig(regionGiven ? 'us-east-1' : await options.fallbackRegion()), fromFile);
+  const beforeFlags = structuredClone(raw);
   for (const [key, value] of overrides) setDotted(raw, key, value);
   const source = text === undefined ? 'the flags' : `${options.file} or the flags`;
   const parsed = configSchema.safeParse(raw);
@@ -49,6 +52,7 @@ export async function loadConfig(options: LoadOptions): Promise<LoadedConfig> {
     raw,
     file: text === undefined ? undefined : options.file,
     isExplicit: (key) => getDotted(fromFile, key) !== undefined || overrides.some(([flagKey]) => flagKey === key),
+    withoutFlags: (key) => ({ value: getDotted(beforeFlags, key), inFile: getDotted(fromFile, key) !== undefined }),
   };
 }
 
@@ -94,7 +98,8 @@ function parseYaml(text: string, file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-const REPLACED_WHOLE = new Set(['environments']);
+/** Top-level sections a mtpipe.yaml gives whole: they replace the built-in ones rather than merge into them. */
+export const REPLACED_WHOLE = new Set(['environments']);
 
 function mergeOver(base: Record<string, unknown>, over: Record<string, unknown>, depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };

@@ -74,6 +74,8 @@ const environmentSchema = z.strictObject({
     'CodeDeployDefault.LambdaAllAtOnce',
   ),
   parameters: parameterMap.default({}),
+  /** apply confirmations default to No when a plan changes it; unset: true for prod only (see isProtected) */
+  protected: z.boolean({ message: 'must be true or false' }).optional(),
 });
 
 /** CodeBuild images mtpipe knows the runtimes of (aws/aws-codebuild-docker-images runtimes.yml). */
@@ -215,4 +217,9 @@ export const configSchema = z
   .describe('mtpipe configuration (mtpipe.yaml)');
 
 export type Config = z.output<typeof configSchema>;
+
+/** `environments.<name>.protected`, or, when unset, whether the environment is `prod`. */
+export function isProtected(config: Config, envName: string): boolean {
+  return config.environments[envName]?.protected ?? envName === 'prod';
+}
 export type EnvironmentConfig = z.output<typeof environmentSchema>;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { assertBuilt, BIN, cleanEnv, removeDirs, tempDir } from '../support/cli.js';
@@ -11,12 +12,23 @@ const clients = motoClients(moto);
 const dirs: string[] = [];
 let session: TmuxSession | undefined;
 
-/** mtpipe on a real terminal (tmux), CI unset, no --yes, in an empty directory. */
+/** Where things go, so that only the command's own questions are asked (the wizard's are in wizard.test.ts). */
+const PLACED = `project: mt-pipeline
+region: us-east-1
+environments:
+  dev:
+    account: "123456789012"
+  prod:
+    account: "123456789012"
+`;
+
+/** mtpipe on a real terminal (tmux), CI unset, no --yes, in a directory with only PLACED as mtpipe.yaml. */
 async function startOnTerminal(args: string[]): Promise<TmuxSession> {
   const home = await tempDir('mtpipe-home-');
   const cwd = await tempDir();
   dirs.push(home, cwd);
   expect(existsSync(join(cwd, 'mtpipe.yaml'))).toBe(false);
+  await writeFile(join(cwd, 'mtpipe.yaml'), PLACED);
   const env = cleanEnv({ home, ci: false, extra: { TERM: 'screen' } });
   session = await TmuxSession.start([process.execPath, BIN, ...args, '--endpoint-url', moto], { cwd, env });
   return session;

@@ -110,4 +110,35 @@ describe('ConfigDraft.ask', () => {
     ]);
     expect(draft.config.environments.dev!.account).toBe('123456789012');
   });
+
+  it('offers a given default instead of the current value, and keeps every answer for mtpipe.yaml', async () => {
+    const prompter = new ScriptedPrompter({ 'environments.dev.account': '210987654321', 'repository.name': 'repo' });
+    const draft = new ConfigDraft(await load(), prompter);
+    await draft.ask({ key: 'environments.dev.account', message: 'dev account', default: '123456789012', optional: true });
+    await draft.ask(repositoryName);
+    expect(prompter.asked[0]).toMatchObject({ name: 'environments.dev.account', default: '123456789012' });
+    expect([...draft.answers]).toEqual([
+      ['environments.dev.account', '210987654321'],
+      ['repository.name', 'repo'],
+    ]);
+  });
+
+  it('an optional question left empty leaves the key unset and records no answer', async () => {
+    const prompter = new ScriptedPrompter({ 'environments.prod.account': '' });
+    const draft = new ConfigDraft(await load(), prompter);
+    await draft.ask({ key: 'environments.prod.account', message: 'prod account (empty: the credentials\' account)', optional: true });
+    expect(prompter.rejected).toEqual([]);
+    expect(draft.config.environments.prod!.account).toBeUndefined();
+    expect(draft.answers.size).toBe(0);
+  });
+
+  it('a required question refuses an empty answer with the rule', async () => {
+    const prompter = new ScriptedPrompter({ 'environments.prod.roleArn': ['', 'arn:aws:iam::210987654321:role/deployer'] });
+    const draft = new ConfigDraft(await load(), prompter);
+    await draft.ask({ key: 'environments.prod.roleArn', message: 'role' });
+    expect(prompter.rejected.map((r) => r.message)).toEqual([
+      'environments.prod.roleArn: must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+    ]);
+    expect(draft.config.environments.prod!.roleArn).toBe('arn:aws:iam::210987654321:role/deployer');
+  });
 });

@@ -298,13 +298,13 @@ describe('setup-security: resolve', () => {
 
   function context(variant: Variant, prompter: Prompter): ResolveContext {
     const config = configFor(variant);
-    const draft = new ConfigDraft({ config, raw: {}, file: undefined, isExplicit: () => true }, prompter);
+    const draft = new ConfigDraft({ config, raw: {}, file: undefined, isExplicit: () => true, withoutFlags: () => ({ value: undefined, inFile: false }) }, prompter);
     const memo = new Map<string, Promise<unknown>>();
     const once = <T>(key: string, resolve: () => Promise<T>) => {
       if (!memo.has(key)) memo.set(key, resolve());
       return memo.get(key) as Promise<T>;
     };
-    return { draft, prompter, flags: {}, once };
+    return { draft, prompter, flags: {}, once, dryRun: false, targets: targetsFor(), read: async () => undefined };
   }
 
   it('token in SSM: asks nothing', async () => {
