@@ -65,7 +65,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
       const go = await session.prompter.confirm({ name: 'apply', message: `Apply these ${pending} change(s)?`, default: true });
       if (!go) throw new AbortedError('nothing was changed');
     }
-    const results = await apply(changes, { concurrency: options.concurrency, onProgress: (event) => reporter.progress(event) });
+    const results = await apply(changes, { concurrency: options.concurrency, project: config.project, adopt: options.adopt, onProgress: (event) => reporter.progress(event) });
     reporter.done({ ...base, results, ...collectOutputs(results) });
     const failed = results.filter((result) => result.status === 'failed');
     if (failed.length > 0) {
