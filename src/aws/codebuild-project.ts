@@ -9,7 +9,7 @@ import {
 import { compareField, compareTags, fieldsToCreate, fromTagList } from '../engine/diff.js';
 import { IAM_PROPAGATION_TIMEOUT_MS, retryWhile } from '../engine/retry.js';
 import type { ResourceKind, Target } from '../engine/types.js';
-import { propagation } from './errors.js';
+import { alreadyExists, propagation } from './errors.js';
 
 export interface ProjectSpec {
   name: string;
@@ -160,6 +160,8 @@ export const codebuildProject: ResourceKind<ProjectSpec, Project> = {
     const fields = Object.keys(want) as (keyof OwnedSettings)[];
     return [...fields.flatMap((field) => compareField(field, current.settings[field], want[field])), ...compareTags(current.tags, spec.tags)];
   },
+
+  alreadyExists: alreadyExists.codebuildProject,
 
   async create(target, spec) {
     const client = target.clients.get(CodeBuildClient);

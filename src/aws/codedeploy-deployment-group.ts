@@ -13,7 +13,7 @@ import { compareField, compareTags, fieldsToCreate, tagsToAdd, toTagList } from 
 import { CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS, retryWhile } from '../engine/retry.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
 import { codedeployTags } from './codedeploy-application.js';
-import { isDeploymentGroupNotFound, propagation } from './errors.js';
+import { alreadyExists, isDeploymentGroupNotFound, propagation } from './errors.js';
 
 /** CodeDeploy takes at most 10 alarms per deployment group. */
 export const MAX_ALARMS = 10;
@@ -124,6 +124,8 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
     if (spec.alarms.length > MAX_ALARMS) return `${spec.alarms.length} alarms: a deployment group takes at most ${MAX_ALARMS}`;
     return undefined;
   },
+
+  alreadyExists: alreadyExists.codedeployDeploymentGroup,
 
   async create(target, spec) {
     const client = target.clients.get(CodeDeployClient);

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
-import { isIamNotFound } from './errors.js';
+import { alreadyExists, isIamNotFound } from './errors.js';
 import type { PolicyDocument } from './iam-policy.js';
 import { inlinePolicyKind, policyAttachmentKind } from './iam-principal-policy.js';
 
@@ -35,6 +35,8 @@ export const iamGroup: ResourceKind<GroupSpec, { path: string }> = {
   },
 
   diff: (current, spec) => (current ? compareField('path', current.path, spec.path) : fieldsToCreate({ path: spec.path })),
+
+  alreadyExists: alreadyExists.iamEntity,
 
   async create(target, spec) {
     const { Group } = await target.clients.get(IAMClient).send(new CreateGroupCommand({ GroupName: spec.name, Path: spec.path }));

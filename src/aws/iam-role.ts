@@ -13,7 +13,7 @@ import {
 import { roleArn } from '../config/resource-names.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind } from '../engine/types.js';
-import { isIamNotFound } from './errors.js';
+import { alreadyExists, isIamNotFound } from './errors.js';
 import { decodePolicyDocument, type PolicyDocument } from './iam-policy.js';
 import { inlinePolicyKind, policyAttachmentKind } from './iam-principal-policy.js';
 
@@ -101,6 +101,8 @@ export const iamRole: ResourceKind<RoleSpec, Role> = {
     }
     return undefined;
   },
+
+  alreadyExists: alreadyExists.iamEntity,
 
   async create(target, spec) {
     const { Role } = await target.clients.get(IAMClient).send(
