@@ -56,6 +56,8 @@ export function isMissingCredentials(error: unknown): boolean {
  * "the role or policy you just created is not visible yet" (see ../shared/AWS-FACTS.md).
  */
 export const propagation = {
+  /** IAM's NoSuchEntity about `name` (a policy ARN, a role or group name): its message names what is missing */
+  iamNotFoundNaming: (error: unknown, name: string) => isIamNotFound(error) && (shape(error).message ?? '').includes(name),
   /** a policy or group created moments ago, read or attached before IAM shows it */
   iamEntityNotVisibleYet: isIamNotFound,
   codebuildCannotAssumeRole: (error: unknown) =>

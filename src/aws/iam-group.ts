@@ -65,6 +65,7 @@ export const groupInlinePolicy = inlinePolicyKind<GroupInlinePolicySpec>({
   kind: 'iam:group-policy',
   maxDocumentCharacters: 5120,
   owner: (spec) => spec.groupName,
+  ownerKind: 'iam:group',
   policyName: (spec) => spec.policyName,
   document: (spec) => spec.document,
   get: async (client, group, policy) =>
@@ -81,6 +82,7 @@ export interface GroupAttachmentSpec {
 export const groupPolicyAttachment = policyAttachmentKind<GroupAttachmentSpec>({
   kind: 'iam:group-policy-attachment',
   owner: (spec) => spec.groupName,
+  ownerKind: 'iam:group',
   ownerField: 'group',
   policyArn: (spec) => spec.policyArn,
   list: (client, group, marker) => client.send(new ListAttachedGroupPoliciesCommand({ GroupName: group, Marker: marker })),

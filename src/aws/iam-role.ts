@@ -151,6 +151,7 @@ export const roleInlinePolicy = inlinePolicyKind<RoleInlinePolicySpec>({
   kind: 'iam:role-policy',
   maxDocumentCharacters: 10_240,
   owner: (spec) => spec.roleName,
+  ownerKind: 'iam:role',
   policyName: (spec) => spec.policyName,
   document: (spec) => spec.document,
   get: async (client, role, policy) => (await client.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: policy }))).PolicyDocument,
@@ -165,6 +166,7 @@ export interface RoleAttachmentSpec {
 export const rolePolicyAttachment = policyAttachmentKind<RoleAttachmentSpec>({
   kind: 'iam:role-policy-attachment',
   owner: (spec) => spec.roleName,
+  ownerKind: 'iam:role',
   ownerField: 'role',
   policyArn: (spec) => spec.policyArn,
   list: (client, role, marker) => client.send(new ListAttachedRolePoliciesCommand({ RoleName: role, Marker: marker })),
