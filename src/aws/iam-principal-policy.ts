@@ -62,10 +62,11 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
     async create(target, spec, context) {
       // the group or role may have been created moments ago in this run and not be visible to IAM yet
       const ownerIsNew = context?.createdInThisRun(api.ownerKind, api.owner(spec)) ?? false;
-      await whileIamPropagates(() => put(target.clients.get(IAMClient), spec), (error) => ownerIsNew && propagation.iamEntityNotVisibleYet(error), {
-        timeoutMs: IAM_PROPAGATION_TIMEOUT_MS,
-        context,
-      });
+      await whileIamPropagates(
+        () => put(target.clients.get(IAMClient), spec),
+        (error) => ownerIsNew && propagation.iamEntityNotVisibleYet(error),
+        { timeoutMs: IAM_PROPAGATION_TIMEOUT_MS, context },
+      );
       return {};
     },
 
