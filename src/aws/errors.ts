@@ -88,6 +88,8 @@ export const alreadyExists = {
   secretsManagerSecret: named('ResourceExistsException'),
   /** PutParameter without Overwrite (the create: only it may carry Tags) */
   ssmParameter: named('ParameterAlreadyExists'),
+  /** Lambda CreateAlias: "Alias already exists: <arn>" (ResourceConflictException also means "an update is in progress") */
+  lambdaAlias: (error: unknown) => errorName(error) === 'ResourceConflictException' && /already exists/i.test(shape(error).message ?? ''),
 };
 
 /**
