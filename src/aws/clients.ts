@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { performance } from 'node:perf_hooks';
 import { redact, type CallObserver } from './call-log.js';
+import { CONFLICT_RETRY, conflictRetryPlugin, type ConflictRetryPolicy, type RetryNote } from './conflict-retry.js';
 
 // The SDK prints a Node-version support notice on stderr the first time a client is built;
 // it is about the SDK's future releases, not about anything the user can act on in mtpipe.
@@ -13,6 +14,10 @@ export interface AwsSettings {
   maxAttempts: number;
   retryMode: 'standard' | 'adaptive';
   observers: CallObserver[];
+  /** mtpipe's retry of transient conflicts the SDK does not retry (conflict-retry.ts); CONFLICT_RETRY unless given */
+  conflictRetry?: ConflictRetryPolicy;
+  /** told of each such retry (--debug prints it) */
+  onRetry?: (note: RetryNote) => void;
 }
 
 export function awsSettingsFromEnv(options: { profile?: string; endpointUrl?: string }, observers: CallObserver[] = []): AwsSettings {
@@ -54,6 +59,8 @@ export class ClientFactory {
         // Emulators serve buckets by path, not by virtual host name.
         ...(Client.name === 'S3Client' && usesCustomEndpoint(this.settings) ? { forcePathStyle: true } : {}),
       });
+      // first, so that it wraps the observer: each attempt is observed as a call of its own
+      client.middlewareStack.use(conflictRetryPlugin(this.settings.conflictRetry ?? CONFLICT_RETRY, this.settings.onRetry));
       if (this.settings.observers.length > 0) client.middlewareStack.use(observerPlugin(this.region, this.settings.observers));
       this.cache.set(Client, client);
     }

@@ -7,9 +7,9 @@ import {
   type Project as SdkProject,
 } from '@aws-sdk/client-codebuild';
 import { compareField, compareTags, fieldsToCreate, fromTagList } from '../engine/diff.js';
-import { IAM_PROPAGATION_TIMEOUT_MS, retryWhile } from '../engine/retry.js';
-import type { ResourceKind, Target } from '../engine/types.js';
-import { propagation } from './errors.js';
+import { IAM_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
+import type { ResourceKind, Target, WriteContext } from '../engine/types.js';
+import { alreadyExists, propagation } from './errors.js';
 
 export interface ProjectSpec {
   name: string;
@@ -172,9 +172,10 @@ export function updateInput(spec: ProjectSpec, read: SdkProject) {
 
 const codebuildTags = (tags: Record<string, string>) => Object.entries(tags).map(([key, value]) => ({ key, value }));
 
-/** The role may have been created moments ago: CodeBuild then cannot assume it yet. */
-function withRolePropagation<T>(write: () => Promise<T>): Promise<T> {
-  return retryWhile(write, propagation.codebuildCannotAssumeRole, { timeoutMs: IAM_PROPAGATION_TIMEOUT_MS });
+/** The role may have been created moments ago in this run: CodeBuild then cannot assume it yet. Any other role's refusal is permanent. */
+function withRolePropagation<T>(write: () => Promise<T>, spec: ProjectSpec, context: WriteContext | undefined): Promise<T> {
+  const roleIsNew = context?.createdInThisRun('iam:role', spec.serviceRoleArn) ?? false;
+  return whileIamPropagates(write, (error) => roleIsNew && propagation.codebuildCannotAssumeRole(error), { timeoutMs: IAM_PROPAGATION_TIMEOUT_MS, context });
 }
 
 export const codebuildProject: ResourceKind<ProjectSpec, Project> = {
@@ -199,19 +200,23 @@ export const codebuildProject: ResourceKind<ProjectSpec, Project> = {
     return [...fields.flatMap((field) => compareField(field, have[field], want[field])), ...compareTags(current.tags, spec.tags)];
   },
 
-  async create(target, spec) {
+  alreadyExists: alreadyExists.codebuildProject,
+
+  async create(target, spec, context) {
     const client = target.clients.get(CodeBuildClient);
-    const { project } = await withRolePropagation(() =>
-      client.send(new CreateProjectCommand({ ...projectInput(spec), tags: codebuildTags(spec.tags) })),
+    const { project } = await withRolePropagation(
+      () => client.send(new CreateProjectCommand({ ...projectInput(spec), tags: codebuildTags(spec.tags) })),
+      spec,
+      context,
     );
     return { arn: project?.arn ?? projectArn(target, spec.name) };
   },
 
-  async update(target, spec, current, diffs) {
+  async update(target, spec, current, diffs, context) {
     const client = target.clients.get(CodeBuildClient);
     // UpdateProject replaces the whole tag list when given one: send it only to add mtpipe's, keeping others'
     const tags = diffs.some((diff) => diff.field === 'tags') ? { tags: codebuildTags({ ...current.tags, ...spec.tags }) } : {};
-    await withRolePropagation(() => client.send(new UpdateProjectCommand({ ...updateInput(spec, current.read), ...tags })));
+    await withRolePropagation(() => client.send(new UpdateProjectCommand({ ...updateInput(spec, current.read), ...tags })), spec, context);
     return { arn: current.arn };
   },
 

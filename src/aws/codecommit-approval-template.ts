@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-codecommit';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import type { ResourceKind } from '../engine/types.js';
-import { isApprovalRuleTemplateNotFound } from './errors.js';
+import { alreadyExists, isApprovalRuleTemplateNotFound } from './errors.js';
 import type { ApprovalRuleContent } from '../config/repository.js';
 
 export { approvalRuleContent, type ApprovalRuleContent } from '../config/repository.js';
@@ -56,6 +56,8 @@ export const approvalRuleTemplate: ResourceKind<ApprovalTemplateSpec, ApprovalTe
     if (!current) return fieldsToCreate({ description: spec.description, content: spec.content });
     return [...compareField('description', current.description, spec.description), ...compareField('content', current.content, spec.content)];
   },
+
+  alreadyExists: alreadyExists.codecommitApprovalRuleTemplate,
 
   async create(target, spec) {
     await target.clients.get(CodeCommitClient).send(

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-codecommit';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
-import { isRepositoryNotFound } from './errors.js';
+import { alreadyExists, isRepositoryNotFound } from './errors.js';
 
 export interface RepositorySpec {
   name: string;
@@ -60,6 +60,8 @@ export const codecommitRepository: ResourceKind<RepositorySpec, Repository> = {
     if (!current) return fieldsToCreate({ description: spec.description, tags: spec.tags });
     return [...compareField('description', current.description, spec.description), ...compareTags(current.tags, spec.tags)];
   },
+
+  alreadyExists: alreadyExists.codecommitRepository,
 
   async create(target, spec) {
     const { repositoryMetadata } = await target.clients.get(CodeCommitClient).send(

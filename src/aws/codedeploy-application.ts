@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
-import { isApplicationNotFound } from './errors.js';
+import { alreadyExists, isApplicationNotFound } from './errors.js';
 
 /** mtpipe deploys Lambda functions only; CodeDeploy cannot change an application's platform. */
 export const LAMBDA_PLATFORM = 'Lambda';
@@ -54,6 +54,8 @@ export const codedeployApplication: ResourceKind<ApplicationSpec, Application> =
     }
     return undefined;
   },
+
+  alreadyExists: alreadyExists.codedeployApplication,
 
   async create(target, spec) {
     await target.clients.get(CodeDeployClient).send(

@@ -11,10 +11,10 @@ import {
   type DeploymentStyle,
 } from '@aws-sdk/client-codedeploy';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd, toTagList } from '../engine/diff.js';
-import { CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS, retryWhile } from '../engine/retry.js';
+import { CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
 import { codedeployTags } from './codedeploy-application.js';
-import { isDeploymentGroupNotFound, propagation } from './errors.js';
+import { alreadyExists, isDeploymentGroupNotFound, propagation } from './errors.js';
 
 /** CodeDeploy takes at most 10 alarms per deployment group. */
 export const MAX_ALARMS = 10;
@@ -160,11 +160,14 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
     return undefined;
   },
 
-  async create(target, spec) {
+  alreadyExists: alreadyExists.codedeployDeploymentGroup,
+
+  async create(target, spec, context) {
     const client = target.clients.get(CodeDeployClient);
     const present = await presentAlarms(target, spec.alarms);
-    // The CodeDeploy role may have been created moments ago: CodeDeploy sees it minutes later at worst.
-    await retryWhile(
+    // The CodeDeploy role may have been created moments ago in this run: CodeDeploy sees it minutes later at worst.
+    const roleIsNew = context?.createdInThisRun('iam:role', spec.serviceRoleArn) ?? false;
+    await whileIamPropagates(
       () =>
         client.send(
           new CreateDeploymentGroupCommand({
@@ -174,17 +177,18 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
             tags: toTagList(spec.tags),
           }),
         ),
-      propagation.codedeployInvalidRole,
-      { timeoutMs: CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS },
+      (error) => roleIsNew && propagation.codedeployInvalidRole(error),
+      { timeoutMs: CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS, context },
     );
     return { arn: deploymentGroupArn(target, spec) };
   },
 
-  async update(target, spec, current, diffs) {
+  async update(target, spec, current, diffs, context) {
     const client = target.clients.get(CodeDeployClient);
+    const roleIsNew = context?.createdInThisRun('iam:role', spec.serviceRoleArn) ?? false;
     if (diffs.some((diff) => diff.field !== 'tags')) {
       // Omitted fields stay as they are; every field mtpipe owns is sent, so the result does not depend on what differed.
-      await retryWhile(
+      await whileIamPropagates(
         () =>
           client.send(
             new UpdateDeploymentGroupCommand({
@@ -193,8 +197,8 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
               ...settingsInput(spec, current.presentAlarms, foreignSettings(current, spec)),
             }),
           ),
-        propagation.codedeployInvalidRole,
-        { timeoutMs: CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS },
+        (error) => roleIsNew && propagation.codedeployInvalidRole(error),
+        { timeoutMs: CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS, context },
       );
     }
     if (diffs.some((diff) => diff.field === 'tags')) {

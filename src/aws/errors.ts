@@ -56,6 +56,8 @@ export function isMissingCredentials(error: unknown): boolean {
  * "the role or policy you just created is not visible yet" (see ../shared/AWS-FACTS.md).
  */
 export const propagation = {
+  /** IAM's NoSuchEntity about `name` (a policy ARN, a role or group name): its message names what is missing */
+  iamNotFoundNaming: (error: unknown, name: string) => isIamNotFound(error) && (shape(error).message ?? '').includes(name),
   /** a policy or group created moments ago, read or attached before IAM shows it */
   iamEntityNotVisibleYet: isIamNotFound,
   codebuildCannotAssumeRole: (error: unknown) =>
@@ -66,3 +68,51 @@ export const propagation = {
   eventsCannotAssumeRole: (error: unknown) =>
     errorName(error) === 'ValidationException' && /cannot be assumed by principal/.test(shape(error).message ?? ''),
 };
+
+/**
+ * What a create answers when the resource exists already. After mtpipe's own create this is mostly its
+ * first attempt, whose response was lost, met by the SDK's retry (see ../shared/AWS-FACTS.md): the engine
+ * then reads the resource again and converges it.
+ */
+export const alreadyExists = {
+  codecommitRepository: named('RepositoryNameExistsException'),
+  codecommitApprovalRuleTemplate: named('ApprovalRuleTemplateNameAlreadyExistsException'),
+  codebuildProject: named('ResourceAlreadyExistsException'),
+  codedeployApplication: named('ApplicationAlreadyExistsException'),
+  codedeployDeploymentGroup: named('DeploymentGroupAlreadyExistsException'),
+  /** IAM's error code is EntityAlreadyExists; SDK v3 names the error EntityAlreadyExistsException */
+  iamEntity: named('EntityAlreadyExistsException', 'EntityAlreadyExists'),
+  logGroup: named('ResourceAlreadyExistsException'),
+  /** only outside us-east-1: there CreateBucket of a bucket you own succeeds again. BucketAlreadyExists is another account's. */
+  s3Bucket: named('BucketAlreadyOwnedByYou'),
+  secretsManagerSecret: named('ResourceExistsException'),
+  /** PutParameter without Overwrite (the create: only it may carry Tags) */
+  ssmParameter: named('ParameterAlreadyExists'),
+  /** Lambda CreateAlias: "Alias already exists: <arn>" (ResourceConflictException also means "an update is in progress") */
+  lambdaAlias: (error: unknown) => errorName(error) === 'ResourceConflictException' && /already exists/i.test(shape(error).message ?? ''),
+};
+
+/**
+ * Errors that mean "try again in a moment" which the SDK's standard retry strategy does not retry (it
+ * knows throttling and transient codes only). mtpipe retries them for every write (clients.ts).
+ */
+export const transient = {
+  /** SSM PutParameter and friends during a burst of writes to Parameter Store */
+  ssmTooManyUpdates: named('TooManyUpdates'),
+  /** IAM: another change to the same entity is in progress (HTTP 409, code ConcurrentModification) */
+  iamConcurrentModification: named('ConcurrentModificationException', 'ConcurrentModification'),
+  /** CodePipeline UpdatePipeline, EventBridge PutRule/PutTargets (and IAM, named alike in SDK v3) */
+  concurrentModificationException: named('ConcurrentModificationException'),
+  /** S3: a conflicting operation on the same bucket is in progress */
+  s3OperationAborted: named('OperationAborted'),
+  /** CloudWatch Logs: concurrent requests to update the same log group were in conflict */
+  logsOperationAborted: named('OperationAbortedException'),
+  /** Lambda: the function's last update is still being applied (other ResourceConflictExceptions mean "exists") */
+  lambdaUpdateInProgress: (error: unknown) =>
+    errorName(error) === 'ResourceConflictException' && /in progress/i.test(shape(error).message ?? ''),
+};
+
+/** True for the errors of `transient`: worth the same request again after a pause. */
+export function isTransientConflict(error: unknown): boolean {
+  return Object.values(transient).some((is) => is(error));
+}

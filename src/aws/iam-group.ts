@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
-import { isIamNotFound } from './errors.js';
+import { alreadyExists, isIamNotFound } from './errors.js';
 import type { PolicyDocument } from './iam-policy.js';
 import { inlinePolicyKind, policyAttachmentKind } from './iam-principal-policy.js';
 
@@ -36,6 +36,8 @@ export const iamGroup: ResourceKind<GroupSpec, { path: string }> = {
   },
 
   diff: (current, spec) => (current ? compareField('path', current.path, spec.path) : fieldsToCreate({ path: spec.path })),
+
+  alreadyExists: alreadyExists.iamEntity,
 
   async create(target, spec) {
     const { Group } = await target.clients.get(IAMClient).send(new CreateGroupCommand({ GroupName: spec.name, Path: spec.path }));
@@ -64,6 +66,7 @@ export const groupInlinePolicy = inlinePolicyKind<GroupInlinePolicySpec>({
   kind: 'iam:group-policy',
   maxDocumentCharacters: 5120,
   owner: (spec) => spec.groupName,
+  ownerKind: 'iam:group',
   policyName: (spec) => spec.policyName,
   document: (spec) => spec.document,
   get: async (client, group, policy) =>
@@ -80,6 +83,7 @@ export interface GroupAttachmentSpec {
 export const groupPolicyAttachment = policyAttachmentKind<GroupAttachmentSpec>({
   kind: 'iam:group-policy-attachment',
   owner: (spec) => spec.groupName,
+  ownerKind: 'iam:group',
   ownerField: 'group',
   policyArn: (spec) => spec.policyArn,
   list: (client, group, marker) => client.send(new ListAttachedGroupPoliciesCommand({ GroupName: group, Marker: marker })),

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
-import { isIamNotFound } from './errors.js';
+import { alreadyExists, isIamNotFound } from './errors.js';
 import { comparePolicy } from './policy-document.js';
 
 export interface PolicyStatement {
@@ -73,6 +73,8 @@ export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = {
     if (!current) return fieldsToCreate({ path: spec.path, document: spec.document, tags: spec.tags });
     return [...comparePolicy('document', current.document, spec.document), ...compareTags(current.tags, spec.tags)];
   },
+
+  alreadyExists: alreadyExists.iamEntity,
 
   async create(target, spec) {
     const { Policy } = await target.clients.get(IAMClient).send(

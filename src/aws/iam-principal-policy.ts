@@ -1,6 +1,6 @@
 import { IAMClient, type AttachedPolicy } from '@aws-sdk/client-iam';
 import { fieldsToCreate } from '../engine/diff.js';
-import { IAM_PROPAGATION_TIMEOUT_MS, retryWhile } from '../engine/retry.js';
+import { IAM_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
 import type { ResourceKind } from '../engine/types.js';
 import { isIamNotFound, propagation } from './errors.js';
 import { decodePolicyDocument } from './iam-policy.js';
@@ -15,6 +15,8 @@ export interface InlinePolicyApi<Spec> {
   kind: string;
   /** the group or role the policy belongs to */
   owner(spec: Spec): string;
+  /** the owner's resource kind: "iam:group" or "iam:role" */
+  ownerKind: string;
   policyName(spec: Spec): string;
   document(spec: Spec): unknown;
   /** the URL-encoded document; throws NoSuchEntity when there is none */
@@ -61,11 +63,14 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
         : undefined;
     },
 
-    async create(target, spec) {
+    async create(target, spec, context) {
       // the group or role may have been created moments ago in this run and not be visible to IAM yet
-      await retryWhile(() => put(target.clients.get(IAMClient), spec), propagation.iamEntityNotVisibleYet, {
-        timeoutMs: IAM_PROPAGATION_TIMEOUT_MS,
-      });
+      const ownerIsNew = context?.createdInThisRun(api.ownerKind, api.owner(spec)) ?? false;
+      await whileIamPropagates(
+        () => put(target.clients.get(IAMClient), spec),
+        (error) => ownerIsNew && propagation.iamEntityNotVisibleYet(error),
+        { timeoutMs: IAM_PROPAGATION_TIMEOUT_MS, context },
+      );
       return {};
     },
 
@@ -81,6 +86,8 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
 export interface AttachmentApi<Spec> {
   kind: string;
   owner(spec: Spec): string;
+  /** the owner's resource kind: "iam:group" or "iam:role" */
+  ownerKind: string;
   /** "group" or "role", shown in the plan */
   ownerField: string;
   policyArn(spec: Spec): string;
@@ -107,12 +114,19 @@ export function policyAttachmentKind<Spec>(api: AttachmentApi<Spec>): ResourceKi
 
     diff: (current, spec) => (current ? [] : fieldsToCreate({ [api.ownerField]: api.owner(spec), policy: api.policyArn(spec) })),
 
-    async create(target, spec) {
-      // The policy may have been created moments ago in this run and not be visible to IAM yet.
-      await retryWhile(
-        () => api.attach(target.clients.get(IAMClient), api.owner(spec), api.policyArn(spec)),
-        propagation.iamEntityNotVisibleYet,
-        { timeoutMs: IAM_PROPAGATION_TIMEOUT_MS },
+    async create(target, spec, context) {
+      // The policy or its owner may have been created moments ago in this run and not be visible to IAM
+      // yet. NoSuchEntity names what is missing: a policy this run did not create (an AWS managed policy
+      // that does not exist) is not retried.
+      const policyArn = api.policyArn(spec);
+      const isNew = (kind: string, nameOrArn: string) => context?.createdInThisRun(kind, nameOrArn) ?? false;
+      const policyIsNew = isNew('iam:policy', policyArn);
+      const ownerIsNew = isNew(api.ownerKind, api.owner(spec));
+      await whileIamPropagates(
+        () => api.attach(target.clients.get(IAMClient), api.owner(spec), policyArn),
+        (error) =>
+          propagation.iamNotFoundNaming(error, policyArn) ? policyIsNew : ownerIsNew && propagation.iamEntityNotVisibleYet(error),
+        { timeoutMs: IAM_PROPAGATION_TIMEOUT_MS, context },
       );
       return {};
     },

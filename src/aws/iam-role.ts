@@ -13,7 +13,7 @@ import {
 import { roleArn } from '../config/resource-names.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind } from '../engine/types.js';
-import { isIamNotFound } from './errors.js';
+import { alreadyExists, isIamNotFound } from './errors.js';
 import { decodePolicyDocument, type PolicyDocument } from './iam-policy.js';
 import { inlinePolicyKind, policyAttachmentKind } from './iam-principal-policy.js';
 import { comparePolicy } from './policy-document.js';
@@ -104,6 +104,8 @@ export const iamRole: ResourceKind<RoleSpec, Role> = {
     return undefined;
   },
 
+  alreadyExists: alreadyExists.iamEntity,
+
   async create(target, spec) {
     const { Role } = await target.clients.get(IAMClient).send(
       new CreateRoleCommand({
@@ -151,6 +153,7 @@ export const roleInlinePolicy = inlinePolicyKind<RoleInlinePolicySpec>({
   kind: 'iam:role-policy',
   maxDocumentCharacters: 10_240,
   owner: (spec) => spec.roleName,
+  ownerKind: 'iam:role',
   policyName: (spec) => spec.policyName,
   document: (spec) => spec.document,
   get: async (client, role, policy) => (await client.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: policy }))).PolicyDocument,
@@ -165,6 +168,7 @@ export interface RoleAttachmentSpec {
 export const rolePolicyAttachment = policyAttachmentKind<RoleAttachmentSpec>({
   kind: 'iam:role-policy-attachment',
   owner: (spec) => spec.roleName,
+  ownerKind: 'iam:role',
   ownerField: 'role',
   policyArn: (spec) => spec.policyArn,
   list: (client, role, marker) => client.send(new ListAttachedRolePoliciesCommand({ RoleName: role, Marker: marker })),

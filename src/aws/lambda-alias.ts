@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { retryWhile, type RetryOptions } from '../engine/retry.js';
 import type { Target } from '../engine/types.js';
-import { isLambdaNotFound, isLambdaUpdateInProgress } from './errors.js';
+import { alreadyExists, isLambdaNotFound, isLambdaUpdateInProgress } from './errors.js';
 
 /** How long PublishVersion waits for a function update in progress to finish. */
 export const FUNCTION_UPDATE_TIMEOUT_MS = 2 * 60 * 1000;
@@ -69,13 +69,21 @@ export async function publishVersion(target: Target, functionName: string, retry
   return Version;
 }
 
+/**
+ * Creates `alias` on `version`. When it exists already on that version (the SDK retried a CreateAlias
+ * whose response was lost) that is done; on another version the error is thrown.
+ */
 export async function createAlias(target: Target, functionName: string, alias: string, version: string): Promise<void> {
-  await target.clients.get(LambdaClient).send(
-    new CreateAliasCommand({
-      FunctionName: functionName,
-      Name: alias,
-      FunctionVersion: version,
-      Description: 'Shifted by CodeDeploy (mtpipe release)',
-    }),
-  );
+  try {
+    await target.clients.get(LambdaClient).send(
+      new CreateAliasCommand({
+        FunctionName: functionName,
+        Name: alias,
+        FunctionVersion: version,
+        Description: 'Shifted by CodeDeploy (mtpipe release)',
+      }),
+    );
+  } catch (error) {
+    if (!alreadyExists.lambdaAlias(error) || (await findAlias(target, functionName, alias))?.version !== version) throw error;
+  }
 }

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
+import { alreadyExists } from './errors.js';
 
 export interface LogGroupSpec {
   name: string;
@@ -42,6 +43,8 @@ export const logGroup: ResourceKind<LogGroupSpec, LogGroup> = {
     if (!current) return fieldsToCreate({ retentionDays: spec.retentionDays, tags: spec.tags });
     return [...compareField('retentionDays', current.retentionDays, spec.retentionDays), ...compareTags(current.tags, spec.tags)];
   },
+
+  alreadyExists: alreadyExists.logGroup,
 
   async create(target, spec) {
     const client = target.clients.get(CloudWatchLogsClient);

@@ -23,6 +23,7 @@ import {
 import { compareField, compareTags, fieldsToCreate, fromTagList, toTagList } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
 import {
+  alreadyExists,
   isBucketEncryptionNotFound,
   isBucketNotFound,
   isBucketPolicyNotFound,
@@ -226,6 +227,8 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
     if (spec.name.length <= MAX_BUCKET_NAME_LENGTH) return undefined;
     return `the artifact bucket name "${spec.name}" has ${spec.name.length} characters (S3 allows at most ${MAX_BUCKET_NAME_LENGTH}): set builds.artifactBucket in mtpipe.yaml to a shorter name`;
   },
+
+  alreadyExists: alreadyExists.s3Bucket,
 
   async create(target, spec) {
     const client = target.clients.get(S3Client);

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind } from '../engine/types.js';
-import { isSecretsManagerNotFound } from './errors.js';
+import { alreadyExists, isSecretsManagerNotFound } from './errors.js';
 import { sameKmsKey } from './kms-key.js';
 
 /** The key Secrets Manager encrypts with when none is named (DescribeSecret then leaves KmsKeyId out). */
@@ -94,6 +94,8 @@ export const secretsManagerSecret: ResourceKind<SecretSpec, StoredSecret> = {
     }
     return undefined;
   },
+
+  alreadyExists: alreadyExists.secretsManagerSecret,
 
   async create(target, spec) {
     if (spec.value === undefined) throw new Error(`internal: no value for ${spec.name}`);

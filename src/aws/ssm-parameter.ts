@@ -12,6 +12,7 @@ import {
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import { sameKmsKey } from './kms-key.js';
 import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
+import { alreadyExists, isParameterNotFound } from './errors.js';
 
 /** KMS key SSM uses for a SecureString when none is named. */
 export const SSM_DEFAULT_KEY = 'alias/aws/ssm';
@@ -69,6 +70,8 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
     return undefined;
   },
 
+  alreadyExists: alreadyExists.ssmParameter,
+
   async create(target, spec) {
     await put(target, spec, false);
     return { arn: parameterArn(target, spec.name) };
@@ -92,7 +95,12 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
   },
 
   async delete(target, current) {
-    await target.clients.get(SSMClient).send(new DeleteParameterCommand({ Name: current.name }));
+    try {
+      await target.clients.get(SSMClient).send(new DeleteParameterCommand({ Name: current.name }));
+    } catch (error) {
+      // gone already: the SDK retried a delete whose response was lost, or someone else deleted it
+      if (!isParameterNotFound(error)) throw error;
+    }
   },
 
   async listUnwanted(target, path, project, isWanted) {

@@ -96,7 +96,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
       await saveConfigValues(file, writes, session.loaded.raw);
       reporter.info(`wrote ${writes.map((w) => w.key).join(', ')} to ${file}`);
     }
-    const results = await apply(changes, { concurrency: options.concurrency, onProgress: (event) => reporter.progress(event) });
+    const results = await apply(changes, { concurrency: options.concurrency, project: config.project, region: config.region, adopt: options.adopt, onProgress: (event) => reporter.progress(event) });
     reporter.done({ ...base, results, ...collectOutputs(results) });
     const failed = results.filter((result) => result.status === 'failed');
     if (failed.length > 0) {

@@ -1,5 +1,6 @@
 import { awsSettingsFromEnv, type AwsSettings } from '../aws/clients.js';
 import { formatCall, type CallObserver } from '../aws/call-log.js';
+import { formatRetry, type RetryNote } from '../aws/conflict-retry.js';
 import { ConfigDraft } from '../config/draft.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from '../config/load.js';
@@ -82,10 +83,13 @@ export async function openSession(options: GlobalOptions, flags: CommandFlags, d
     draft: new ConfigDraft(loaded, prompter),
     prompter,
     reporter,
-    aws: awsSettingsFromEnv(
-      { ...(options.profile ? { profile: options.profile } : {}), ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}) },
-      observers,
-    ),
+    aws: {
+      ...awsSettingsFromEnv(
+        { ...(options.profile ? { profile: options.profile } : {}), ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}) },
+        observers,
+      ),
+      ...(options.debug ? { onRetry: (note: RetryNote) => reporter.debug(formatRetry(note)) } : {}),
+    },
     flags,
     envNames: () => (options.env ? [options.env] : Object.keys(loaded.config.environments)),
   };

@@ -1,10 +1,10 @@
 import { describeCause } from '../errors.js';
 import { indexDesired, inDependencyOrder } from './graph.js';
 import { limiter } from './limit.js';
-import { where } from './plan.js';
-import type { Change, ProgressEvent, ResourceResult, Status } from './types.js';
+import { changeFor, where, type OwnershipRules } from './plan.js';
+import type { ApplyOutput, Change, ProgressEvent, ResourceResult, Status, WriteContext } from './types.js';
 
-export interface ApplyOptions {
+export interface ApplyOptions extends OwnershipRules {
   concurrency: number;
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -19,6 +19,7 @@ export async function apply(changes: Change[], options: ApplyOptions): Promise<R
   const byId = indexDesired(changes.map((change) => change.desired));
   const changeById = new Map(changes.map((change) => [change.desired.id, change]));
   const limit = limiter(options.concurrency);
+  const created = new CreatedInThisRun();
 
   const applyOne = inDependencyOrder<ResourceResult>(byId, async (item, deps) => {
     const change = changeById.get(item.id)!;
@@ -34,10 +35,17 @@ export async function apply(changes: Change[], options: ApplyOptions): Promise<R
       return finish(change, { ...base, status: 'unchanged', arn: item.kind.arnOf(item.target, item.spec) });
     }
     options.onProgress?.({ type: 'start', change });
+    const context: WriteContext = {
+      createdInThisRun: (kind, nameOrArn) => created.has(kind, nameOrArn),
+      waiting: (reason, waitedMs) => options.onProgress?.({ type: 'wait', change, reason, waitedMs }),
+    };
+    const depChanges = (item.dependsOn ?? []).map((id) => changeById.get(id)!);
     try {
-      const output = await limit(() => write(change));
+      const output = await limit(() => write(change, context, options, depChanges));
       const status: Status = change.action === 'create' ? 'created' : change.action === 'update' ? 'updated' : 'deleted';
-      return finish(change, { ...base, status, arn: output.arn ?? item.kind.arnOf(item.target, item.spec) });
+      const arn = output.arn ?? item.kind.arnOf(item.target, item.spec);
+      if (status === 'created') created.add(item.kind.kind, base.name, arn);
+      return finish(change, { ...base, status, arn });
     } catch (error) {
       const doing = `${VERB[change.action]} ${item.kind.kind} "${base.name}"${where(item.target)}`;
       return finish(change, { ...base, status: 'failed', error: `${doing}: ${describeCause(error)}` });
@@ -52,13 +60,32 @@ export async function apply(changes: Change[], options: ApplyOptions): Promise<R
   return Promise.all(changes.map((change) => applyOne(change.desired.id)));
 }
 
-async function write(change: Change): Promise<{ arn?: string }> {
+/** The resources this run created, by kind and by name or ARN. */
+class CreatedInThisRun {
+  private readonly keys = new Set<string>();
+
+  add(kind: string, name: string, arn: string | undefined): void {
+    this.keys.add(`${kind} ${name}`);
+    if (arn) this.keys.add(`${kind} ${arn}`);
+  }
+
+  has(kind: string, nameOrArn: string): boolean {
+    return this.keys.has(`${kind} ${nameOrArn}`);
+  }
+}
+
+async function write(change: Change, context: WriteContext, rules: OwnershipRules, deps: Change[]): Promise<ApplyOutput> {
   const { kind, target, spec } = change.desired;
   switch (change.action) {
     case 'create':
-      return kind.create(target, spec);
+      try {
+        return await kind.create(target, spec, context);
+      } catch (error) {
+        if (!kind.alreadyExists?.(error)) throw error;
+        return convergeExisting(change, error, context, rules, deps);
+      }
     case 'update':
-      return kind.update(target, spec, change.current, change.diffs);
+      return kind.update(target, spec, change.current, change.diffs, context);
     case 'delete':
       if (!kind.delete) throw new Error(`internal: ${kind.kind} cannot be deleted`);
       await kind.delete(target, change.current);
@@ -66,4 +93,21 @@ async function write(change: Change): Promise<{ arn?: string }> {
     case 'noop':
       return {};
   }
+}
+
+/**
+ * A create answered "already exists": mostly mtpipe's own attempt whose response was lost (the SDK
+ * retried and met what the first attempt made), possibly someone else's since the plan. The resource is
+ * read again and finished like the plan would have done it (tags, retention, policies …), under the same
+ * ownership rules: a resource without this project's tag is changed only with --adopt.
+ */
+async function convergeExisting(change: Change, error: unknown, context: WriteContext, rules: OwnershipRules, deps: Change[]): Promise<ApplyOutput> {
+  const { kind, target, spec } = change.desired;
+  const current = await kind.find(target, spec);
+  // exists for create but not for a read: nothing to converge, the original error says what happened
+  if (current === undefined) throw error;
+  const again = changeFor(change.desired, current, rules, deps);
+  if (again.blocked) throw new Error(again.blocked, { cause: error });
+  if (again.action === 'noop') return {};
+  return kind.update(target, spec, current, again.diffs, context);
 }

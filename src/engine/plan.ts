@@ -3,11 +3,15 @@ import { indexDesired, inDependencyOrder } from './graph.js';
 import { limiter } from './limit.js';
 import { TAG_PROJECT, TAG_REGION, type Change, type Desired, type PruneScope, type ResourceKind, type Target } from './types.js';
 
-export interface PlanOptions {
+/** Who owns what: a resource is this project's when it carries mtpipe:project=<project>; --adopt takes others'. */
+export interface OwnershipRules {
   project: string;
   /** the region of the run's shared target; account-global resources that serve another region are refused */
   region?: string;
   adopt: boolean;
+}
+
+export interface PlanOptions extends OwnershipRules {
   concurrency: number;
   /** scopes in which resources mtpipe owns but no longer wants are planned for deletion */
   prune?: PruneScope[];
@@ -70,7 +74,12 @@ async function unwanted(scope: PruneScope, desired: Desired[], project: string):
   }));
 }
 
-function changeFor(item: Desired, current: unknown, options: PlanOptions, deps: Change[]): Change {
+/**
+ * The change that brings `current` (undefined: absent) to what `item` wants, under the ownership rules;
+ * `deps` are the changes of the resources it depends on. The plan uses it, and apply again when a create
+ * meets a resource that exists after all.
+ */
+export function changeFor(item: Desired, current: unknown, options: OwnershipRules, deps: Change[]): Change {
   const { kind, spec } = item;
   const diffs = kind.diff(current, spec);
   const action = current === undefined ? 'create' : diffs.length > 0 ? 'update' : 'noop';

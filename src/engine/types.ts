@@ -34,6 +34,20 @@ export interface ApplyOutput {
 }
 
 /**
+ * What the engine tells a write while it runs (the third argument of `create`, the fifth of `update`).
+ * Absent when a module is called outside the engine: then nothing counts as created in this run.
+ */
+export interface WriteContext {
+  /**
+   * True when this run created the resource of `kind` named `nameOrArn` (by name or ARN). Only such a
+   * resource can be "not visible yet" to IAM or another service: errors about any other are permanent.
+   */
+  createdInThisRun(kind: string, nameOrArn: string): boolean;
+  /** shows on the progress line that the write is waiting, e.g. for IAM to propagate, and for how long so far */
+  waiting(reason: string, waitedMs: number): void;
+}
+
+/**
  * The contract every resource kind implements (one module per kind under src/aws).
  * `find` is the only place that handles "not found"; `diff` is pure.
  */
@@ -46,8 +60,14 @@ export interface ResourceKind<Spec, Current> {
   findMany?(target: Target, specs: Spec[]): Promise<(Current | undefined)[]>;
   /** the fields mtpipe owns that differ; with no current resource, every field it would set */
   diff(current: Current | undefined, spec: Spec): FieldDiff[];
-  create(target: Target, spec: Spec): Promise<ApplyOutput>;
-  update(target: Target, spec: Spec, current: Current, diffs: FieldDiff[]): Promise<ApplyOutput>;
+  create(target: Target, spec: Spec, context?: WriteContext): Promise<ApplyOutput>;
+  /**
+   * True for the error `create` throws when the resource exists already. After mtpipe's own create
+   * attempt (a response lost, the SDK retried) the engine then reads the resource again and converges
+   * it with `update`, under the plan's ownership rules. Kinds whose create is idempotent leave it out.
+   */
+  alreadyExists?(error: unknown): boolean;
+  update(target: Target, spec: Spec, current: Current, diffs: FieldDiff[], context?: WriteContext): Promise<ApplyOutput>;
   delete?(target: Target, current: Current): Promise<void>;
   /**
    * The resources of this kind under `scope` that carry mtpipe:project=<project> and are not wanted:
@@ -120,4 +140,6 @@ export interface ResourceResult {
 
 export type ProgressEvent =
   | { type: 'start'; change: Change }
-  | { type: 'done'; change: Change; result: ResourceResult };
+  | { type: 'done'; change: Change; result: ResourceResult }
+  /** a write is waiting (e.g. "waiting for IAM to propagate") and has waited `waitedMs` so far */
+  | { type: 'wait'; change: Change; reason: string; waitedMs: number };

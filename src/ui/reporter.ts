@@ -78,6 +78,12 @@ export class ConsoleReporter implements Reporter {
       else this.line(this.err, `${VERB[event.change.action]} ${label}`);
       return;
     }
+    if (event.type === 'wait') {
+      const waiting = `${event.reason} — ${Math.round(event.waitedMs / 1000)} s`;
+      if (this.spinner) this.spinner.note(label, waiting);
+      else this.line(this.err, `${label}: ${waiting}`);
+      return;
+    }
     this.spinner?.stop(label);
     const { status, error } = event.result;
     if (status === 'unchanged') return;

@@ -12,14 +12,33 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
+/** Faults the launcher injects (moto_ext_faults.py): for resilience tests, on a moto of their own. */
+export interface MotoFaults {
+  seed?: number;
+  /** share (0-1) of successful writes that are applied and then answered HTTP 500 */
+  lostWrites?: number;
+  /** "service.Operation" whose first successful response is always lost, e.g. "logs.CreateLogGroup" */
+  lost?: string[];
+  /** "Code:service.Operation:N": each distinct such request is refused with Code its first N times */
+  errors?: string[];
+}
+
 /** Starts moto (through the launcher that fixes timestamps and adds missing CodeCommit calls) on a free port. */
-export async function startMoto(): Promise<Moto> {
+export async function startMoto(options: { faults?: MotoFaults } = {}): Promise<Moto> {
   const check = spawnSync('python3', ['-c', 'import moto, flask, werkzeug; print(moto.__version__)'], { encoding: 'utf8' });
   if (check.error || check.status !== 0) {
     throw new Error(`${INSTALL_HINT}\n(python3 said: ${check.error?.message ?? check.stderr.trim()})`);
   }
   const port = await freePort();
-  const child = spawn('python3', [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const { faults = {} } = options;
+  const env = {
+    ...process.env,
+    MTPIPE_FAULT_SEED: String(faults.seed ?? 0),
+    MTPIPE_FAULT_LOST_WRITES: String(faults.lostWrites ?? 0),
+    MTPIPE_FAULT_LOST: (faults.lost ?? []).join(','),
+    MTPIPE_FAULT_ERRORS: (faults.errors ?? []).join(','),
+  };
+  const child = spawn('python3', [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;

@@ -2,9 +2,9 @@
 
 AWS managed policies. AWS defines them in every account; moto 5.2 loads its ~1,300 copies only with
 MOTO_IAM_LOAD_MANAGED_POLICIES=true, which makes every account (and every reset) slow. Without them,
-AttachRolePolicy of arn:aws:iam::aws:policy/... fails with NoSuchEntity, which mtpipe retries as IAM
-propagation for two minutes. Here each IAM backend gets just the managed policies mtpipe attaches, from
-moto's own copy of their documents.
+AttachRolePolicy of arn:aws:iam::aws:policy/... fails with NoSuchEntity, which mtpipe reports at once (an AWS
+managed policy is never one this run created, so not IAM propagation). Here each IAM backend gets just the
+managed policies mtpipe attaches, from moto's own copy of their documents.
 """
 import json
 

@@ -15,6 +15,7 @@ import { developerAccessPolicy } from '../../../src/commands/init-repo.js';
 import { IAM_PROPAGATION_TIMEOUT_MS } from '../../../src/engine/retry.js';
 import { testTarget } from '../../support/target.js';
 import { iamMock, resetSdkMocks, sentCommands } from './mock-sdk.js';
+import { runThatCreated } from '../write-context.js';
 
 // retryWhile (src/engine/retry.ts) waits with the global setTimeout: under fake timers the waits are
 // recorded by a spy and run instantly, while Date.now moves with them so the deadline still holds.
@@ -157,12 +158,21 @@ describe('groupPolicyAttachment', () => {
       .rejectsOnce(notFound(`Policy ${POLICY_ARN} does not exist or is not attachable.`))
       .resolvesOnce({});
 
-    expect(await settle(groupPolicyAttachment.create(target, spec))).toBeUndefined();
+    expect(await settle(groupPolicyAttachment.create(target, spec, runThatCreated(`iam:policy ${POLICY_ARN}`)))).toBeUndefined();
     expect(sentCommands(iamMock)).toStrictEqual([
       ['AttachGroupPolicyCommand', { GroupName: GROUP, PolicyArn: POLICY_ARN }],
       ['AttachGroupPolicyCommand', { GroupName: GROUP, PolicyArn: POLICY_ARN }],
     ]);
     expect(waits()).toStrictEqual([1000]);
+  });
+
+  it('fails at once when neither the policy nor the group was created in this run (issue 7 item 14)', async () => {
+    iamMock.on(AttachGroupPolicyCommand).rejects(notFound(`Policy ${POLICY_ARN} does not exist or is not attachable.`));
+
+    expect(await settle(groupPolicyAttachment.create(target, spec, runThatCreated()))).toBeInstanceOf(NoSuchEntityException);
+    expect(await settle(groupPolicyAttachment.create(target, spec))).toBeInstanceOf(NoSuchEntityException);
+    expect(iamMock).toHaveReceivedCommandTimes(AttachGroupPolicyCommand, 2);
+    expect(waits()).toStrictEqual([]);
   });
 
   it('does not retry other errors', async () => {
@@ -174,9 +184,9 @@ describe('groupPolicyAttachment', () => {
   });
 
   it('gives up after the IAM propagation timeout', async () => {
-    iamMock.on(AttachGroupPolicyCommand).rejects(notFound('Policy does not exist or is not attachable.'));
+    iamMock.on(AttachGroupPolicyCommand).rejects(notFound(`Policy ${POLICY_ARN} does not exist or is not attachable.`));
 
-    expect(await settle(groupPolicyAttachment.create(target, spec))).toBeInstanceOf(NoSuchEntityException);
+    expect(await settle(groupPolicyAttachment.create(target, spec, runThatCreated(`iam:policy ${POLICY_ARN}`)))).toBeInstanceOf(NoSuchEntityException);
     const total = waits().reduce((sum, ms) => sum + ms, 0);
     expect(total).toBeLessThanOrEqual(IAM_PROPAGATION_TIMEOUT_MS);
     expect(total).toBeGreaterThan(IAM_PROPAGATION_TIMEOUT_MS - 15_000);

@@ -1,9 +1,12 @@
 import {
   AddTagsToResourceCommand,
+  DeleteParameterCommand,
   DescribeParametersCommand,
   GetParametersCommand,
   ListTagsForResourceCommand,
+  ParameterNotFound,
   PutParameterCommand,
+  TooManyUpdates,
   type Parameter,
 } from '@aws-sdk/client-ssm';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -226,5 +229,20 @@ describe('ssmParameter.create', () => {
     ssmMock.resetHistory();
     await expect(ssmParameter.create(target, secret(undefined))).rejects.toThrow(TOKEN);
     expect(ssmMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('ssmParameter.delete', () => {
+  const current: StoredParameter = { name: '/mt/dev/old', type: 'String', value: 'x', tags: {} };
+
+  it('a parameter already gone is deleted (a DeleteParameter whose response was lost, retried by the SDK)', async () => {
+    ssmMock.on(DeleteParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
+    await expect(ssmParameter.delete!(target, current)).resolves.toBeUndefined();
+    expect(sentCommands(ssmMock)).toStrictEqual([['DeleteParameterCommand', { Name: '/mt/dev/old' }]]);
+  });
+
+  it('other errors propagate', async () => {
+    ssmMock.on(DeleteParameterCommand).rejects(new TooManyUpdates({ message: 'slow down', $metadata: {} }));
+    await expect(ssmParameter.delete!(target, current)).rejects.toBeInstanceOf(TooManyUpdates);
   });
 });

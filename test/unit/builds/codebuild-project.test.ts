@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { codebuildProject, type Project, type ProjectSpec } from '../../../src/aws/codebuild-project.js';
 import { testTarget } from '../../support/target.js';
 import { awsError, codebuildMock, resetBuildMocks, sent } from './mock-sdk.js';
+import { runThatCreated } from '../write-context.js';
 
 const target = testTarget({ name: 'dev' });
 const TAGS = { 'mtpipe:project': 'mt', 'mtpipe:env': 'dev' };
@@ -243,7 +244,7 @@ describe('IAM propagation', () => {
 
   it('retries CreateProject while CodeBuild cannot assume the new role yet', async () => {
     codebuildMock.on(CreateProjectCommand).rejectsOnce(notYet()).rejectsOnce(notYet()).resolves({ project: {} });
-    const created = codebuildProject.create(target, spec());
+    const created = codebuildProject.create(target, spec(), runThatCreated(`iam:role ${ROLE}`));
     await vi.advanceTimersByTimeAsync(10_000);
     await expect(created).resolves.toEqual({ arn: 'arn:aws:codebuild:us-east-1:123456789012:project/mt-cdk-deploy-dev' });
     expect(codebuildMock.commandCalls(CreateProjectCommand)).toHaveLength(3);
@@ -252,13 +253,19 @@ describe('IAM propagation', () => {
   it('retries UpdateProject the same way, and gives up after IAM_PROPAGATION_TIMEOUT_MS (2 minutes)', async () => {
     const project = await current(stored());
     codebuildMock.on(UpdateProjectCommand).rejects(notYet());
-    const updated = codebuildProject.update(target, spec(), project, []);
+    const updated = codebuildProject.update(target, spec(), project, [], runThatCreated(`iam:role ${ROLE}`));
     const outcome = expect(updated).rejects.toThrow('not authorized to perform');
     await vi.advanceTimersByTimeAsync(121_000);
     await outcome;
     const attempts = codebuildMock.commandCalls(UpdateProjectCommand).length;
     expect(attempts).toBeGreaterThan(5);
     expect(attempts).toBeLessThan(20);
+  });
+
+  it('fails at once when the role was not created in this run', async () => {
+    codebuildMock.on(CreateProjectCommand).rejects(notYet());
+    await expect(codebuildProject.create(target, spec(), runThatCreated('iam:role arn:aws:iam::123456789012:role/other'))).rejects.toThrow('not authorized to perform');
+    expect(codebuildMock.commandCalls(CreateProjectCommand)).toHaveLength(1);
   });
 
   it('does not retry other errors', async () => {

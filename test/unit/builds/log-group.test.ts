@@ -1,6 +1,14 @@
-import { DescribeLogGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CreateLogGroupCommand,
+  DescribeLogGroupsCommand,
+  ListTagsForResourceCommand,
+  PutRetentionPolicyCommand,
+  ResourceAlreadyExistsException,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { logGroup, type LogGroupSpec } from '../../../src/aws/log-group.js';
+import { apply } from '../../../src/engine/apply.js';
+import type { Desired } from '../../../src/engine/types.js';
 import { testTarget } from '../../support/target.js';
 import { logsMock, resetBuildMocks, sent } from './mock-sdk.js';
 
@@ -75,5 +83,36 @@ describe('logGroup writes', () => {
 
   it('has nothing to change when retention and tags are as wanted', () => {
     expect(logGroup.diff({ name: NAME, arn: ARN, retentionDays: 30, tags: { ...TAGS, team: 'ml' } }, spec)).toEqual([]);
+  });
+});
+
+describe('a CreateLogGroup whose response was lost (issue 6 item 1)', () => {
+  it('the SDK retry meets ResourceAlreadyExistsException: apply reads the group and puts its retention; created, not failed', async () => {
+    // the first attempt made the group, with its tags, and its answer never came: no retention yet
+    logsMock.on(CreateLogGroupCommand).rejects(new ResourceAlreadyExistsException({ message: 'The specified log group already exists', $metadata: {} }));
+    logsMock.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: NAME, logGroupArn: ARN }] });
+    logsMock.on(ListTagsForResourceCommand).resolves({ tags: TAGS });
+    logsMock.on(PutRetentionPolicyCommand).resolves({});
+    const desired: Desired = { id: NAME, kind: logGroup as Desired['kind'], spec, target };
+
+    const [result] = await apply([{ desired, action: 'create', diffs: logGroup.diff(undefined, spec) }], { concurrency: 8, project: 'mt', adopt: false });
+    expect(result).toMatchObject({ status: 'created', arn: ARN });
+    expect(sent(logsMock)).toStrictEqual([
+      ['CreateLogGroupCommand', { logGroupName: NAME, tags: TAGS }],
+      ['DescribeLogGroupsCommand', { logGroupNamePrefix: NAME, nextToken: undefined }],
+      ['ListTagsForResourceCommand', { resourceArn: ARN }],
+      ['PutRetentionPolicyCommand', { logGroupName: NAME, retentionInDays: 30 }],
+    ]);
+  });
+
+  it("someone else's group of that name is left alone without --adopt", async () => {
+    logsMock.on(CreateLogGroupCommand).rejects(new ResourceAlreadyExistsException({ message: 'The specified log group already exists', $metadata: {} }));
+    logsMock.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: NAME, logGroupArn: ARN, retentionInDays: 7 }] });
+    logsMock.on(ListTagsForResourceCommand).resolves({ tags: { team: 'ml' } });
+    const desired: Desired = { id: NAME, kind: logGroup as Desired['kind'], spec, target };
+
+    const [result] = await apply([{ desired, action: 'create', diffs: [] }], { concurrency: 8, project: 'mt', adopt: false });
+    expect(result).toMatchObject({ status: 'failed', error: `creating logs:log-group "${NAME}": exists without the tag mtpipe:project=mt; mtpipe changes it only with --adopt` });
+    expect(logsMock).not.toHaveReceivedCommand(PutRetentionPolicyCommand);
   });
 });

@@ -20,6 +20,7 @@ import {
 } from '../../../src/aws/codedeploy-deployment-group.js';
 import { testTarget } from '../../support/target.js';
 import { cloudwatchMock, codedeployMock, resetDeployMocks, sentCommands } from './mock-sdk.js';
+import { runThatCreated } from '../write-context.js';
 
 const target = testTarget({ name: 'prod', region: 'eu-west-1', account: '210987654321' });
 const TAGS = { 'mtpipe:project': 'mt', 'mtpipe:env': 'prod' };
@@ -204,7 +205,7 @@ describe('codedeployDeploymentGroup', () => {
     const invalidRole = () => new InvalidRoleException({ message: 'Cross-account pass role is not allowed.', $metadata: {} });
     codedeployMock.on(CreateDeploymentGroupCommand).rejectsOnce(invalidRole()).rejectsOnce(invalidRole()).resolves({ deploymentGroupId: 'g-1' });
 
-    const created = codedeployDeploymentGroup.create(target, spec);
+    const created = codedeployDeploymentGroup.create(target, spec, runThatCreated(`iam:role ${ROLE_ARN}`));
     await vi.runAllTimersAsync();
     await expect(created).resolves.toStrictEqual({ arn: GROUP_ARN });
     expect(codedeployMock).toHaveReceivedCommandTimes(CreateDeploymentGroupCommand, 3);
@@ -215,12 +216,18 @@ describe('codedeployDeploymentGroup', () => {
     codedeployMock.on(CreateDeploymentGroupCommand).rejects(new InvalidRoleException({ message: 'role not valid', $metadata: {} }));
 
     const started = Date.now();
-    const created = codedeployDeploymentGroup.create(target, spec).catch((error: unknown) => error);
+    const created = codedeployDeploymentGroup.create(target, spec, runThatCreated(`iam:role ${ROLE_ARN}`)).catch((error: unknown) => error);
     await vi.runAllTimersAsync();
     expect(await created).toBeInstanceOf(InvalidRoleException);
     // waits of 1 s doubling up to 15 s: 1+2+4+8 + 19×15 = 300 s, so 24 attempts in 5 minutes (IAM's 2 would give 12)
     expect(Date.now() - started).toBe(300_000);
     expect(codedeployMock.commandCalls(CreateDeploymentGroupCommand).length).toBe(24);
+  });
+
+  it('fails at once on InvalidRoleException when the role was not created in this run', async () => {
+    codedeployMock.on(CreateDeploymentGroupCommand).rejects(new InvalidRoleException({ message: 'role not valid', $metadata: {} }));
+    await expect(codedeployDeploymentGroup.create(target, spec, runThatCreated())).rejects.toBeInstanceOf(InvalidRoleException);
+    expect(codedeployMock).toHaveReceivedCommandTimes(CreateDeploymentGroupCommand, 1);
   });
 
   it('does not retry other errors', async () => {

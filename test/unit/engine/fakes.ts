@@ -1,5 +1,13 @@
 import { compareField, compareTags, fieldsToCreate } from '../../../src/engine/diff.js';
-import type { Action, ApplyOutput, Change, Desired, FieldDiff, ResourceKind, Target } from '../../../src/engine/types.js';
+import type { Action, ApplyOutput, Change, Desired, FieldDiff, ResourceKind, Target, WriteContext } from '../../../src/engine/types.js';
+
+/** The ownership rules apply() is given in these tests. */
+export const RULES = { project: 'mt', adopt: false };
+
+/** What FakeKind.create throws when the resource exists already. */
+export class FakeAlreadyExists extends Error {
+  override name = 'FakeAlreadyExists';
+}
 
 /** In-memory stand-ins for resource kinds: no AWS client is ever touched. */
 export interface FakeSpec {
@@ -28,6 +36,8 @@ export interface FakeKindOptions {
   writeTicks?: Record<string, number>;
   /** an IAM-like kind whose names the regions of an account share */
   accountGlobal?: boolean;
+  /** without: the kind has no alreadyExists predicate */
+  alreadyExists?: boolean;
 }
 
 export class FakeKind implements ResourceKind<FakeSpec, FakeCurrent> {
@@ -47,10 +57,14 @@ export class FakeKind implements ResourceKind<FakeSpec, FakeCurrent> {
   inFlight = 0;
   maxInFlight = 0;
   findMany?: (target: Target, specs: FakeSpec[]) => Promise<(FakeCurrent | undefined)[]>;
+  alreadyExists?: (error: unknown) => boolean;
+  /** the context each write was given, by resource name */
+  readonly contexts = new Map<string, WriteContext | undefined>();
 
   constructor(private readonly options: FakeKindOptions = {}) {
     this.kind = options.kind ?? 'fake:thing';
     if (options.accountGlobal) this.accountGlobal = true;
+    if (options.alreadyExists) this.alreadyExists = (error) => error instanceof FakeAlreadyExists;
     if (options.batch) {
       this.findMany = async (target, specs) => {
         this.calls.push(`findMany:${target.name}/${specs.map((spec) => spec.name).join(',')}`);
@@ -82,13 +96,19 @@ export class FakeKind implements ResourceKind<FakeSpec, FakeCurrent> {
     return [...compareField('value', current.value, spec.value), ...compareTags(current.tags, spec.tags ?? {})];
   }
 
-  async create(target: Target, spec: FakeSpec): Promise<ApplyOutput> {
+  async create(target: Target, spec: FakeSpec, context?: WriteContext): Promise<ApplyOutput> {
+    this.contexts.set(spec.name, context);
+    if (this.state.has(`${target.name}/${spec.name}`)) {
+      this.calls.push(`create:${target.name}/${spec.name}`);
+      throw new FakeAlreadyExists(`${spec.name} exists`);
+    }
     await this.write('create', target, spec);
     const arn = this.createdArns.get(spec.name);
     return arn ? { arn } : {};
   }
 
-  async update(target: Target, spec: FakeSpec): Promise<ApplyOutput> {
+  async update(target: Target, spec: FakeSpec, _current?: FakeCurrent, _diffs?: FieldDiff[], context?: WriteContext): Promise<ApplyOutput> {
+    this.contexts.set(spec.name, context);
     await this.write('update', target, spec);
     return {};
   }

@@ -3,7 +3,7 @@ import { apply } from '../../../src/engine/apply.js';
 import { plan } from '../../../src/engine/plan.js';
 import { TAG_PROJECT, type ResourceKind, type Target } from '../../../src/engine/types.js';
 import { AwsError } from '../../../src/errors.js';
-import { FakeKind, fakeTarget, want, type FakeCurrent, type FakeSpec } from './fakes.js';
+import { FakeKind, fakeTarget, want, type FakeCurrent, type FakeSpec, RULES } from './fakes.js';
 
 /** A fake kind that can list what it owns under a prefix, and delete. */
 class PrunableKind extends FakeKind {
@@ -47,7 +47,7 @@ describe('plan with prune scopes', () => {
       ['delete', 'p/gone'],
     ]);
 
-    const results = await apply(changes, { concurrency: 2 });
+    const results = await apply(changes, { concurrency: 2, ...RULES });
     expect(results.map((r) => [r.status, r.name])).toEqual([
       ['unchanged', 'p/keep'],
       ['deleted', 'p/gone'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IAM_PROPAGATION_TIMEOUT_MS, retryWhile } from '../../../src/engine/retry.js';
+import { IAM_PROPAGATION_TIMEOUT_MS, retryWhile, whileIamPropagates } from '../../../src/engine/retry.js';
+import { runThatCreated } from '../write-context.js';
 
 class Retryable extends Error {
   override name = 'Retryable';
@@ -101,5 +102,26 @@ describe('retryWhile', () => {
 
   it('uses a two-minute IAM propagation timeout', () => {
     expect(IAM_PROPAGATION_TIMEOUT_MS).toBe(120_000);
+  });
+
+  it('tells how long it has waited before each wait', async () => {
+    const c = clock();
+    const told: number[] = [];
+    const op = failing([new Retryable('1'), new Retryable('2'), new Retryable('3')]);
+    await retryWhile(op.operation, isRetryable, { timeoutMs: 60_000, ...c, onWait: (ms) => told.push(ms) });
+    expect(told).toEqual([1000, 3000, 7000]);
+  });
+});
+
+describe('whileIamPropagates', () => {
+  it('shows each wait on the progress line of the write', async () => {
+    const c = clock();
+    const context = runThatCreated();
+    const op = failing([new Retryable('1'), new Retryable('2')]);
+    await whileIamPropagates(op.operation, isRetryable, { timeoutMs: 60_000, ...c, context });
+    expect(context.waits).toEqual([
+      ['waiting for IAM to propagate', 1000],
+      ['waiting for IAM to propagate', 3000],
+    ]);
   });
 });

@@ -15,6 +15,7 @@ import type { PolicyDocument } from '../../../src/aws/iam-policy.js';
 import { iamRole, roleInlinePolicy, rolePolicyAttachment, type Role, type RoleSpec, type TrustPolicyDocument } from '../../../src/aws/iam-role.js';
 import { testTarget } from '../../support/target.js';
 import { iamMock, resetSdkMocks, sentCommands } from './mock-sdk.js';
+import { runThatCreated } from '../write-context.js';
 
 const target = testTarget();
 const ROLE = 'mt-build';
@@ -267,29 +268,54 @@ describe('rolePolicyAttachment', () => {
     expect(rolePolicyAttachment.diff(true, attachment)).toStrictEqual([]);
   });
 
-  it('attaches with the exact input, retrying while IAM does not show the role or policy yet', async () => {
+  it('attaches with the exact input, retrying while IAM does not show the role this run created', async () => {
     vi.useFakeTimers();
-    iamMock.on(AttachRolePolicyCommand).rejectsOnce(notFound(`Policy ${POLICY} does not exist or is not attachable.`)).resolvesOnce({});
+    iamMock.on(AttachRolePolicyCommand).rejectsOnce(notFound('The role with name mt-codedeploy-dev cannot be found.')).resolvesOnce({});
+    const context = runThatCreated('iam:role mt-codedeploy-dev');
 
-    const done = rolePolicyAttachment.create(target, attachment);
+    const done = rolePolicyAttachment.create(target, attachment, context);
     await vi.runAllTimersAsync();
     await expect(done).resolves.toStrictEqual({});
     expect(sentCommands(iamMock)).toStrictEqual([
       ['AttachRolePolicyCommand', { RoleName: 'mt-codedeploy-dev', PolicyArn: POLICY }],
       ['AttachRolePolicyCommand', { RoleName: 'mt-codedeploy-dev', PolicyArn: POLICY }],
     ]);
+    // the progress line shows the wait
+    expect(context.waits).toStrictEqual([['waiting for IAM to propagate', 1000]]);
+  });
+
+  it('a managed policy that does not exist fails at once, even on a role this run created (issue 7 item 14)', async () => {
+    vi.useFakeTimers();
+    const missing = 'arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaTypo';
+    iamMock.on(AttachRolePolicyCommand).rejects(notFound(`Policy ${missing} does not exist or is not attachable.`));
+    const context = runThatCreated('iam:role mt-codedeploy-dev');
+
+    const started = Date.now();
+    const error = await rolePolicyAttachment.create(target, { ...attachment, policyArn: missing }, context).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NoSuchEntityException);
+    expect(Date.now() - started).toBe(0);
+    expect(iamMock).toHaveReceivedCommandTimes(AttachRolePolicyCommand, 1);
+    expect(context.waits).toStrictEqual([]);
   });
 });
 
 describe('roleInlinePolicy on a role created moments ago', () => {
   afterEach(() => vi.useRealTimers());
 
+  it('fails at once on a role this run did not create', async () => {
+    const policySpec = { roleName: ROLE, policyName: 'mtpipe-least-privilege', document };
+    iamMock.on(PutRolePolicyCommand).rejects(notFound(`The role with name ${ROLE} cannot be found.`));
+
+    await expect(roleInlinePolicy.create(target, policySpec, runThatCreated('iam:role someone-else'))).rejects.toBeInstanceOf(NoSuchEntityException);
+    expect(iamMock).toHaveReceivedCommandTimes(PutRolePolicyCommand, 1);
+  });
+
   it('retries PutRolePolicy while IAM does not show the role yet', async () => {
     vi.useFakeTimers();
     const policySpec = { roleName: ROLE, policyName: 'mtpipe-least-privilege', document };
     iamMock.on(PutRolePolicyCommand).rejectsOnce(notFound(`The role with name ${ROLE} cannot be found.`)).resolvesOnce({});
 
-    const done = roleInlinePolicy.create(target, policySpec);
+    const done = roleInlinePolicy.create(target, policySpec, runThatCreated(`iam:role ${ROLE}`));
     await vi.runAllTimersAsync();
     await expect(done).resolves.toStrictEqual({});
     expect(iamMock).toHaveReceivedCommandTimes(PutRolePolicyCommand, 2);

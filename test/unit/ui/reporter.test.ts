@@ -125,4 +125,19 @@ describe('ConsoleReporter (human)', () => {
     new ConsoleReporter({ json: false, debug: true, color: false, stdout: stream().stream, stderr: err.stream }).debug('GetParameters');
     expect(err.text()).toBe('GetParameters\n');
   });
+
+  it('shows a wait on the progress line: a plain line without a terminal, after the label on the spinner', () => {
+    const { r, err } = reporter(false);
+    r.progress({ type: 'start', change: changes[0]! });
+    r.progress({ type: 'wait', change: changes[0]!, reason: 'waiting for IAM to propagate', waitedMs: 12_400 });
+    expect(err.text().split('\n')).toContain('ssm:parameter /mt/dev/hf (dev): waiting for IAM to propagate — 12 s');
+
+    const tty = stream();
+    (tty.stream as { isTTY: boolean }).isTTY = true;
+    const onTerminal = new ConsoleReporter({ json: false, debug: false, color: false, stdout: stream().stream, stderr: tty.stream });
+    onTerminal.progress({ type: 'start', change: changes[0]! });
+    onTerminal.progress({ type: 'wait', change: changes[0]!, reason: 'waiting for IAM to propagate', waitedMs: 3000 });
+    onTerminal.close();
+    expect(tty.text()).toContain('ssm:parameter /mt/dev/hf (dev): waiting for IAM to propagate — 3 s');
+  });
 });
