@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { derivedProblems } from './repository.js';
 import { longestRoleName } from './resource-names.js';
-import { AWS_ACCOUNT, AWS_REGION, IAM_ROLE_ARN, names, SSM_STANDARD_VALUE_MAX, type NameRule } from './names.js';
+import { AWS_ACCOUNT, IAM_ROLE_ARN, names, SSM_STANDARD_VALUE_MAX, type NameRule } from './names.js';
+import { regionProblem } from './partition.js';
 
 function named(rule: NameRule) {
   return z
@@ -10,6 +11,12 @@ function named(rule: NameRule) {
     .max(rule.max, { message: `must be ${rule.rule}` })
     .regex(rule.pattern, { message: `must be ${rule.rule}` });
 }
+
+/** A region the SDK's partition data knows; an unknown one is named with the nearest known ones. */
+const region = z.string({ message: 'must be an AWS region such as eu-west-1' }).superRefine((value, ctx) => {
+  const problem = regionProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const SOLUTION_PARAMETERS = [
   'input_bucket_name',
@@ -24,7 +31,8 @@ export const SOLUTION_PARAMETERS = [
 export const HF_TOKEN_PARAMETER = 'hugging_face_token';
 
 /** Placeholders a parameter value may use; filled per environment when the value is written. */
-export const VALUE_PLACEHOLDERS = ['project', 'env', 'account', 'region'] as const;
+/** `dnsSuffix` is the region's partition's (amazonaws.com, amazonaws.com.cn in China): for host names. */
+export const VALUE_PLACEHOLDERS = ['project', 'env', 'account', 'region', 'dnsSuffix'] as const;
 
 const parameterValue = z
   .string()
@@ -65,9 +73,26 @@ export const DEPLOYMENT_CONFIGS = [
   'CodeDeployDefault.LambdaLinear10PercentEvery10Minutes',
 ] as const;
 
+/**
+ * A 12-digit account id. Unquoted in YAML it is a number: taken as it is when it has 12 digits; with
+ * fewer, YAML has dropped leading zeros (012345678901 reads as 12345678901), so it must be quoted.
+ */
+const accountId = z.union([z.string(), z.number()], { message: 'must be a 12-digit AWS account id' }).transform((value, ctx) => {
+  const text = String(value);
+  if (AWS_ACCOUNT.test(text)) return text;
+  const lostZeros = typeof value === 'number' && Number.isInteger(value) && value > 0 && text.length < 12;
+  ctx.addIssue({
+    code: 'custom',
+    message: lostZeros
+      ? `is the number ${text}: write the account id in quotes (e.g. "${text.padStart(12, '0')}"), as YAML drops the leading zeros of a bare number`
+      : 'must be a 12-digit AWS account id',
+  });
+  return z.NEVER;
+});
+
 const environmentSchema = z.strictObject({
-  account: z.string().regex(AWS_ACCOUNT, { message: 'must be a 12-digit AWS account id' }).optional(),
-  region: z.string().regex(AWS_REGION, { message: 'must be an AWS region such as eu-west-1' }).optional(),
+  account: accountId.optional(),
+  region: region.optional(),
   roleArn: z.string().regex(IAM_ROLE_ARN, { message: 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)' }).optional(),
   approval: z.boolean().default(false),
   deploymentConfig: z.enum(DEPLOYMENT_CONFIGS, { message: `must be one of ${DEPLOYMENT_CONFIGS.join(', ')}` }).default(
@@ -144,7 +169,7 @@ const solutionSchema = z.strictObject({
 export const configSchema = z
   .strictObject({
     project: named(names.project).describe('prefix of every resource name'),
-    region: z.string().regex(AWS_REGION, { message: 'must be an AWS region such as eu-west-1' }),
+    region,
     repository: z.strictObject({
       name: named(names.codecommitRepository),
       description: z.string().max(1000, { message: 'must be at most 1000 characters' }).default(''),
