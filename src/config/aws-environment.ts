@@ -93,7 +93,11 @@ function retryProblems(env: Env): string[] {
  */
 async function profileProblems(profile: { name: string; source: string }, inputs: AwsInputs, env: Env): Promise<string[]> {
   const { loadSharedConfigFiles } = await import('@smithy/core/config');
-  const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });
+  const { configFile, credentialsFile } = await loadSharedConfigFiles({
+    ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
+    ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
+    ignoreCache: true,
+  });
   const isProfile = (key: string) => !key.startsWith('sso-session.') && !key.startsWith('services.');
   const known = [...new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)].filter(isProfile))].sort();
   if (!known.includes(profile.name)) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { derivedProblems } from './repository.js';
 import { longestRoleName } from './resource-names.js';
 import { AWS_ACCOUNT, IAM_ROLE_ARN, names, SSM_STANDARD_VALUE_MAX, type NameRule } from './names.js';
-import { regionProblem } from './partition.js';
+import { partition, regionProblem } from './partition.js';
 
 function named(rule: NameRule) {
   return z
@@ -17,6 +17,10 @@ const region = z.string({ message: 'must be an AWS region such as eu-west-1' }).
   const problem = regionProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
+
+/** KMS KeyId forms (KMS API reference, KeyId): key id (multi-Region mrk-…), key ARN, alias name, alias ARN. */
+const KMS_KEY_ID =
+  /^(?:(?:mrk-[0-9a-f]{32})|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|alias\/[a-zA-Z0-9/_-]{1,250}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/(?:mrk-[0-9a-f]{32}|[0-9a-f-]{36})|alias\/[a-zA-Z0-9/_-]{1,250}))$/;
 
 export const SOLUTION_PARAMETERS = [
   'input_bucket_name',
@@ -116,6 +120,12 @@ const buildsSchema = z
     artifactBucket: z
       .string()
       .regex(/^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name: 3-63 lower-case letters, digits, "." and "-"' })
+      // the rest of S3's general purpose bucket naming rules (S3 user guide, "Bucket naming rules")
+      .refine((name) => !name.includes('..'), { message: 'must not contain two periods in a row (S3 bucket naming rules)' })
+      .refine((name) => !/^\d+\.\d+\.\d+\.\d+$/.test(name), { message: 'must not look like an IP address (S3 bucket naming rules)' })
+      .refine((name) => !/^(sthree-|amzn-s3-demo-)/.test(name) && !/(--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name), {
+        message: 'must not start with sthree- or amzn-s3-demo-, nor end with --ol-s3, .mrap, --x-s3 or --table-s3 (reserved by S3)',
+      })
       .optional(),
     image: z.enum(Object.keys(BUILD_IMAGES) as [keyof typeof BUILD_IMAGES], { message: `must be one of ${Object.keys(BUILD_IMAGES).join(', ')}` }).default('aws/codebuild/standard:7.0'),
     python: z.string().regex(/^3\.\d{1,2}$/, { message: 'must be a Python version such as 3.13' }).default('3.13'),
@@ -156,7 +166,7 @@ const solutionSchema = z.strictObject({
   lambdaFunctions: z.union([physicalNames, z.record(z.string(), z.string().min(1).max(140))]).default([]),
   stateMachines: physicalNames,
   glueJobs: physicalNames,
-  sagemakerEndpoint: z.string().min(1).max(63).optional(),
+  sagemakerEndpoint: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, { message: 'must be a SageMaker endpoint name: 1-63 letters, digits and hyphens, not starting or ending with a hyphen' }).optional(),
   /** CodeDeploy traffic hooks: physical names or logical ids of functions named CodeDeployHook_* */
   hooks: z
     .strictObject({
@@ -196,7 +206,10 @@ export const configSchema = z
         huggingFaceToken: z
           .strictObject({
             store: z.enum(['ssm', 'secretsmanager'], { message: 'must be ssm or secretsmanager' }).default('ssm'),
-            kmsKeyId: z.string().min(1).max(2048).optional(),
+            kmsKeyId: z
+              .string()
+              .regex(KMS_KEY_ID, { message: 'must be a KMS key id, key ARN, alias name (alias/…) or alias ARN' })
+              .optional(),
           })
           .default({ store: 'ssm' }),
       })
@@ -228,6 +241,9 @@ export const configSchema = z
     for (const key of Object.keys(config.cdk.context).filter((key) => settings.has(key))) {
       ctx.addIssue({ code: 'custom', path: ['cdk', 'context', key], message: `is also a solution setting (parameters.${key}): give it in one place` });
     }
+    for (const problem of environmentPlaceProblems(config.region, config.environments)) {
+      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+    }
     const longest = longestRoleName(config.project, Object.keys(config.environments));
     if (longest.length > 64) {
       ctx.addIssue({
@@ -238,6 +254,30 @@ export const configSchema = z
     }
   })
   .describe('mtpipe configuration (mtpipe.yaml)');
+
+/**
+ * What AWS would refuse only when deploying: an environment in another partition than the tool region
+ * (credentials and roles do not cross partitions), a roleArn of another partition, or of another
+ * account than `account`.
+ */
+function environmentPlaceProblems(toolRegion: string, environments: Record<string, { account?: string | undefined; region?: string | undefined; roleArn?: string | undefined }>) {
+  const problems: { path: string[]; message: string }[] = [];
+  const toolPartition = partition(toolRegion).name;
+  for (const [name, env] of Object.entries(environments)) {
+    const envPartition = partition(env.region ?? toolRegion).name;
+    if (envPartition !== toolPartition) {
+      problems.push({ path: ['environments', name, 'region'], message: `is in partition ${envPartition}, but region ${toolRegion} is in ${toolPartition}: an environment must be in the partition of the tool region` });
+    }
+    const role = env.roleArn ? /^arn:([^:]+):iam::(\d{12}):/.exec(env.roleArn) : null;
+    if (role && role[1] !== envPartition) {
+      problems.push({ path: ['environments', name, 'roleArn'], message: `is in partition ${role[1]}, but the environment's region is in ${envPartition}` });
+    }
+    if (role && env.account && role[2] !== env.account) {
+      problems.push({ path: ['environments', name, 'roleArn'], message: `is a role in account ${role[2]}, but environments.${name}.account is ${env.account}` });
+    }
+  }
+  return problems;
+}
 
 export type Config = z.output<typeof configSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
