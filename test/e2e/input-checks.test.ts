@@ -213,6 +213,15 @@ describe('input that simply works, and failures that are the user\'s to fix (exi
     expect(run.stderr).toContain('ECONNREFUSED');
   });
 
+  it('issue 6 item 5: with --region cn-north-1 the printed clone URLs and ARNs are China\'s (offline plan)', async () => {
+    const run = await mtpipe(['init-repo', '--dry-run', '--region', 'cn-north-1'], { credentials: false });
+    expect(run.code, explain(run)).toBe(0);
+    expect(run.stdout).toContain('git clone https://git-codecommit.cn-north-1.amazonaws.com.cn/v1/repos/machine-translation');
+    expect(run.stdout).toContain('git clone ssh://git-codecommit.cn-north-1.amazonaws.com.cn/v1/repos/machine-translation');
+    expect(run.stdout).toContain('arn:aws-cn:iam::<account-id>:policy/');
+    expect(run.stdout).not.toMatch(/amazonaws\.com\/|arn:aws:/);
+  });
+
   it('control: the checks let a valid run through to AWS (so the zero counts above mean something)', async () => {
     const counter = await startRecorder(moto);
     try {
