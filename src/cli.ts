@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
+import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-secrets.js';
 import { MtpipeError } from './errors.js';
 import type { GlobalOptions } from './commands/session.js';
 
@@ -101,6 +102,8 @@ export function buildProgram(): Command {
     .option('--adopt', 'allow changing existing resources that lack the mtpipe:project tag')
     .addOption(new Option('--concurrency <n>', 'AWS writes in flight at once').argParser(positiveInt).default(8))
     .showHelpAfterError('(run with --help for usage)')
+    // subcommands inherit this: an unknown option is named, never echoed with its value
+    .configureOutput({ outputError: (text, write) => write(withoutOptionValues(text)) })
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
 
@@ -203,6 +206,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
   try {
+    refuseSecretsInArguments(argv.slice(2));
     await buildProgram().parseAsync(argv);
   } catch (error) {
     process.exitCode = await report(error, debug);

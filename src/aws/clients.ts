@@ -110,8 +110,24 @@ function usesCustomEndpoint(settings: AwsSettings): boolean {
 /** The default credential chain (env, SSO, ini, process, web identity, container, instance), once per run. */
 export async function baseCredentials(settings: AwsSettings): Promise<AwsCredentialIdentityProvider> {
   const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
-  return fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {});
+  return fromNodeProviderChain({ ...(settings.profile ? { profile: settings.profile } : {}), logger: chainLogger });
 }
+
+/**
+ * The credential chain's logger. With a profile and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY both set,
+ * the SDK warns in nine lines on stderr ("Multiple credential sources detected",
+ * @aws-sdk/credential-provider-node); mtpipe says which source it uses in one line of its own
+ * (src/config/aws-environment.ts). Any other warning of the chain is passed on.
+ */
+const chainLogger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (...content: unknown[]) => {
+    if (!content.some((part) => typeof part === 'string' && part.includes('Multiple credential sources detected'))) console.warn(...content);
+  },
+  error: (...content: unknown[]) => console.error(...content),
+};
 
 /** Credentials of a role in another account, assumed with the base credentials and refreshed when due. */
 export async function assumedRoleCredentials(

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-codecommit';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
+import { partition } from '../config/partition.js';
 import { alreadyExists, isRepositoryNotFound } from './errors.js';
 
 export interface RepositorySpec {
@@ -95,10 +96,12 @@ export function repositoryArn(target: Target, name: string): string {
   return `arn:${target.partition}:codecommit:${target.region}:${target.account}:${name}`;
 }
 
+/** Clone URLs of a repository; the host's DNS suffix is the region's partition's (amazonaws.com.cn in China). */
 export function cloneUrls(region: string, name: string): { https: string; ssh: string; grc: string } {
+  const host = `git-codecommit.${region}.${partition(region).dnsSuffix}`;
   return {
-    https: `https://git-codecommit.${region}.amazonaws.com/v1/repos/${name}`,
-    ssh: `ssh://git-codecommit.${region}.amazonaws.com/v1/repos/${name}`,
+    https: `https://${host}/v1/repos/${name}`,
+    ssh: `ssh://${host}/v1/repos/${name}`,
     grc: `codecommit::${region}://${name}`,
   };
 }

@@ -51,6 +51,13 @@ export function isMissingCredentials(error: unknown): boolean {
   return errorName(error) === 'CredentialsProviderError' || /Could not load credentials/i.test(shape(error).message ?? '');
 }
 
+/** The connection itself failed (nothing listens there, or the host name does not resolve): no AWS answer at all. */
+export function isConnectionFailure(error: unknown): boolean {
+  const codes = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ECONNRESET'];
+  const code = (value: unknown) => (typeof value === 'object' && value !== null ? (value as { code?: unknown }).code : undefined);
+  return codes.includes(String(code(error))) || codes.includes(String(code((error as { cause?: unknown } | undefined)?.cause)));
+}
+
 /**
  * IAM changes take seconds to reach other services. These are the errors that mean
  * "the role or policy you just created is not visible yet" (see ../shared/AWS-FACTS.md).

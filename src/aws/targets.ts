@@ -1,10 +1,10 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Config } from '../config/schema.js';
-import { partitionOf } from '../config/names.js';
+import { partition } from '../config/partition.js';
 import type { Target } from '../engine/types.js';
-import { AwsError, MtpipeError } from '../errors.js';
+import { AwsError, describeCause, MtpipeError } from '../errors.js';
 import { assumedRoleCredentials, baseCredentials, ClientFactory, type AwsSettings } from './clients.js';
-import { isMissingCredentials } from './errors.js';
+import { isConnectionFailure, isMissingCredentials } from './errors.js';
 
 export const SHARED = 'shared';
 /** Shown in ARNs of an offline plan, where no account can be asked. */
@@ -42,10 +42,19 @@ export async function connect(region: string, settings: AwsSettings, options: { 
   try {
     return { base, sharedClients, sharedAccount: await callerAccount(sharedClients), offline: false };
   } catch (error) {
+    const endpoint = customEndpoint(settings);
+    if (endpoint && isConnectionFailure(error)) {
+      throw new MtpipeError('endpoint_unreachable', `cannot reach the endpoint ${endpoint.url} (${endpoint.source}): ${describeCause(error)}`, {
+        cause: error,
+        exitCode: 2,
+        hint: 'start the emulator there, or correct the URL (host and port)',
+      });
+    }
     if (!isMissingCredentials(error)) throw new AwsError('asking STS which account the credentials belong to', error);
     if (!options.dryRun) {
       throw new MtpipeError('no_credentials', 'no AWS credentials found', {
         cause: error,
+        exitCode: 2,
         hint: 'configure credentials (aws configure, aws sso login, AWS_PROFILE or --profile), or run with --dry-run for an offline plan',
       });
     }
@@ -71,7 +80,7 @@ export async function resolveTargets(
     name,
     region,
     account,
-    partition: partitionOf(region),
+    partition: partition(region).name,
     clients,
     offline,
   });
@@ -88,6 +97,7 @@ export async function resolveTargets(
       const account = env.roleArn || region !== config.region ? await reach(clients, name, env.roleArn) : sharedAccount;
       if (env.account && env.account !== account) {
         throw new MtpipeError('wrong_account', `environment ${name}: the credentials reach account ${account}, but environments.${name}.account is ${env.account}`, {
+          exitCode: 2,
           hint: env.roleArn
             ? `check environments.${name}.roleArn: it must be a role in account ${env.account}`
             : `use credentials for account ${env.account} (--profile), or set environments.${name}.roleArn to a role there`,
@@ -117,4 +127,14 @@ async function callerAccount(clients: ClientFactory): Promise<string> {
   const { Account } = await clients.get(STSClient).send(new GetCallerIdentityCommand({}));
   if (!Account) throw new Error('STS returned no account');
   return Account;
+}
+
+/** The endpoint STS is called at when it is not AWS's own, and where it was set. */
+function customEndpoint(settings: AwsSettings): { url: string; source: string } | undefined {
+  if (settings.endpointUrl) return { url: settings.endpointUrl, source: '--endpoint-url' };
+  for (const name of ['AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL']) {
+    const url = process.env[name];
+    if (url && process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'true') return { url, source: name };
+  }
+  return undefined;
 }

@@ -90,6 +90,7 @@ export async function release(session: ReleaseSession, request: ReleaseRequest, 
   try {
     if (targets.offline) {
       throw new MtpipeError('no_credentials', 'release reads the function and its alias: it needs AWS credentials, also with --dry-run', {
+        exitCode: 2,
         hint: 'configure credentials (aws configure, aws sso login, AWS_PROFILE or --profile)',
       });
     }

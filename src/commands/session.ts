@@ -1,6 +1,7 @@
 import { awsSettingsFromEnv, type AwsSettings } from '../aws/clients.js';
 import { formatCall, type CallObserver } from '../aws/call-log.js';
 import { formatRetry, type RetryNote } from '../aws/conflict-retry.js';
+import { checkAwsInputs, checkedRegion, profileRegionSource } from '../config/aws-environment.js';
 import { ConfigDraft } from '../config/draft.js';
 import type { Config } from '../config/schema.js';
 import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from '../config/load.js';
@@ -63,6 +64,11 @@ export interface CommandFlags {
 
 export async function openSession(options: GlobalOptions, flags: CommandFlags, deps: SessionDeps = {}): Promise<Session> {
   const reporter = deps.reporter ?? new ConsoleReporter({ json: options.json, debug: options.debug, color: options.color });
+  const { notice } = await checkAwsInputs({
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+    ...(options.endpointUrl !== undefined ? { endpointUrl: options.endpointUrl } : {}),
+  });
+  if (notice) reporter.info(notice);
   const loaded = await loadConfig({
     file: options.config ?? DEFAULT_CONFIG_FILE,
     fileRequired: options.config !== undefined,
@@ -97,16 +103,18 @@ export async function openSession(options: GlobalOptions, flags: CommandFlags, d
 
 /** AWS_REGION, AWS_DEFAULT_REGION, then the profile's region as the SDK reads it, then us-east-1. */
 async function regionOfEnvironmentOrProfile(profile: string | undefined): Promise<string> {
-  const fromEnv = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-  if (fromEnv) return fromEnv;
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
+    const value = process.env[name];
+    if (value) return checkedRegion(value, name);
+  }
+  let region: string | undefined;
   try {
     const { STSClient } = await import('@aws-sdk/client-sts');
     const client = new STSClient(profile ? { profile } : {});
-    const region = await client.config.region();
+    region = await client.config.region();
     client.destroy();
-    if (region) return region;
   } catch {
     // no region configured anywhere
   }
-  return 'us-east-1';
+  return region ? checkedRegion(region, profileRegionSource(profile)) : 'us-east-1';
 }

@@ -3,9 +3,11 @@ import { secretsManagerSecret, type SecretSpec } from '../aws/secretsmanager-sec
 import { interpolate } from '../config/interpolate.js';
 import { hfTokenSecretName } from '../config/resource-names.js';
 import { SSM_STANDARD_VALUE_MAX } from '../config/names.js';
+import { partition } from '../config/partition.js';
 import { HF_TOKEN_PARAMETER, type Config } from '../config/schema.js';
 import type { Desired, ResourceKind, Target } from '../engine/types.js';
 import { UserInputError } from '../errors.js';
+import { TerminalPrompter } from '../ui/prompter.js';
 import { readStdin } from '../ui/stdin.js';
 import { resourceId, standardTags, type ResolveContext, type Step } from './step.js';
 
@@ -22,11 +24,17 @@ export function parameterPath(project: string, env: string, name: string): strin
 
 /**
  * The solution's settings for one environment: top-level `parameters` with the environment's own on top,
- * ${account} and ${region} filled with the environment's (where the solution is deployed).
+ * ${account}, ${region} and ${dnsSuffix} filled with the environment's (where the solution is deployed).
  */
 export function environmentParameters(config: Config, environment: Target): Record<string, string> {
   const merged = { ...config.parameters, ...config.environments[environment.name]?.parameters };
-  const values = { project: config.project, env: environment.name, account: environment.account, region: environment.region };
+  const values = {
+    project: config.project,
+    env: environment.name,
+    account: environment.account,
+    region: environment.region,
+    dnsSuffix: partition(environment.region).dnsSuffix,
+  };
   return Object.fromEntries(Object.entries(merged).map(([name, value]) => [name, interpolate(value, values)]));
 }
 
@@ -38,8 +46,22 @@ export function resolveHfToken(context: ResolveContext): Promise<string | undefi
 async function askHfToken(context: ResolveContext): Promise<string | undefined> {
   const { flags, prompter } = context;
   const fromEnv = process.env[HF_TOKEN_ENV];
-  if (fromEnv !== undefined && fromEnv !== '') return checkedToken(fromEnv, HF_TOKEN_ENV);
+  if (fromEnv !== undefined) {
+    if (fromEnv.trim() === '') {
+      throw new UserInputError([`${HF_TOKEN_ENV}: is set but ${fromEnv === '' ? 'empty' : 'only whitespace'}`], {
+        hint: `set ${HF_TOKEN_ENV} to the token, or unset it (unset ${HF_TOKEN_ENV}) to keep the stored one`,
+      });
+    }
+    return checkedToken(fromEnv, HF_TOKEN_ENV);
+  }
+  const source = { what: 'Hugging Face token', envVar: HF_TOKEN_ENV, flag: '--hf-token-stdin' };
   if (flags.hfTokenStdin) {
+    if (process.stdin.isTTY) {
+      // stdin is the terminal itself: typing there would show the token; ask with a masked prompt instead
+      const masked = prompter.interactive ? prompter : new TerminalPrompter();
+      const typed = await masked.secret({ name: 'hfToken', message: 'Hugging Face token', source });
+      return checkedToken(typed ?? '', '--hf-token-stdin');
+    }
     const fromStdin = await readStdin();
     if (fromStdin === '') throw new UserInputError(['--hf-token-stdin: standard input was empty']);
     return checkedToken(fromStdin, '--hf-token-stdin');
@@ -64,7 +86,7 @@ async function askHfToken(context: ResolveContext): Promise<string | undefined> 
     name: 'hfToken',
     message,
     optional: !required,
-    source: { what: 'Hugging Face token', envVar: HF_TOKEN_ENV, flag: '--hf-token-stdin' },
+    source,
   });
   return typed === undefined ? undefined : checkedToken(typed, 'the Hugging Face token');
 }
@@ -98,6 +120,8 @@ function tokenHome(config: Config, target: Target): Desired<any, any> {
 
 /** The rule is named, never the value. */
 function checkedToken(token: string, source: string): string {
+  if (token.trim() === '') throw new UserInputError([`${source}: the token is empty or only whitespace`]);
+  if (token.trim() !== token) throw new UserInputError([`${source}: the token begins or ends with whitespace (Hugging Face tokens have none)`]);
   if (token.length > SSM_STANDARD_VALUE_MAX) {
     throw new UserInputError([`${source}: the token must be at most ${SSM_STANDARD_VALUE_MAX} characters (SSM Standard tier)`]);
   }

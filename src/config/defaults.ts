@@ -21,7 +21,7 @@ export function defaultConfig(region: string): Record<string, unknown> {
       output_bucket_name: '${project}-${env}-output-${account}',
       quality_estimation_sgm_model_name: '${project}-${env}-qe-model',
       quality_estimation_sgm_endpoint_name: '${project}-${env}-qe-endpoint',
-      quality_estimation_sgm_image_uri: '${account}.dkr.ecr.${region}.amazonaws.com/${project}-qe:latest',
+      quality_estimation_sgm_image_uri: '${account}.dkr.ecr.${region}.${dnsSuffix}/${project}-qe:latest',
       quality_estimation_sgm_topic_name: '${project}-${env}-qe-topic',
     },
     secrets: { huggingFaceToken: {} },

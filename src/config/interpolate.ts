@@ -2,7 +2,7 @@ import type { VALUE_PLACEHOLDERS } from './schema.js';
 
 export type PlaceholderValues = Record<(typeof VALUE_PLACEHOLDERS)[number], string>;
 
-/** Fills ${project}, ${env}, ${account} and ${region}; the schema has already rejected any other placeholder. */
+/** Fills ${project}, ${env}, ${account}, ${region} and ${dnsSuffix}; the schema has already rejected any other placeholder. */
 export function interpolate(template: string, values: PlaceholderValues): string {
   return template.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
     const value = (values as Record<string, string>)[name];

@@ -32,7 +32,7 @@ export interface LoadOptions {
 }
 
 export async function loadConfig(options: LoadOptions): Promise<LoadedConfig> {
-  const text = await readOptional(options.file);
+  const text = await readOptional(options.file, options.fileRequired ? '--config' : options.file);
   if (text === undefined && options.fileRequired) {
     throw new UserInputError([`--config: file ${options.file} does not exist`], { hint: 'create one with `mtpipe init`' });
   }
@@ -70,18 +70,25 @@ export function formatIssues(
       const where = issue.path.length ? `${path}: ` : '';
       return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     }
+    if (issue.code === 'invalid_key') {
+      // a record's key broke its rule (an environment named "Dev"): say which name and which rule
+      const name = String(issue.path[issue.path.length - 1]);
+      return `${path}: the name "${name}" ${issue.issues.map((inner) => inner.message).join('; ')}`;
+    }
     // zod 4 leaves `input` off its issues: whether the key is missing is read from the raw configuration.
     if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) return `${path}: is required`;
     return `${path}: ${issue.message}`;
   });
 }
 
-async function readOptional(file: string): Promise<string | undefined> {
+async function readOptional(file: string, named: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UserInputError([`--config: cannot read ${file}: ${(error as Error).message}`]);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    const why = code === 'EISDIR' ? 'is a directory: give the path of a YAML file' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (error as Error).message})`;
+    throw new UserInputError([`${named}: ${file} ${why}`]);
   }
 }
 

@@ -43,9 +43,3 @@ export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512
 
 /** SSM: a value must be 1 to 4096 characters in the Standard tier. */
 export const SSM_STANDARD_VALUE_MAX = 4096;
-
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { derivedProblems } from './repository.js';
 import { longestRoleName } from './resource-names.js';
-import { AWS_ACCOUNT, AWS_REGION, IAM_ROLE_ARN, names, SSM_STANDARD_VALUE_MAX, type NameRule } from './names.js';
+import { AWS_ACCOUNT, IAM_ROLE_ARN, names, SSM_STANDARD_VALUE_MAX, type NameRule } from './names.js';
+import { partition, regionProblem } from './partition.js';
 
 function named(rule: NameRule) {
   return z
@@ -10,6 +11,16 @@ function named(rule: NameRule) {
     .max(rule.max, { message: `must be ${rule.rule}` })
     .regex(rule.pattern, { message: `must be ${rule.rule}` });
 }
+
+/** A region the SDK's partition data knows; an unknown one is named with the nearest known ones. */
+const region = z.string({ message: 'must be an AWS region such as eu-west-1' }).superRefine((value, ctx) => {
+  const problem = regionProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** KMS KeyId forms (KMS API reference, KeyId): key id (multi-Region mrk-…), key ARN, alias name, alias ARN. */
+const KMS_KEY_ID =
+  /^(?:(?:mrk-[0-9a-f]{32})|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|alias\/[a-zA-Z0-9/_-]{1,250}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/(?:mrk-[0-9a-f]{32}|[0-9a-f-]{36})|alias\/[a-zA-Z0-9/_-]{1,250}))$/;
 
 export const SOLUTION_PARAMETERS = [
   'input_bucket_name',
@@ -24,7 +35,8 @@ export const SOLUTION_PARAMETERS = [
 export const HF_TOKEN_PARAMETER = 'hugging_face_token';
 
 /** Placeholders a parameter value may use; filled per environment when the value is written. */
-export const VALUE_PLACEHOLDERS = ['project', 'env', 'account', 'region'] as const;
+/** `dnsSuffix` is the region's partition's (amazonaws.com, amazonaws.com.cn in China): for host names. */
+export const VALUE_PLACEHOLDERS = ['project', 'env', 'account', 'region', 'dnsSuffix'] as const;
 
 const parameterValue = z
   .string()
@@ -65,9 +77,26 @@ export const DEPLOYMENT_CONFIGS = [
   'CodeDeployDefault.LambdaLinear10PercentEvery10Minutes',
 ] as const;
 
+/**
+ * A 12-digit account id. Unquoted in YAML it is a number: taken as it is when it has 12 digits; with
+ * fewer, YAML has dropped leading zeros (012345678901 reads as 12345678901), so it must be quoted.
+ */
+const accountId = z.union([z.string(), z.number()], { message: 'must be a 12-digit AWS account id' }).transform((value, ctx) => {
+  const text = String(value);
+  if (AWS_ACCOUNT.test(text)) return text;
+  const lostZeros = typeof value === 'number' && Number.isInteger(value) && value > 0 && text.length < 12;
+  ctx.addIssue({
+    code: 'custom',
+    message: lostZeros
+      ? `is the number ${text}: write the account id in quotes (e.g. "${text.padStart(12, '0')}"), as YAML drops the leading zeros of a bare number`
+      : 'must be a 12-digit AWS account id',
+  });
+  return z.NEVER;
+});
+
 const environmentSchema = z.strictObject({
-  account: z.string().regex(AWS_ACCOUNT, { message: 'must be a 12-digit AWS account id' }).optional(),
-  region: z.string().regex(AWS_REGION, { message: 'must be an AWS region such as eu-west-1' }).optional(),
+  account: accountId.optional(),
+  region: region.optional(),
   roleArn: z.string().regex(IAM_ROLE_ARN, { message: 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)' }).optional(),
   approval: z.boolean().default(false),
   deploymentConfig: z.enum(DEPLOYMENT_CONFIGS, { message: `must be one of ${DEPLOYMENT_CONFIGS.join(', ')}` }).default(
@@ -93,6 +122,12 @@ const buildsSchema = z
     artifactBucket: z
       .string()
       .regex(/^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name: 3-63 lower-case letters, digits, "." and "-"' })
+      // the rest of S3's general purpose bucket naming rules (S3 user guide, "Bucket naming rules")
+      .refine((name) => !name.includes('..'), { message: 'must not contain two periods in a row (S3 bucket naming rules)' })
+      .refine((name) => !/^\d+\.\d+\.\d+\.\d+$/.test(name), { message: 'must not look like an IP address (S3 bucket naming rules)' })
+      .refine((name) => !/^(sthree-|amzn-s3-demo-)/.test(name) && !/(--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name), {
+        message: 'must not start with sthree- or amzn-s3-demo-, nor end with --ol-s3, .mrap, --x-s3 or --table-s3 (reserved by S3)',
+      })
       .optional(),
     image: z.enum(Object.keys(BUILD_IMAGES) as [keyof typeof BUILD_IMAGES], { message: `must be one of ${Object.keys(BUILD_IMAGES).join(', ')}` }).default('aws/codebuild/standard:7.0'),
     python: z.string().regex(/^3\.\d{1,2}$/, { message: 'must be a Python version such as 3.13' }).default('3.13'),
@@ -133,7 +168,7 @@ const solutionSchema = z.strictObject({
   lambdaFunctions: z.union([physicalNames, z.record(z.string(), z.string().min(1).max(140))]).default([]),
   stateMachines: physicalNames,
   glueJobs: physicalNames,
-  sagemakerEndpoint: z.string().min(1).max(63).optional(),
+  sagemakerEndpoint: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, { message: 'must be a SageMaker endpoint name: 1-63 letters, digits and hyphens, not starting or ending with a hyphen' }).optional(),
   /** CodeDeploy traffic hooks: physical names or logical ids of functions named CodeDeployHook_* */
   hooks: z
     .strictObject({
@@ -146,7 +181,7 @@ const solutionSchema = z.strictObject({
 export const configSchema = z
   .strictObject({
     project: named(names.project).describe('prefix of every resource name'),
-    region: z.string().regex(AWS_REGION, { message: 'must be an AWS region such as eu-west-1' }),
+    region,
     repository: z.strictObject({
       name: named(names.codecommitRepository),
       description: z.string().max(1000, { message: 'must be at most 1000 characters' }).default(''),
@@ -173,7 +208,10 @@ export const configSchema = z
         huggingFaceToken: z
           .strictObject({
             store: z.enum(['ssm', 'secretsmanager'], { message: 'must be ssm or secretsmanager' }).default('ssm'),
-            kmsKeyId: z.string().min(1).max(2048).optional(),
+            kmsKeyId: z
+              .string()
+              .regex(KMS_KEY_ID, { message: 'must be a KMS key id, key ARN, alias name (alias/…) or alias ARN' })
+              .optional(),
           })
           .default({ store: 'ssm' }),
       })
@@ -205,6 +243,9 @@ export const configSchema = z
     for (const key of Object.keys(config.cdk.context).filter((key) => settings.has(key))) {
       ctx.addIssue({ code: 'custom', path: ['cdk', 'context', key], message: `is also a solution setting (parameters.${key}): give it in one place` });
     }
+    for (const problem of environmentPlaceProblems(config.region, config.environments)) {
+      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+    }
     const longest = longestRoleName(config.project, Object.keys(config.environments));
     if (longest.length > 64) {
       ctx.addIssue({
@@ -215,6 +256,30 @@ export const configSchema = z
     }
   })
   .describe('mtpipe configuration (mtpipe.yaml)');
+
+/**
+ * What AWS would refuse only when deploying: an environment in another partition than the tool region
+ * (credentials and roles do not cross partitions), a roleArn of another partition, or of another
+ * account than `account`.
+ */
+function environmentPlaceProblems(toolRegion: string, environments: Record<string, { account?: string | undefined; region?: string | undefined; roleArn?: string | undefined }>) {
+  const problems: { path: string[]; message: string }[] = [];
+  const toolPartition = partition(toolRegion).name;
+  for (const [name, env] of Object.entries(environments)) {
+    const envPartition = partition(env.region ?? toolRegion).name;
+    if (envPartition !== toolPartition) {
+      problems.push({ path: ['environments', name, 'region'], message: `is in partition ${envPartition}, but region ${toolRegion} is in ${toolPartition}: an environment must be in the partition of the tool region` });
+    }
+    const role = env.roleArn ? /^arn:([^:]+):iam::(\d{12}):/.exec(env.roleArn) : null;
+    if (role && role[1] !== envPartition) {
+      problems.push({ path: ['environments', name, 'roleArn'], message: `is in partition ${role[1]}, but the environment's region is in ${envPartition}` });
+    }
+    if (role && env.account && role[2] !== env.account) {
+      problems.push({ path: ['environments', name, 'roleArn'], message: `is a role in account ${role[2]}, but environments.${name}.account is ${env.account}` });
+    }
+  }
+  return problems;
+}
 
 export type Config = z.output<typeof configSchema>;
 

@@ -1,5 +1,6 @@
 import type { PolicyDocument, PolicyStatement } from '../aws/iam-policy.js';
 import type { TrustPolicyDocument } from '../aws/iam-role.js';
+import { partition } from '../config/partition.js';
 import { renderTemplate } from './render.js';
 
 /**
@@ -31,6 +32,8 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
 /**
  * Service principals mtpipe's roles trust, and whether the service sets aws:SourceAccount when it
  * assumes a role (cross-service confused-deputy protection in each service's security guide).
+ * The same in every partition: in China too these principals end in amazonaws.com, not in the
+ * partition's DNS suffix (aws-cdk #3491 "IAM service principal for China regions").
  */
 export const SERVICE_PRINCIPALS = {
   codebuild: { principal: 'codebuild.amazonaws.com', sourceAccount: true },
@@ -171,7 +174,7 @@ function environmentReads(input: EnvironmentReadInputs): PolicyStatement[] {
   if (key) {
     // the key is used only through the service that stores the token
     const service = token.secretName ? 'secretsmanager' : 'ssm';
-    const viaService = `${service}.${place.region}.${place.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+    const viaService = `${service}.${place.region}.${partition(place.region).dnsSuffix}`;
     statements.push(
       ...('keyArn' in key
         ? renderStatements('policies/statements/kms-decrypt-key.json', { keyArn: key.keyArn, viaService })

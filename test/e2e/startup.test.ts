@@ -41,9 +41,9 @@ describe('offline plan without any credentials', () => {
     expect(run.stderr).not.toMatch(/error|warning/i);
   });
 
-  it('bootstrap without --dry-run exits 1 saying no credentials were found', async () => {
+  it('bootstrap without --dry-run exits 2 saying no credentials were found', async () => {
     const run = await runCli(['bootstrap'], { cwd: await dir(), env: await noCredentialsEnv() });
-    expect(run.code, explain(run)).toBe(1);
+    expect(run.code, explain(run)).toBe(2);
     expect(run.stderr).toContain('no AWS credentials found');
     expect(run.stderr).toContain('--dry-run');
     expect(run.stdout).toBe('');

@@ -97,4 +97,23 @@ describe('prompts on a real terminal (tmux)', () => {
     const stored = await parametersUnder(clients, '/mt-pipeline/dev/');
     expect(stored.get('/mt-pipeline/dev/hugging_face_token')).toMatchObject({ Type: 'SecureString', Value: token });
   });
+
+  it.each([[[]], [['--yes']]])('--hf-token-stdin with the terminal on stdin asks with a masked prompt (extra flags: %j)', async (extra) => {
+    const token = `hf_ttyStdin${Math.random().toString(36).slice(2, 10)}`;
+    const tty = await startOnTerminal(['set-params', '--env', 'dev', '--hf-token-stdin', ...extra]);
+    await tty.waitFor('Hugging Face token');
+    await tty.type(token, false);
+    await tty.waitFor('*'.repeat(token.length));
+    await tty.press('Enter');
+    if (extra.length === 0) {
+      await tty.waitFor('Apply these');
+      await tty.type('y');
+    }
+    const code = await tty.exitCode();
+    await tty.capture();
+    expect(code, tty.screens.at(-1)).toBe(0);
+    for (const screen of tty.screens) expect(screen).not.toContain(token.slice(3, 12));
+    const stored = await parametersUnder(clients, '/mt-pipeline/dev/');
+    expect(stored.get('/mt-pipeline/dev/hugging_face_token')).toMatchObject({ Type: 'SecureString', Value: token });
+  });
 });

@@ -175,15 +175,15 @@ describe('environments', () => {
     }
   });
 
-  it('a roleArn that reaches another account than environments.prod.account: error before any write, hint names roleArn', async () => {
+  it('a roleArn in another account than environments.prod.account: an input error naming both, before any AWS call', async () => {
     const config = await configFile(
       ['environments:', '  prod:', '    account: "222222222222"', `    roleArn: arn:aws:iam::${OTHER_ACCOUNT}:role/deployer`, ''].join('\n'),
     );
     const run = await runInProcess('set-params', [setParams], moto, { options: { config } });
     expect(run.error).toBeInstanceOf(MtpipeError);
-    expect((run.error as MtpipeError).message).toMatch(/environment prod: .*111111111111.*222222222222/);
-    expect((run.error as MtpipeError).hint).toContain('environments.prod.roleArn');
-    expect(run.writes).toEqual([]);
+    expect((run.error as MtpipeError).exitCode).toBe(2);
+    expect((run.error as MtpipeError).message).toContain(`environments.prod.roleArn: is a role in account ${OTHER_ACCOUNT}, but environments.prod.account is 222222222222`);
+    expect(run.calls).toEqual([]);
   });
 
   it('an environment in another region: its parameters stay in the main region, with ${region} filled with its own', async () => {

@@ -35,10 +35,10 @@ describe('the built-in default configuration', () => {
 });
 
 describe('interpolate', () => {
-  const values = { project: 'mt', env: 'dev', account: '111111111111', region: 'eu-west-1' };
+  const values = { project: 'mt', env: 'dev', account: '111111111111', region: 'eu-west-1', dnsSuffix: 'amazonaws.com' };
 
   it('fills every placeholder, as often as it appears', () => {
-    expect(interpolate('${account}.dkr.ecr.${region}.amazonaws.com/${project}-qe:${env}-${env}', values)).toBe(
+    expect(interpolate('${account}.dkr.ecr.${region}.${dnsSuffix}/${project}-qe:${env}-${env}', values)).toBe(
       '111111111111.dkr.ecr.eu-west-1.amazonaws.com/mt-qe:dev-dev',
     );
   });

@@ -98,7 +98,7 @@ describe('loadConfig', () => {
     expect(error.problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^repository\.name \(--repository-name\): must be 1-100 characters/),
-        'region (--region): must be an AWS region such as eu-west-1',
+        expect.stringMatching(/^region \(--region\): "nowhere" is not an AWS region \(nearest known: /),
       ]),
     );
     expect(error.problems).toHaveLength(2);
