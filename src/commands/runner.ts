@@ -1,9 +1,9 @@
-import { resolveTargets } from '../aws/targets.js';
+import { refuseSharedAccounts, resolveTargets, sharedAccountProblems } from '../aws/targets.js';
 import { apply } from '../engine/apply.js';
 import { preferOwners } from '../engine/graph.js';
 import { plan } from '../engine/plan.js';
 import type { ResourceResult } from '../engine/types.js';
-import { AbortedError, MtpipeError } from '../errors.js';
+import { AbortedError, MtpipeError, printedInJson } from '../errors.js';
 import type { Session } from './session.js';
 import type { Step } from './step.js';
 
@@ -30,27 +30,31 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
   reporter.info(`reading the current state in AWS (${session.envNames().join(", ")})…`);
   const targets = await resolveTargets(config, session.envNames(), session.aws, { dryRun: options.dryRun });
   try {
+    // a dry run shows it as a plan problem (the README's first line must still work)
+    if (!options.dryRun) refuseSharedAccounts(targets);
+    const problems = sharedAccountProblems(targets.accountClashes ?? []);
     const desired = preferOwners(steps.flatMap((step, index) => step.desired(inputs[index], config, targets)));
     const prune = steps.flatMap((step, index) => step.pruneScopes?.(inputs[index], config, targets) ?? []);
     const changes = await plan(desired, { project: config.project, adopt: options.adopt, concurrency: options.concurrency, prune });
-    reporter.plan(changes, { offline: targets.offline });
+    reporter.plan(changes, { offline: targets.offline, problems, dryRun: options.dryRun });
 
     const collectOutputs = (results: ResourceResult[] | undefined) => {
       const notes: string[] = [];
+      const actions: string[] = [];
       const outputs: Record<string, unknown> = {};
       steps.forEach((step, index) => {
         const out = step.outputs?.(inputs[index], config, targets, results);
         if (!out) return;
         notes.push(...out.notes);
+        actions.push(...(out.actions ?? []));
         outputs[step.name] = out.data;
       });
-      return { notes, outputs };
+      return { notes, actions, outputs };
     };
-    const base = { command, dryRun: options.dryRun, offline: targets.offline, changes };
+    const base = { command, dryRun: options.dryRun, offline: targets.offline, changes, problems };
 
     if (options.dryRun) {
-      const { notes, outputs } = collectOutputs(undefined);
-      reporter.done({ ...base, outputs, notes: notes.length > 0 ? ['After apply:', ...notes.map((n) => `  ${n}`)] : [] });
+      reporter.done({ ...base, ...collectOutputs(undefined) });
       return { results: undefined };
     }
     const blocked = changes.filter((change) => change.blocked);
@@ -66,13 +70,16 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
       if (!go) throw new AbortedError('nothing was changed');
     }
     const results = await apply(changes, { concurrency: options.concurrency, onProgress: (event) => reporter.progress(event) });
-    reporter.done({ ...base, results, ...collectOutputs(results) });
     const failed = results.filter((result) => result.status === 'failed');
-    if (failed.length > 0) {
-      throw new MtpipeError('apply_failed', `${failed.length} of ${results.length} resources failed:\n${failed.map((r) => `  - ${r.error}`).join('\n')}`, {
-        hint: 'fix the cause and run the same command again: what succeeded is kept and not repeated',
-      });
-    }
+    const error =
+      failed.length > 0
+        ? new MtpipeError('apply_failed', `${failed.length} of ${results.length} resources failed:\n${failed.map((r) => `  - ${r.error}`).join('\n')}`, {
+            hint: 'fix the cause and run the same command again: what succeeded is kept and not repeated',
+          })
+        : undefined;
+    // --json: the failure is part of the one document
+    reporter.done({ ...base, results, ...collectOutputs(results), ...(error ? { error: { code: error.code, message: error.message, hint: error.hint } } : {}) });
+    if (error) throw options.json ? printedInJson(error) : error;
     return { results };
   } finally {
     targets.shared.clients.destroy();

@@ -21,6 +21,8 @@ export interface GlobalOptions {
   color: boolean;
   adopt: boolean;
   concurrency: number;
+  /** list every resource and note, not only what changed and what needs action */
+  verbose?: boolean;
 }
 
 export interface Session {
@@ -59,7 +61,7 @@ export interface CommandFlags {
 }
 
 export async function openSession(options: GlobalOptions, flags: CommandFlags, deps: SessionDeps = {}): Promise<Session> {
-  const reporter = deps.reporter ?? new ConsoleReporter({ json: options.json, debug: options.debug, color: options.color });
+  const reporter = deps.reporter ?? new ConsoleReporter({ json: options.json, debug: options.debug, color: options.color, verbose: Boolean(options.verbose) });
   const loaded = await loadConfig({
     file: options.config ?? DEFAULT_CONFIG_FILE,
     fileRequired: options.config !== undefined,
