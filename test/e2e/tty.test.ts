@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { assertBuilt, BIN, cleanEnv, removeDirs, tempDir } from '../support/cli.js';
+import { assertBuilt, BIN, cleanEnv, removeDirs, tempDir, writeTestConfig } from '../support/cli.js';
 import { resetMoto } from '../support/moto.js';
 import { destroyClients, findRepository, motoClients, parametersUnder } from '../support/moto-state.js';
 import { TmuxSession } from '../support/tmux.js';
@@ -11,12 +11,14 @@ const clients = motoClients(moto);
 const dirs: string[] = [];
 let session: TmuxSession | undefined;
 
-/** mtpipe on a real terminal (tmux), CI unset, no --yes, in an empty directory. */
+/** mtpipe on a real terminal (tmux), CI unset, no --yes, in a directory with only the tests' mtpipe.yaml. */
 async function startOnTerminal(args: string[]): Promise<TmuxSession> {
   const home = await tempDir('mtpipe-home-');
   const cwd = await tempDir();
   dirs.push(home, cwd);
   expect(existsSync(join(cwd, 'mtpipe.yaml'))).toBe(false);
+  // the tests' default configuration: prod may share dev's account (moto has one)
+  await writeTestConfig(cwd);
   const env = cleanEnv({ home, ci: false, extra: { TERM: 'screen' } });
   session = await TmuxSession.start([process.execPath, BIN, ...args, '--endpoint-url', moto], { cwd, env });
   return session;
