@@ -128,7 +128,7 @@ describe('create-deploy against moto', () => {
 
     const { application } = await codedeploy.send(new GetApplicationCommand({ applicationName: APPLICATION }));
     expect(application).toMatchObject({ applicationName: APPLICATION, computePlatform: 'Lambda' });
-    expect(await tagsOf(APPLICATION_ARN)).toEqual(tagList('dev'));
+    expect(await tagsOf(APPLICATION_ARN)).toEqual(tagList('shared'));
     const { deploymentGroups } = await codedeploy.send(new ListDeploymentGroupsCommand({ applicationName: APPLICATION }));
     expect(deploymentGroups?.sort()).toEqual(['mt-pipeline-dev', 'mt-pipeline-prod']);
 
