@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-secrets.js';
-import { MtpipeError } from './errors.js';
+import { isPrintedInJson, MtpipeError } from './errors.js';
 import type { GlobalOptions } from './commands/session.js';
 
 // Only commander and errors.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
@@ -27,6 +27,7 @@ function globalOptions(command: Command): GlobalOptions {
     color: o.color !== false,
     adopt: Boolean(o.adopt),
     concurrency: (o.concurrency as number | undefined) ?? 8,
+    verbose: Boolean(o.verbose),
   };
 }
 
@@ -97,6 +98,7 @@ export function buildProgram(): Command {
     .option('-y, --yes', 'non-interactive: take defaults, ask nothing, apply without confirming')
     .option('--dry-run', 'show the plan and change nothing (an offline plan without credentials)')
     .option('--json', 'print one JSON document with every resource and its status')
+    .option('--verbose', 'list every resource and note, not only what changed and what needs your action')
     .option('--debug', 'log every AWS call on stderr (secrets redacted) and show error causes')
     .option('--no-color', 'plain output without colours')
     .option('--adopt', 'allow changing existing resources that lack the mtpipe:project tag')
@@ -113,8 +115,9 @@ export function buildProgram(): Command {
     .option('--force', 'overwrite an existing file')
     .action(async (flags: { force?: boolean }, command: Command) => {
       const { writeConfigFile } = await import('./commands/init.js');
-      const written = await writeConfigFile(globalOptions(command).config, Boolean(flags.force));
-      process.stdout.write(`wrote ${written}\n`);
+      const options = globalOptions(command);
+      const written = await writeConfigFile(options.config, Boolean(flags.force));
+      process.stdout.write(options.json ? `${JSON.stringify({ command: 'init', wrote: written }, null, 2)}\n` : `wrote ${written}\n`);
     });
 
   program
@@ -170,9 +173,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--timeout <minutes>', 'how long to follow the deployment (default: its shift time + 15)').argParser(positiveInt))
     .action(async (fn: string, flags: { timeout?: number }, command: Command) => {
       const options = globalOptions(command);
-      const [{ openSession }, { release, releaseNotes, ReleaseFailedError }] = await Promise.all([
+      const [{ openSession }, { release, releaseNotes, ReleaseFailedError }, { printedInJson }] = await Promise.all([
         import('./commands/session.js'),
         import('./commands/release.js'),
+        import('./errors.js'),
       ]);
       const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
       const print = (result: import('./commands/release.js').ReleaseResult) =>
@@ -181,7 +185,10 @@ export function buildProgram(): Command {
         print(await release(session, { function: fn, ...(flags.timeout ? { timeoutMinutes: flags.timeout } : {}) }));
       } catch (error) {
         // the failure (with its rollback) is the error message; --json still gets the result document
-        if (error instanceof ReleaseFailedError && options.json) print(error.result);
+        if (error instanceof ReleaseFailedError && options.json) {
+          print(error.result);
+          throw printedInJson(error);
+        }
         throw error;
       } finally {
         session.reporter.close();
@@ -209,14 +216,29 @@ export async function main(argv: string[]): Promise<void> {
     refuseSecretsInArguments(argv.slice(2));
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    process.exitCode = await report(error, debug);
+    process.exitCode = await report(error, debug, argv.includes('--json'));
   }
 }
 
-async function report(error: unknown, debug: boolean): Promise<number> {
+/** With --json the error is also the one JSON document on stdout: {"error": {"code", "message", "hint"}}. */
+function printJsonError(code: string, message: string, hint: string | undefined): void {
+  process.stdout.write(`${JSON.stringify({ error: { code, message, ...(hint ? { hint } : {}) } }, null, 2)}\n`);
+}
+
+async function report(error: unknown, debug: boolean, json = false): Promise<number> {
   if (error instanceof CommanderError) {
     // commander has printed its own message already
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2;
+    const exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2;
+    if (json && exitCode !== 0) {
+      // option values are left out: an unknown option may carry a secret (--hf-token=...)
+      const message = error.message.replace(/^error: /, '').replace(/'(-[^'=\s]+)=[^']*'/g, "'$1'");
+      printJsonError('invalid_arguments', message, 'run with --help for usage');
+    }
+    return exitCode;
+  }
+  if (json && !isPrintedInJson(error)) {
+    if (error instanceof MtpipeError) printJsonError(error.code, error.message, error.hint);
+    else printJsonError('unexpected', `unexpected failure: ${(error as Error)?.message ?? String(error)}`, 'run with --debug for details, and please report it');
   }
   const useColor = !process.argv.includes('--no-color') && Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
   const red = (text: string) => (useColor ? `\x1b[31m${text}\x1b[39m` : text);

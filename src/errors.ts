@@ -69,3 +69,18 @@ export function describeCause(cause: unknown): string {
   }
   return String(cause);
 }
+
+const printedInResult = new WeakSet<object>();
+
+/**
+ * The command has already printed its --json document, with this failure in it (a failed apply, a
+ * rolled-back release): src/cli.ts sets the exit code but prints no second document.
+ */
+export function printedInJson<E extends Error>(error: E): E {
+  printedInResult.add(error);
+  return error;
+}
+
+export function isPrintedInJson(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && printedInResult.has(error);
+}

@@ -21,6 +21,16 @@ export interface Targets {
    */
   environmentsInToolAccount: Target[];
   offline: boolean;
+  /** configured environments that resolve to one account without `allowSharedAccount` (see sharedAccountProblems) */
+  accountClashes?: AccountClash[];
+}
+
+/** Two configured environments in one account; `second` (the later in mtpipe.yaml) does not allow it. */
+export interface AccountClash {
+  first: string;
+  second: string;
+  /** the account, or UNKNOWN_ACCOUNT in an offline plan (both default to the credentials' account) */
+  account: string;
 }
 
 /** The credentials and who they belong to, in the main region: asked once per run, before anything else of AWS. */
@@ -107,7 +117,69 @@ export async function resolveTargets(
     }),
   );
   const environmentsInToolAccount = envNames.map((name) => target(name, config.region, sharedAccount, sharedClients));
-  return { shared: target(SHARED, config.region, sharedAccount, sharedClients), environments, environmentsInToolAccount, offline };
+  return {
+    shared: target(SHARED, config.region, sharedAccount, sharedClients),
+    environments,
+    environmentsInToolAccount,
+    offline,
+    accountClashes: accountClashes(config, environments, sharedAccount),
+  };
+}
+
+/**
+ * Every configured environment's account, selected or not (an unselected one's resources would collide
+ * just the same): the resolved one when selected, else `account`, else the account of `roleArn`, else
+ * the credentials' own. An environment that shares its account with an earlier one must say
+ * `allowSharedAccount: true`: the solution's stacks use fixed names (its IAM roles, state machine, Glue
+ * job), so two environments in one account, even in two regions, overwrite each other.
+ */
+export function accountClashes(config: Config, selected: Target[], callerAccount: string): AccountClash[] {
+  const accountOf = (name: string): string => {
+    const env = config.environments[name]!;
+    const target = selected.find((t) => t.name === name);
+    if (target && target.account !== UNKNOWN_ACCOUNT) return target.account;
+    return env.account ?? roleAccount(env.roleArn) ?? callerAccount;
+  };
+  const names = Object.keys(config.environments);
+  const clashes: AccountClash[] = [];
+  names.forEach((second, index) => {
+    if (config.environments[second]!.allowSharedAccount) return;
+    const account = accountOf(second);
+    const first = names.slice(0, index).find((name) => accountOf(name) === account);
+    if (first) clashes.push({ first, second, account });
+  });
+  return clashes;
+}
+
+/** What is wrong with a clash, and the two ways out. */
+export function describeClash({ first, second, account }: AccountClash): { problem: string; fix: string } {
+  const where = account === UNKNOWN_ACCOUNT ? "the credentials' account" : `account ${account}`;
+  return {
+    problem: `environments ${first} and ${second} both resolve to ${where}: the solution's stacks use fixed resource names, so deploying or releasing ${second} would overwrite ${first}`,
+    fix: `give environments.${second}.account (and environments.${second}.roleArn to reach it) for a separate account, or set environments.${second}.allowSharedAccount: true if the solution has no fixed names`,
+  };
+}
+
+/** Plan lines for the clashes (a dry run shows them and exits 0). */
+export function sharedAccountProblems(clashes: AccountClash[]): string[] {
+  return clashes.map((clash) => {
+    const { problem, fix } = describeClash(clash);
+    return `${problem}; ${fix}`;
+  });
+}
+
+/** Before any write: two environments in one account are refused unless the configuration allows it (exit 2). */
+export function refuseSharedAccounts(targets: Pick<Targets, 'accountClashes'>): void {
+  const described = (targets.accountClashes ?? []).map(describeClash);
+  if (described.length === 0) return;
+  throw new MtpipeError('shared_account', described.map((d) => d.problem).join('\n'), {
+    exitCode: 2,
+    hint: `${described.map((d) => d.fix).join('; ')}. Nothing was written.`,
+  });
+}
+
+function roleAccount(roleArn: string | undefined): string | undefined {
+  return roleArn ? /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] : undefined;
 }
 
 async function reach(clients: ClientFactory, envName: string, roleArn: string | undefined): Promise<string> {

@@ -1,7 +1,7 @@
 import { codedeployApplication } from '../aws/codedeploy-application.js';
 import { codedeployDeploymentGroup } from '../aws/codedeploy-deployment-group.js';
 import { discoveredSoFar, solutionStack, type SolutionFunction } from '../aws/solution-discovery.js';
-import type { Targets } from '../aws/targets.js';
+import { SHARED, type Targets } from '../aws/targets.js';
 import { codedeployApplicationName, deploymentAlarmNames, deploymentGroupName, roleArn, roleNames } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
 import type { Desired, Target } from '../engine/types.js';
@@ -31,17 +31,21 @@ const placeKey = (place: { account: string; region: string }) => `${place.accoun
 
 /**
  * The application's name has no environment in it: environments that share an account and region
- * (one account for dev and prod) share one application. It is planned once, with the first selected
- * environment there, and tagged with the first configured environment there, whichever are selected.
+ * (allowSharedAccount) share one application. It is then a shared resource, shown and tagged as
+ * `shared` whichever environments are selected; an application of one environment belongs to it.
  */
-function applicationOwners(config: Config, targets: Targets): Map<string, { target: Target; tagEnv: string }> {
-  const owners = new Map<string, { target: Target; tagEnv: string }>();
+function applicationOwners(config: Config, targets: Targets): Map<string, { target: Target; id: string; first: Target }> {
+  const owners = new Map<string, { target: Target; id: string; first: Target }>();
   const configured = Object.keys(config.environments);
+  const application = codedeployApplicationName(config.project);
   for (const target of targets.environments) {
     const key = placeKey(target);
     if (owners.has(key)) continue;
-    const tagEnv = configured.find((env) => placeKey(environmentPlace(config, targets, env)) === key) ?? target.name;
-    owners.set(key, { target, tagEnv });
+    const sharing = configured.filter((env) => placeKey(environmentPlace(config, targets, env)) === key).length > 1;
+    const owner = sharing ? { ...target, name: SHARED } : target;
+    // two shared applications (in two accounts or regions) need two ids
+    const idName = sharing && key !== placeKey(targets.shared) ? `${SHARED}@${key}` : owner.name;
+    owners.set(key, { target: owner, id: resourceId(idName, codedeployApplication.kind, application), first: target });
   }
   return owners;
 }
@@ -60,14 +64,14 @@ export const createDeploy: Step<Record<string, never>> = {
     const owners = applicationOwners(config, targets);
     const perEnvironment = environments.flatMap((target): Desired[] => {
       const owner = owners.get(placeKey(target))!;
-      const applicationId = resourceId(owner.target.name, codedeployApplication.kind, application);
+      const applicationId = owner.id;
       // the CodeDeploy role as setup-security creates it in the environment's account
       const role = roleReference(target, roleNames.codedeploy(config.project, target.name));
       const group = deploymentGroupName(config.project, target.name);
       return [
         role,
-        ...(owner.target === target
-          ? [{ id: applicationId, kind: codedeployApplication, target, spec: { name: application, tags: standardTags(config.project, owner.tagEnv) } }]
+        ...(owner.first === target
+          ? [{ id: applicationId, kind: codedeployApplication, target: owner.target, spec: { name: application, tags: standardTags(config.project, owner.target.name) } }]
           : []),
         {
           id: resourceId(target.name, codedeployDeploymentGroup.kind, group),
@@ -93,6 +97,8 @@ export const createDeploy: Step<Record<string, never>> = {
     const hooks = Object.values(configuredHooks(config));
     const data: Record<string, unknown> = {};
     const notes: string[] = [];
+    const actions: string[] = [];
+    const withoutFunctions: string[] = [];
     for (const target of environments) {
       const group = deploymentGroupName(config.project, target.name);
       const deploymentConfig = config.environments[target.name]!.deploymentConfig;
@@ -100,19 +106,19 @@ export const createDeploy: Step<Record<string, never>> = {
       // the stacks were read in plan time (nothing is read offline: configured names only)
       const functions = discoveredSoFar(target, config).functions;
       data[target.name] = { application, deploymentGroup: group, deploymentConfig, alarms, functions };
-      notes.push(
-        `${target.name}: CodeDeploy application ${application}, deployment group ${group} (${deploymentConfig}); rolls back on failure or on alarm ${alarms.join(', ')}.`,
-        functions.length > 0
-          ? `  functions: ${functions.map(describeFunction).join(', ')}`
-          : '  no Lambda functions known: set solution.stacks (discovery) or solution.lambdaFunctions in mtpipe.yaml',
-      );
+      notes.push(`${target.name}: CodeDeploy application ${application}, deployment group ${group} (${deploymentConfig}); rolls back on failure or on alarm ${alarms.join(', ')}.`);
+      if (functions.length > 0) notes.push(`  functions: ${functions.map(describeFunction).join(', ')}`);
+      else withoutFunctions.push(target.name);
+    }
+    if (withoutFunctions.length > 0) {
+      actions.push(`${withoutFunctions.join(', ')}: no Lambda functions known to release: set solution.stacks (discovery) or solution.lambdaFunctions in mtpipe.yaml`);
     }
     if (environments.length > 0) notes.push(`Release a function: mtpipe release <function> --env <env> (shifts its "live" alias through CodeDeploy).`);
     const unreachable = hooks.filter((name) => !name.startsWith(HOOK_PREFIX));
     if (unreachable.length > 0) {
-      notes.push(`Warning: hook function(s) ${unreachable.join(', ')} do not start with ${HOOK_PREFIX}: AWSCodeDeployRoleForLambda may invoke only ${HOOK_PREFIX}* functions.`);
+      actions.push(`Warning: hook function(s) ${unreachable.join(', ')} do not start with ${HOOK_PREFIX}: AWSCodeDeployRoleForLambda may invoke only ${HOOK_PREFIX}* functions.`);
     }
-    return { data, notes };
+    return { data, notes, actions };
   },
 };
 

@@ -2,7 +2,7 @@ import { followDeployment, shiftMinutes, startDeployment, type FollowOptions } f
 import { isApplicationNotFound, isDeploymentGroupNotFound } from '../aws/errors.js';
 import { createAlias, findAlias, functionNameOf, publishVersion, readFunction, type AliasState } from '../aws/lambda-alias.js';
 import { discoverSolution, lookupFunction, type SolutionResources } from '../aws/solution-discovery.js';
-import { resolveTargets } from '../aws/targets.js';
+import { refuseSharedAccounts, resolveTargets } from '../aws/targets.js';
 import { codedeployApplicationName, deploymentGroupName } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
 import type { Target } from '../engine/types.js';
@@ -94,6 +94,8 @@ export async function release(session: ReleaseSession, request: ReleaseRequest, 
         hint: 'configure credentials (aws configure, aws sso login, AWS_PROFILE or --profile)',
       });
     }
+    // another environment's live aliases would move: refused in a dry run too (release plans nothing to show it in)
+    refuseSharedAccounts(targets);
     return await releaseIn(targets.environments[0]!, config, request, session, deps);
   } finally {
     targets.shared.clients.destroy();

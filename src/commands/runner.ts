@@ -1,11 +1,11 @@
-import { connect, resolveTargets, type Targets } from '../aws/targets.js';
+import { connect, refuseSharedAccounts, resolveTargets, sharedAccountProblems, type Targets } from '../aws/targets.js';
 import { DEFAULT_CONFIG_FILE } from '../config/load.js';
 import { configWrites, formatValue, saveConfigValues } from '../config/save.js';
 import { apply } from '../engine/apply.js';
 import { preferOwners } from '../engine/graph.js';
 import { plan } from '../engine/plan.js';
 import type { Desired, ResourceResult } from '../engine/types.js';
-import { AbortedError, AwsError, MtpipeError } from '../errors.js';
+import { AbortedError, AwsError, MtpipeError, printedInJson } from '../errors.js';
 import { applyQuestion } from './confirmation.js';
 import { askEnvironmentAccounts, askProjectAndRegion } from './placement.js';
 import type { Session } from './session.js';
@@ -46,6 +46,9 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
       throw new AwsError(`reading ${item.kind.kind} "${item.kind.name(item.spec)}"`, error);
     });
   try {
+    // a dry run shows it as a plan problem (the README's first line must still work)
+    if (!options.dryRun) refuseSharedAccounts(targets);
+    const problems = sharedAccountProblems(targets.accountClashes ?? []);
     for (const step of steps) {
       inputs.push(await step.resolve({ draft, prompter: session.prompter, flags, once, dryRun: options.dryRun, targets, read }));
     }
@@ -56,7 +59,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     const desired = preferOwners(steps.flatMap((step, index) => step.desired(inputs[index], config, targets)));
     const prune = steps.flatMap((step, index) => step.pruneScopes?.(inputs[index], config, targets) ?? []);
     const changes = await plan(desired, { project: config.project, region: config.region, adopt: options.adopt, concurrency: options.concurrency, prune });
-    reporter.plan(changes, { offline: targets.offline });
+    reporter.plan(changes, { offline: targets.offline, problems, dryRun: options.dryRun });
     if (writes.length > 0) {
       const when = options.dryRun ? 'not written: this is a dry run' : 'written when the plan is applied';
       reporter.info(`${file} keeps (${when}):\n${writes.map((w) => `  ${w.key}: ${formatValue(w.value)}`).join('\n')}`);
@@ -64,20 +67,21 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
 
     const collectOutputs = (results: ResourceResult[] | undefined) => {
       const notes: string[] = [];
+      const actions: string[] = [];
       const outputs: Record<string, unknown> = {};
       steps.forEach((step, index) => {
         const out = step.outputs?.(inputs[index], config, targets, results);
         if (!out) return;
         notes.push(...out.notes);
+        actions.push(...(out.actions ?? []));
         outputs[step.name] = out.data;
       });
-      return { notes, outputs };
+      return { notes, actions, outputs };
     };
-    const base = { command, dryRun: options.dryRun, offline: targets.offline, changes };
+    const base = { command, dryRun: options.dryRun, offline: targets.offline, changes, problems };
 
     if (options.dryRun) {
-      const { notes, outputs } = collectOutputs(undefined);
-      reporter.done({ ...base, outputs, notes: notes.length > 0 ? ['After apply:', ...notes.map((n) => `  ${n}`)] : [] });
+      reporter.done({ ...base, ...collectOutputs(undefined) });
       return { results: undefined };
     }
     const blocked = changes.filter((change) => change.blocked);
@@ -97,13 +101,16 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
       reporter.info(`wrote ${writes.map((w) => w.key).join(', ')} to ${file}`);
     }
     const results = await apply(changes, { concurrency: options.concurrency, project: config.project, region: config.region, adopt: options.adopt, onProgress: (event) => reporter.progress(event) });
-    reporter.done({ ...base, results, ...collectOutputs(results) });
     const failed = results.filter((result) => result.status === 'failed');
-    if (failed.length > 0) {
-      throw new MtpipeError('apply_failed', `${failed.length} of ${results.length} resources failed:\n${failed.map((r) => `  - ${r.error}`).join('\n')}`, {
-        hint: 'fix the cause and run the same command again: what succeeded is kept and not repeated',
-      });
-    }
+    const error =
+      failed.length > 0
+        ? new MtpipeError('apply_failed', `${failed.length} of ${results.length} resources failed:\n${failed.map((r) => `  - ${r.error}`).join('\n')}`, {
+            hint: 'fix the cause and run the same command again: what succeeded is kept and not repeated',
+          })
+        : undefined;
+    // --json: the failure is part of the one document
+    reporter.done({ ...base, results, ...collectOutputs(results), ...(error ? { error: { code: error.code, message: error.message, hint: error.hint } } : {}) });
+    if (error) throw options.json ? printedInJson(error) : error;
     return { results };
   } finally {
     targets.shared.clients.destroy();

@@ -23,6 +23,8 @@ export interface GlobalOptions {
   color: boolean;
   adopt: boolean;
   concurrency: number;
+  /** list every resource and note, not only what changed and what needs action */
+  verbose?: boolean;
 }
 
 export interface Session {
@@ -63,7 +65,7 @@ export interface CommandFlags {
 }
 
 export async function openSession(options: GlobalOptions, flags: CommandFlags, deps: SessionDeps = {}): Promise<Session> {
-  const reporter = deps.reporter ?? new ConsoleReporter({ json: options.json, debug: options.debug, color: options.color });
+  const reporter = deps.reporter ?? new ConsoleReporter({ json: options.json, debug: options.debug, color: options.color, verbose: Boolean(options.verbose) });
   const { notice } = await checkAwsInputs({
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(options.endpointUrl !== undefined ? { endpointUrl: options.endpointUrl } : {}),

@@ -81,10 +81,12 @@ export const setupSecurity: Step<SetupSecurityInputs> = {
       const key = `${deployed.account}/${deployed.region}`;
       places.set(key, [...(places.get(key) ?? []), deployed.name]);
     }
+    const actions: string[] = [];
     for (const [place, envs] of places) {
       const [account] = place.split('/');
       const cdk = `cdk bootstrap aws://${place} --qualifier ${config.cdk.qualifier}`;
-      notes.push(
+      // mtpipe cannot see whether it was done: it stays on the list
+      actions.push(
         account === targets.shared.account
           ? `${envs.join(', ')}: cdk-deploy deploys through the CDK bootstrap roles; bootstrap once with: ${cdk}`
           : `${envs.join(', ')}: cdk-deploy deploys through the CDK bootstrap roles of account ${account}; bootstrap them trusting the tool account: ${cdk} --trust ${targets.shared.account} --cloudformation-execution-policies <policy ARN>. The integration tests reach resources there only where resource policies allow the tool account.`,
@@ -93,6 +95,6 @@ export const setupSecurity: Step<SetupSecurityInputs> = {
     notes.push(
       'integration-test roles may use only the solution resources known by name (bucket and endpoint parameters, solution.* in mtpipe.yaml); name more there to grant more.',
     );
-    return { data: { roles: { ...shared, environments }, ...(inSecretsManager ? { secrets } : {}) }, notes };
+    return { data: { roles: { ...shared, environments }, ...(inSecretsManager ? { secrets } : {}) }, notes, actions };
   },
 };

@@ -23,8 +23,10 @@ export interface ResolveContext {
 }
 
 export interface StepOutputs {
-  /** human lines printed after the results */
+  /** facts printed after the results when the run changed something (always with --verbose) */
   notes: string[];
+  /** what still needs the user's action (printed after every run, also when nothing changed) */
+  actions?: string[];
   /** the same facts for --json */
   data: Record<string, unknown>;
 }

@@ -93,18 +93,27 @@ const accountId = z.union([z.string(), z.number()], { message: 'must be a 12-dig
   });
   return z.NEVER;
 });
+export type DeploymentConfig = (typeof DEPLOYMENT_CONFIGS)[number];
+const DEPLOYMENT_CONFIG_PREFIX = 'CodeDeployDefault.';
+/** The README's spelling, without the prefix; both are accepted and the prefixed one is used. */
+const shortName = (name: string) => name.slice(DEPLOYMENT_CONFIG_PREFIX.length);
 
 const environmentSchema = z.strictObject({
   account: accountId.optional(),
   region: region.optional(),
   roleArn: z.string().regex(IAM_ROLE_ARN, { message: 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)' }).optional(),
   approval: z.boolean().default(false),
-  deploymentConfig: z.enum(DEPLOYMENT_CONFIGS, { message: `must be one of ${DEPLOYMENT_CONFIGS.join(', ')}` }).default(
-    'CodeDeployDefault.LambdaAllAtOnce',
-  ),
+  deploymentConfig: z
+    .enum([...DEPLOYMENT_CONFIGS, ...DEPLOYMENT_CONFIGS.map(shortName)] as [DeploymentConfig, ...string[]], {
+      message: `must be one of ${DEPLOYMENT_CONFIGS.map(shortName).join(', ')} (with or without the prefix ${DEPLOYMENT_CONFIG_PREFIX})`,
+    })
+    .transform((name): DeploymentConfig => (name.startsWith(DEPLOYMENT_CONFIG_PREFIX) ? name : `${DEPLOYMENT_CONFIG_PREFIX}${name}`) as DeploymentConfig)
+    .default('CodeDeployDefault.LambdaAllAtOnce'),
   parameters: parameterMap.default({}),
   /** apply confirmations default to No when a plan changes it; unset: true for prod only (see isProtected) */
   protected: z.boolean({ message: 'must be true or false' }).optional(),
+  /** this environment may share its account with an earlier one (only for solutions without fixed resource names) */
+  allowSharedAccount: z.boolean({ message: 'must be true or false' }).default(false),
 });
 
 /** CodeBuild images mtpipe knows the runtimes of (aws/aws-codebuild-docker-images runtimes.yml). */

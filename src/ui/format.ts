@@ -1,5 +1,5 @@
 import { createColors } from 'picocolors';
-import type { Change, FieldDiff } from '../engine/types.js';
+import type { Change, FieldDiff, ResourceResult } from '../engine/types.js';
 
 export type Colors = ReturnType<typeof createColors>;
 
@@ -9,8 +9,14 @@ export function colorsFor(stream: NodeJS.WriteStream, enabled: boolean): Colors 
 
 const SYMBOL: Record<Change['action'], string> = { create: '+', update: '~', delete: '-', noop: '=' };
 
+export interface PlanOptions {
+  offline: boolean;
+  /** problems of the whole plan (e.g. two environments in one account), shown before the summary; apply refuses them */
+  problems?: string[];
+}
+
 /** Human-readable plan, grouped by environment; secret values are never shown. */
-export function formatPlan(changes: Change[], c: Colors, options: { offline: boolean }): string[] {
+export function formatPlan(changes: Change[], c: Colors, options: PlanOptions): string[] {
   const lines: string[] = [];
   if (options.offline) {
     lines.push(c.yellow('Offline plan: no AWS credentials were found, so this plans against an empty account.'));
@@ -34,7 +40,25 @@ export function formatPlan(changes: Change[], c: Colors, options: { offline: boo
     const unchanged = group.filter((ch) => ch.action === 'noop').length;
     if (unchanged > 0) lines.push(c.dim(`  = ${unchanged} unchanged`));
   }
+  for (const problem of options.problems ?? []) lines.push(c.red(`! ${problem}`));
   lines.push(summaryLine(changes));
+  return lines;
+}
+
+/**
+ * The results of an apply, for a person: the resources that changed or failed, then one line for the
+ * rest ("No changes — 53 resources up to date" when nothing changed). `verbose` lists every resource.
+ */
+export function formatResults(results: ResourceResult[], c: Colors, verbose: boolean): string[] {
+  const unchanged = results.filter((result) => result.status === 'unchanged').length;
+  const lines = results
+    .filter((result) => verbose || result.status !== 'unchanged')
+    .map((result) => {
+      const status = result.status === 'failed' ? c.red(result.status) : result.status;
+      return `${status.padEnd(9)} ${result.kind} ${result.name}${result.arn ? `  ${c.dim(result.arn)}` : ''}`;
+    });
+  if (unchanged === results.length) lines.unshift(`No changes — ${results.length} resource${results.length === 1 ? '' : 's'} up to date.`);
+  else if (unchanged > 0 && !verbose) lines.push(c.dim(`${unchanged} unchanged`));
   return lines;
 }
 

@@ -1,5 +1,5 @@
 import type { Change, ProgressEvent, ResourceResult } from '../engine/types.js';
-import { colorsFor, diffForJson, formatPlan, type Colors } from './format.js';
+import { colorsFor, diffForJson, formatPlan, formatResults, type Colors, type PlanOptions } from './format.js';
 import { Spinner } from './spinner.js';
 
 const VERB = { create: 'creating', update: 'updating', delete: 'deleting', noop: 'checking' } as const;
@@ -12,8 +12,14 @@ export interface RunReport {
   results?: ResourceResult[];
   /** extra facts per step, e.g. clone URLs */
   outputs: Record<string, unknown>;
-  /** lines shown after the results in human mode */
+  /** facts shown after the results in human mode when something changed (always with --verbose) */
   notes: string[];
+  /** what still needs the user's action: shown after every run */
+  actions?: string[];
+  /** problems of the whole plan (a dry run shows them; apply refuses them) */
+  problems?: string[];
+  /** the failure the run ends with (--json shows it in the document; src/cli.ts prints it otherwise) */
+  error?: { code: string; message: string; hint?: string | undefined };
 }
 
 export interface Reporter {
@@ -21,8 +27,11 @@ export interface Reporter {
   info(message: string): void;
   warn(message: string): void;
   debug(message: string): void;
-  /** the plan, on stdout (in --json mode it is part of the final document instead) */
-  plan(changes: Change[], options: { offline: boolean }): void;
+  /**
+   * the plan, on stdout (in --json mode it is part of the final document instead); before an apply
+   * with nothing to change it is left out (the result says so), unless --verbose
+   */
+  plan(changes: Change[], options: PlanOptions & { dryRun?: boolean }): void;
   progress(event: ProgressEvent): void;
   /** the final result: stdout */
   done(report: RunReport): void;
@@ -34,6 +43,8 @@ export interface ReporterOptions {
   json: boolean;
   debug: boolean;
   color: boolean;
+  /** every resource and note in human mode, not just what changed and what needs action */
+  verbose?: boolean;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
 }
@@ -65,8 +76,10 @@ export class ConsoleReporter implements Reporter {
     if (this.options.debug) this.line(this.err, this.ce.dim(message));
   }
 
-  plan(changes: Change[], options: { offline: boolean }): void {
+  plan(changes: Change[], options: PlanOptions & { dryRun?: boolean }): void {
     if (this.options.json) return;
+    const quiet = options.dryRun === false && !this.options.verbose && !options.problems?.length && changes.every((change) => change.action === 'noop');
+    if (quiet) return;
     this.out.write(`${formatPlan(changes, this.c, options).join('\n')}\n`);
   }
 
@@ -96,15 +109,23 @@ export class ConsoleReporter implements Reporter {
       this.out.write(`${JSON.stringify(toJson(report), null, 2)}\n`);
       return;
     }
-    if (report.results) {
-      const pending = report.results.filter((r) => r.status !== 'unchanged');
-      if (pending.length === 0) this.out.write('No changes: everything is as configured.\n');
-      for (const result of report.results) {
-        const status = result.status === 'failed' ? this.c.red(result.status) : result.status;
-        this.out.write(`${status.padEnd(9)} ${result.kind} ${result.name}${result.arn ? `  ${this.c.dim(result.arn)}` : ''}\n`);
-      }
+    const verbose = Boolean(this.options.verbose);
+    const lines = report.results ? formatResults(report.results, this.c, verbose) : [];
+    const changed = report.results
+      ? report.results.some((result) => result.status !== 'unchanged')
+      : report.changes.some((change) => change.action !== 'noop');
+    // facts are worth reading after a change; on a run with nothing to do only what needs the user's action
+    const notes = verbose || changed ? report.notes : [];
+    const actions = report.actions ?? [];
+    const indent = report.dryRun ? '  ' : '';
+    if (notes.length + actions.length > 0) {
+      lines.push('');
+      if (report.dryRun) lines.push('After apply:');
+      lines.push(...notes.map((note) => `${indent}${note}`));
+      if (actions.length > 0) lines.push(`${indent}To do:`, ...actions.map((action) => `${indent}  ${action}`));
     }
-    if (report.notes.length > 0) this.out.write(`\n${report.notes.join('\n')}\n`);
+    if (!verbose && notes.length < report.notes.length) lines.push(this.c.dim('(--verbose lists every resource and note)'));
+    if (lines.length > 0) this.out.write(`${lines.join('\n')}\n`);
   }
 
   close(): void {
@@ -135,5 +156,9 @@ function toJson(report: RunReport): Record<string, unknown> {
     })),
     ...(report.results ? { resources: report.results } : {}),
     outputs: report.outputs,
+    problems: report.problems ?? [],
+    notes: report.notes,
+    actions: report.actions ?? [],
+    ...(report.error ? { error: report.error } : {}),
   };
 }

@@ -20,6 +20,7 @@ environments:
     account: "123456789012"
   prod:
     account: "123456789012"
+    allowSharedAccount: true
 `;
 
 /** mtpipe on a real terminal (tmux), CI unset, no --yes, in a directory with only PLACED as mtpipe.yaml. */

@@ -229,7 +229,8 @@ describe('create-builds against moto', () => {
     const second = await run();
     expect(second.error).toBeUndefined();
     expect(second.writes).toEqual([]);
-    expect(second.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 16 unchanged.');
+    expect(second.stdout).toMatch(/^No changes — 16 resources up to date\.$/m);
+    expect(second.stdout).not.toContain('Plan:');
     expect(operationsOf(second.calls)).toContain('CodeBuild.BatchGetProjects');
 
     const dryAfter = await run({ options: { dryRun: true } });

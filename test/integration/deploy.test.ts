@@ -26,9 +26,10 @@ import { release } from '../../src/commands/release.js';
 import { openSession } from '../../src/commands/session.js';
 import { NonInteractivePrompter } from '../../src/ui/prompter.js';
 import { ConsoleReporter } from '../../src/ui/reporter.js';
+import type { MtpipeError } from '../../src/errors.js';
 import { validateCalls } from '../support/api-models.js';
 import { ACCOUNT, operationsOf, REGION, stateClients } from '../support/aws-state.js';
-import { captureStream, runInProcess, type RunOptions } from '../support/harness.js';
+import { captureStream, runInProcess, SHARED_ACCOUNT_OVERRIDES, type RunOptions } from '../support/harness.js';
 import { resetMoto } from '../support/moto.js';
 
 const moto = inject('motoUrl');
@@ -127,7 +128,7 @@ describe('create-deploy against moto', () => {
 
     const { application } = await codedeploy.send(new GetApplicationCommand({ applicationName: APPLICATION }));
     expect(application).toMatchObject({ applicationName: APPLICATION, computePlatform: 'Lambda' });
-    expect(await tagsOf(APPLICATION_ARN)).toEqual(tagList('dev'));
+    expect(await tagsOf(APPLICATION_ARN)).toEqual(tagList('shared'));
     const { deploymentGroups } = await codedeploy.send(new ListDeploymentGroupsCommand({ applicationName: APPLICATION }));
     expect(deploymentGroups?.sort()).toEqual(['mt-pipeline-dev', 'mt-pipeline-prod']);
 
@@ -186,7 +187,7 @@ describe('create-deploy against moto', () => {
     const second = await run({ overrides: STACK });
     expect(second.error).toBeUndefined();
     expect(second.writes).toEqual([]);
-    expect(second.stdout).toContain('No changes: everything is as configured.');
+    expect(second.stdout).toMatch(/^No changes — \d+ resources? up to date\.$/m);
     expect((await run({ overrides: STACK, options: { dryRun: true } })).writes).toEqual([]);
   });
 
@@ -256,17 +257,29 @@ describe('release against moto', () => {
     expect((await run({ overrides: STACK })).error).toBeUndefined();
   });
 
-  async function releaseSession(dryRun = false) {
+  async function releaseSession(dryRun = false, overrides: Record<string, unknown> = { ...SHARED_ACCOUNT_OVERRIDES, ...STACK }) {
     const calls: AwsCall[] = [];
     const stdout = captureStream();
     const stderr = captureStream();
     const session = await openSession(
       { yes: true, dryRun, json: false, debug: false, color: false, adopt: false, concurrency: 8, endpointUrl: moto, env: 'dev' },
-      { overrides: STACK, flagFor: () => undefined },
+      { overrides, flagFor: () => undefined },
       { reporter: new ConsoleReporter({ json: false, debug: false, color: false, stdout, stderr }), prompter: new NonInteractivePrompter(), observers: [(call) => calls.push(call)] },
     );
     return { session, calls, stderr };
   }
+
+  it('the built-in configuration (dev and prod in one account): release --env dev is refused before any write, exit 2', async () => {
+    const refused = await releaseSession(false, STACK);
+    const error = await release(refused.session, { function: 'TranslationPromptGeneratorCDK' }).then(
+      () => undefined,
+      (caught: unknown) => caught as MtpipeError,
+    );
+    expect(error?.code).toBe('shared_account');
+    expect(error?.exitCode).toBe(2);
+    expect(error?.message).toContain('environments dev and prod both resolve to account 123456789012');
+    expect(operationsOf(refused.calls)).toEqual(['STS.GetCallerIdentity']);
+  });
 
   const liveVersion = async (name: string) => (await lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'live' }))).FunctionVersion;
 

@@ -76,7 +76,7 @@ describe('drift: a change made outside mtpipe is put back with the fewest calls'
 
   it('an environment-level parameter wins over the top-level one, for that environment only', async () => {
     const run = await runInProcess('set-params', [setParams], moto, {
-      overrides: { environments: { dev: { parameters: { output_bucket_name: 'dev-own-${account}' } }, prod: {} } },
+      overrides: { environments: { dev: { parameters: { output_bucket_name: 'dev-own-${account}' } }, prod: { allowSharedAccount: true } } },
     });
     expect(run.error).toBeUndefined();
     expect(run.writes.map((call) => (call.input as { Name: string }).Name)).toEqual([OUTPUT_BUCKET]);

@@ -78,8 +78,14 @@ describe('environments', () => {
     expect((await parametersUnder(aws.ssm, '/mt-pipeline/')).size).toBe(0);
   });
 
-  it('the right account given for every environment: runs', async () => {
-    const config = await configFile(['environments:', '  dev:', `    account: "${ACCOUNT}"`, '  prod:', `    account: "${ACCOUNT}"`, ''].join('\n'));
+  it('the right account given for every environment: runs (prod allowed to share dev\'s account)', async () => {
+    const lines = ['environments:', '  dev:', `    account: "${ACCOUNT}"`, '  prod:', `    account: "${ACCOUNT}"`];
+    const refused = await runInProcess('set-params', [setParams], moto, { options: { config: await configFile([...lines, ''].join('\n')) } });
+    expect((refused.error as MtpipeError).code).toBe('shared_account');
+    expect((refused.error as MtpipeError).exitCode).toBe(2);
+    expect(refused.writes).toEqual([]);
+
+    const config = await configFile([...lines, '    allowSharedAccount: true', ''].join('\n'));
     const run = await runInProcess('set-params', [setParams], moto, { options: { config } });
     expect(run.error).toBeUndefined();
     expect(run.writes).toHaveLength(14);
@@ -123,7 +129,7 @@ describe('environments', () => {
       }),
     );
     const config = await configFile(
-      ['environments:', '  dev: {}', '  prod:', `    account: "${ACCOUNT}"`, `    roleArn: ${ROLE_ARN}`, ''].join('\n'),
+      ['environments:', '  dev: {}', '  prod:', `    account: "${ACCOUNT}"`, `    roleArn: ${ROLE_ARN}`, '    allowSharedAccount: true', ''].join('\n'),
     );
     const run = await runInProcess('set-params', [setParams], moto, { options: { config } });
     expect(run.error).toBeUndefined();
@@ -187,7 +193,7 @@ describe('environments', () => {
   });
 
   it('an environment in another region: its parameters stay in the main region, with ${region} filled with its own', async () => {
-    const config = await configFile(['environments:', '  dev: {}', '  prod:', '    region: eu-west-1', ''].join('\n'));
+    const config = await configFile(['environments:', '  dev: {}', '  prod:', '    region: eu-west-1', '    allowSharedAccount: true', ''].join('\n'));
     const run = await runInProcess('set-params', [setParams], moto, { options: { config } });
     expect(run.error).toBeUndefined();
     expect(run.writes.filter((call) => call.region === 'eu-west-1')).toEqual([]);

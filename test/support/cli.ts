@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,28 @@ export interface CliRun {
   stderr: string;
 }
 
+/**
+ * "The default configuration" of the tests, as the `environments` of a mtpipe.yaml: the built-in one,
+ * with prod allowed to share dev's account (moto has only one account; the built-in configuration
+ * alone is refused there). Append it to a test's own mtpipe.yaml that names no environments.
+ */
+export const TEST_ENVIRONMENTS_YAML = [
+  'environments:',
+  '  dev:',
+  '    approval: false',
+  '    deploymentConfig: CodeDeployDefault.LambdaAllAtOnce',
+  '  prod:',
+  '    approval: true',
+  '    deploymentConfig: CodeDeployDefault.LambdaCanary10Percent5Minutes',
+  '    allowSharedAccount: true',
+  '',
+].join('\n');
+
+/** Writes `cwd/mtpipe.yaml`: `yaml` (top-level keys other than environments) and the test environments. */
+export async function writeTestConfig(cwd: string, yaml = ''): Promise<void> {
+  await writeFile(join(cwd, 'mtpipe.yaml'), `${yaml}${yaml && !yaml.endsWith('\n') ? '\n' : ''}${TEST_ENVIRONMENTS_YAML}`, 'utf8');
+}
+
 export interface CliOptions {
   cwd: string;
   env: Record<string, string>;
@@ -67,11 +89,18 @@ export interface CliOptions {
   /** extra node flags, e.g. --import of a hook */
   nodeArgs?: string[];
   timeoutMs?: number;
+  /**
+   * true: run with the built-in configuration as it is. By default a cwd without mtpipe.yaml (and no
+   * --config, and not `init`) gets the tests' default configuration (writeTestConfig) first.
+   */
+  builtInConfig?: boolean;
 }
 
 /** Runs `node bin/mtpipe ...args` as a user would, and collects what it printed. */
-export function runCli(args: string[], options: CliOptions): Promise<CliRun> {
+export async function runCli(args: string[], options: CliOptions): Promise<CliRun> {
   assertBuilt();
+  const ownConfig = args.includes('--config') || args.includes('init') || existsSync(join(options.cwd, 'mtpipe.yaml'));
+  if (!options.builtInConfig && !ownConfig) await writeTestConfig(options.cwd);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
       cwd: options.cwd,

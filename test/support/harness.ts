@@ -35,6 +35,19 @@ export interface RunResult {
   error: unknown;
 }
 
+/**
+ * "The default configuration" of the tests: the built-in one with `environments.prod.allowSharedAccount:
+ * true`, because moto has one account for dev and prod. Added unless a test gives its own file
+ * (`options.config`) or its own `environments` (those say allowSharedAccount themselves when they need it).
+ */
+export const SHARED_ACCOUNT_OVERRIDES: Record<string, unknown> = { 'environments.prod.allowSharedAccount': true };
+
+function withTestDefaults(run: RunOptions): Record<string, unknown> {
+  const overrides = run.overrides ?? {};
+  if (run.options?.config !== undefined || Object.keys(overrides).some((key) => key === 'environments')) return overrides;
+  return { ...SHARED_ACCOUNT_OVERRIDES, ...overrides };
+}
+
 /** Runs steps in-process like the CLI does, recording every AWS call. Never throws: the error is returned. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function runInProcess(command: string, steps: Step<any>[], endpointUrl: string, run: RunOptions = {}): Promise<RunResult> {
@@ -57,7 +70,7 @@ export async function runInProcess(command: string, steps: Step<any>[], endpoint
   try {
     const session = await openSession(
       options,
-      { overrides: run.overrides ?? {}, flagFor: () => undefined },
+      { overrides: withTestDefaults(run), flagFor: () => undefined },
       { reporter, prompter: run.prompter ?? new NonInteractivePrompter(), observers: [(call) => calls.push(call)] },
     );
     await runSteps(command, steps, session, run.flags ?? {});

@@ -80,20 +80,32 @@ describe('createDeploy.desired', () => {
     ]);
   });
 
-  it('environments in one account and region share one application, tagged with the first configured environment', () => {
+  it('environments in one account and region share one application: a shared resource, shown and tagged as shared', () => {
     const both = createDeploy.desired({}, config(), targets(true));
     const applications = both.filter((item) => item.kind.kind === 'codedeploy:application');
-    expect(applications.map((item) => item.id)).toStrictEqual(['dev/codedeploy:application/mt-pipeline-lambda']);
-    expect(both.find((item) => item.id === 'prod/codedeploy:deployment-group/mt-pipeline-prod')!.dependsOn).toContain(
-      'dev/codedeploy:application/mt-pipeline-lambda',
-    );
+    expect(applications.map((item) => [item.id, item.target.name, item.target.account])).toStrictEqual([
+      ['shared/codedeploy:application/mt-pipeline-lambda', 'shared', '111111111111'],
+    ]);
+    expect(applications[0]!.spec).toStrictEqual({ name: 'mt-pipeline-lambda', tags: { 'mtpipe:project': 'mt-pipeline', 'mtpipe:env': 'shared' } });
+    for (const env of ['dev', 'prod']) {
+      expect(both.find((item) => item.id === `${env}/codedeploy:deployment-group/mt-pipeline-${env}`)!.dependsOn).toContain('shared/codedeploy:application/mt-pipeline-lambda');
+    }
 
-    // --env prod alone: the same application keeps the same tags (no tag flip-flop between runs)
+    // --env prod alone: the same application, still shared (not dev's, not prod's)
     const all = targets(true);
     const prodOnly = createDeploy.desired({}, config(), { ...all, environments: [all.environments[1]!], environmentsInToolAccount: [all.environments[1]!] });
     const application = prodOnly.find((item) => item.kind.kind === 'codedeploy:application')!;
-    expect(application.id).toBe('prod/codedeploy:application/mt-pipeline-lambda');
-    expect(application.spec).toStrictEqual({ name: 'mt-pipeline-lambda', tags: { 'mtpipe:project': 'mt-pipeline', 'mtpipe:env': 'dev' } });
+    expect([application.id, application.target.name]).toStrictEqual(['shared/codedeploy:application/mt-pipeline-lambda', 'shared']);
+    expect(application.spec).toStrictEqual({ name: 'mt-pipeline-lambda', tags: { 'mtpipe:project': 'mt-pipeline', 'mtpipe:env': 'shared' } });
+  });
+
+  it('an application that only one environment uses belongs to it', () => {
+    const desired = createDeploy.desired({}, config(), targets(false));
+    const applications = desired.filter((item) => item.kind.kind === 'codedeploy:application');
+    expect(applications.map((item) => [item.id, (item.spec as { tags: Record<string, string> }).tags['mtpipe:env']])).toStrictEqual([
+      ['dev/codedeploy:application/mt-pipeline-lambda', 'dev'],
+      ['prod/codedeploy:application/mt-pipeline-lambda', 'prod'],
+    ]);
   });
 
   it('reads no stack when solution.stacks is empty; stack reads of two steps merge into one', () => {
@@ -144,9 +156,11 @@ describe('createDeploy.outputs', () => {
   it('says how to name functions when none is known, and warns about hooks AWSCodeDeployRoleForLambda cannot invoke', () => {
     const cfg = config();
     Object.assign(cfg.solution, { hooks: { beforeAllowTraffic: 'my-pre-hook', afterAllowTraffic: 'CodeDeployHook_post' } });
-    const { notes } = createDeploy.outputs!({}, cfg, targets(false), undefined);
-    expect(notes).toContain('  no Lambda functions known: set solution.stacks (discovery) or solution.lambdaFunctions in mtpipe.yaml');
-    expect(notes.at(-1)).toBe(
+    const { notes, actions } = createDeploy.outputs!({}, cfg, targets(false), undefined);
+    // what the user must still do is an action (shown after every run); the rest are notes
+    expect(notes.join('\n')).not.toContain('no Lambda functions known');
+    expect(actions).toContain('dev, prod: no Lambda functions known to release: set solution.stacks (discovery) or solution.lambdaFunctions in mtpipe.yaml');
+    expect(actions!.at(-1)).toBe(
       'Warning: hook function(s) my-pre-hook do not start with CodeDeployHook_: AWSCodeDeployRoleForLambda may invoke only CodeDeployHook_* functions.',
     );
   });

@@ -355,7 +355,9 @@ describe('setup-security: outputs', () => {
     });
     const text = outputs.notes.join('\n');
     expect(text).toContain(role(PROD_ACCOUNT, 'mt-pipeline-codedeploy-prod'));
-    expect(text).toContain(`cdk bootstrap aws://${PROD_ACCOUNT}/${PROD_REGION} --qualifier hnb659fds --trust ${TOOL_ACCOUNT}`);
+    // the CDK bootstrap is left to the user, and mtpipe cannot see it done: an action, shown after every run
+    expect(text).not.toContain('cdk bootstrap');
+    expect(outputs.actions!.join('\n')).toContain(`cdk bootstrap aws://${PROD_ACCOUNT}/${PROD_REGION} --qualifier hnb659fds --trust ${TOOL_ACCOUNT}`);
     expect(text).not.toContain(TOKEN);
   });
 

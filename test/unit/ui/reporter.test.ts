@@ -111,10 +111,43 @@ describe('ConsoleReporter (human)', () => {
     ]);
   });
 
-  it('says so when nothing changed', () => {
+  it('a run with nothing to do: one line for the resources, only the notes that still need action', () => {
+    const unchanged = (n: number): ResourceResult[] =>
+      Array.from({ length: n }, (_, i) => ({ id: `r${i}`, kind: 'ssm:parameter', name: `/mt/p${i}`, env: 'dev', status: 'unchanged' }));
+    const noop = { ...report, changes: [changes[2]!], results: unchanged(53), notes: ['Repository x: clone it', '  git clone y'], actions: ['bootstrap CDK: cdk bootstrap aws://1/us-east-1'] };
     const { r, out } = reporter(false);
-    r.done({ ...report, results: [results[2]!], notes: [] });
-    expect(out.text()).toMatch(/^No changes: everything is as configured\.\nunchanged ssm:parameter repo\n$/);
+    r.plan(noop.changes, { offline: false, dryRun: false });
+    r.done(noop);
+    expect(out.text()).toBe(
+      ['No changes — 53 resources up to date.', '', 'To do:', '  bootstrap CDK: cdk bootstrap aws://1/us-east-1', '(--verbose lists every resource and note)', ''].join('\n'),
+    );
+
+    // --verbose: the plan, every resource and every note
+    const verbose = stream();
+    const v = new ConsoleReporter({ json: false, debug: false, color: false, verbose: true, stdout: verbose.stream, stderr: stream().stream });
+    v.plan(noop.changes, { offline: false, dryRun: false });
+    v.done(noop);
+    const lines = verbose.text().split('\n');
+    expect(lines).toContain('Plan: 0 to create, 0 to update, 0 to delete, 1 unchanged.');
+    expect(lines).toContain('No changes — 53 resources up to date.');
+    expect(lines.filter((line) => /^unchanged\s+ssm:parameter \/mt\/p\d+$/.test(line))).toHaveLength(53);
+    expect(lines).toContain('  git clone y');
+    expect(lines).toContain('  bootstrap CDK: cdk bootstrap aws://1/us-east-1');
+  });
+
+  it('a run that changed something: the changed and failed resources, a count of the rest, every note', () => {
+    const { r, out } = reporter(false);
+    r.done({ ...report, actions: ['do this'] });
+    expect(out.text()).toMatch(/^created\s+ssm:parameter \/mt\/dev\/hf {2}arn:\S+\nfailed\s+ssm:parameter \/mt\/dev\/in\n1 unchanged\n\na note\nTo do:\n {2}do this\n$/);
+  });
+
+  it('a plan problem is shown before the summary; --json carries problems, notes and actions', () => {
+    const { r, out } = reporter(false);
+    r.plan(changes, { offline: true, problems: ['environments dev and prod both resolve to one account'], dryRun: true });
+    expect(out.text()).toMatch(/! environments dev and prod both resolve to one account\nPlan: 1 to create/);
+    const json = reporter(true);
+    json.r.done({ ...report, problems: ['p'], actions: ['a'] });
+    expect(JSON.parse(json.out.text())).toMatchObject({ problems: ['p'], notes: ['a note'], actions: ['a'] });
   });
 
   it('shows debug lines only with --debug', () => {
