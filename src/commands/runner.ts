@@ -29,12 +29,13 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     if (!resolved.has(key)) resolved.set(key, resolve());
     return resolved.get(key) as Promise<T>;
   };
+  for (const step of steps) step.validate?.(draft.config, flags);
   // where things go first (the region decides the clients), then STS, then what needs the accounts
   await askProjectAndRegion(draft);
   const connection = await connect(draft.config.region, session.aws, { dryRun: options.dryRun });
   let targets: Targets;
   try {
-    await askEnvironmentAccounts(draft, session.envNames(), connection);
+    await askEnvironmentAccounts(draft, session.envNames(), connection, session.prompter);
     reporter.info(`reading the current state in AWS (${session.envNames().join(", ")})…`);
     targets = await resolveTargets(draft.config, session.envNames(), session.aws, { dryRun: options.dryRun }, connection);
   } catch (error) {

@@ -43,16 +43,27 @@ export function resolveHfToken(context: ResolveContext): Promise<string | undefi
   return context.once('hfToken', () => askHfToken(context));
 }
 
+/**
+ * The token's sources that can be checked without asking anybody or calling AWS (HF_TOKEN): a step's
+ * `validate`. Throws UserInputError naming the variable when it is set but empty, blank or malformed.
+ */
+export function validateHfTokenSource(): void {
+  const fromEnv = process.env[HF_TOKEN_ENV];
+  if (fromEnv === undefined) return;
+  if (fromEnv.trim() === '') {
+    throw new UserInputError([`${HF_TOKEN_ENV}: is set but ${fromEnv === '' ? 'empty' : 'only whitespace'}`], {
+      hint: `set ${HF_TOKEN_ENV} to the token, or unset it (unset ${HF_TOKEN_ENV}) to keep the stored one`,
+    });
+  }
+  checkedToken(fromEnv, HF_TOKEN_ENV);
+}
+
 async function askHfToken(context: ResolveContext): Promise<string | undefined> {
   const { flags, prompter } = context;
   const fromEnv = process.env[HF_TOKEN_ENV];
   if (fromEnv !== undefined) {
-    if (fromEnv.trim() === '') {
-      throw new UserInputError([`${HF_TOKEN_ENV}: is set but ${fromEnv === '' ? 'empty' : 'only whitespace'}`], {
-        hint: `set ${HF_TOKEN_ENV} to the token, or unset it (unset ${HF_TOKEN_ENV}) to keep the stored one`,
-      });
-    }
-    return checkedToken(fromEnv, HF_TOKEN_ENV);
+    validateHfTokenSource();
+    return fromEnv;
   }
   const source = { what: 'Hugging Face token', envVar: HF_TOKEN_ENV, flag: '--hf-token-stdin' };
   if (flags.hfTokenStdin) {
@@ -131,6 +142,10 @@ function checkedToken(token: string, source: string): string {
 
 export const setParams: Step<SetParamsInputs> = {
   name: 'set-params',
+
+  validate(config) {
+    if (config.secrets.huggingFaceToken.store === 'ssm') validateHfTokenSource();
+  },
 
   async resolve(context) {
     const inSsm = context.draft.config.secrets.huggingFaceToken.store === 'ssm';

@@ -3,7 +3,7 @@ import { secretsManagerSecret } from '../aws/secretsmanager-secret.js';
 import { hfTokenSecretName, roleArn } from '../config/resource-names.js';
 import type { Desired } from '../engine/types.js';
 import { INLINE_POLICY_NAME, roleId, securityRoles, type SecurityRole } from './security-roles.js';
-import { resolveHfToken } from './set-params.js';
+import { resolveHfToken, validateHfTokenSource } from './set-params.js';
 import { resourceId, standardTags, type Step } from './step.js';
 
 export interface SetupSecurityInputs {
@@ -13,6 +13,10 @@ export interface SetupSecurityInputs {
 
 export const setupSecurity: Step<SetupSecurityInputs> = {
   name: 'setup-security',
+
+  validate(config) {
+    if (config.secrets.huggingFaceToken.store === 'secretsmanager') validateHfTokenSource();
+  },
 
   async resolve(context) {
     const inSecretsManager = context.draft.config.secrets.huggingFaceToken.store === 'secretsmanager';

@@ -38,6 +38,11 @@ export interface StepOutputs {
  */
 export interface Step<Inputs> {
   name: string;
+  /**
+   * Rejects bad input that is the step's own (flags, environment variables) before anything is asked
+   * and before any AWS call; throws UserInputError.
+   */
+  validate?(config: Config, flags: Record<string, unknown>): void;
   resolve(context: ResolveContext): Promise<Inputs>;
   desired(inputs: Inputs, config: Config, targets: Targets): Desired[];
   /** where resources this step made earlier, and no longer wants, are looked for and deleted */

@@ -50,10 +50,14 @@ export class ConfigDraft {
       validate: (value) => this.problemWith(question.key, parse(value)) ?? true,
       source: { what: question.key, ...(question.flag ? { flag: question.flag } : {}), configKey: question.key },
     });
-    const value = parse(answer);
-    setDotted(this.loaded.raw, question.key, value);
+    this.set(question.key, parse(answer));
+  }
+
+  /** Sets `key` as an answer (from a question that is not a text prompt, e.g. a confirmation). */
+  set(key: string, value: unknown): void {
+    setDotted(this.loaded.raw, key, value);
     this.loaded.config = configSchema.parse(this.loaded.raw);
-    if (value !== undefined) this.answers.set(question.key, value);
+    if (value !== undefined) this.answers.set(key, value);
   }
 
   private problemWith(key: string, value: unknown): string | undefined {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
-import { assertBuilt, cleanEnv, explain, removeDirs, runCli, tempDir, type CliRun } from '../support/cli.js';
+import { assertBuilt, cleanEnv, explain, removeDirs, runCli, tempDir, TEST_ENVIRONMENTS_YAML, type CliRun } from '../support/cli.js';
 import { resetMoto } from '../support/moto.js';
 import { destroyClients, findRepository, motoClients } from '../support/moto-state.js';
 
@@ -30,7 +30,11 @@ describe('flags and mtpipe.yaml (non-interactive)', () => {
     const mtpipe = await project();
     expect((await mtpipe(['init'])).code).toBe(0);
     const file = join(dirs.at(-1)!, 'mtpipe.yaml');
-    const template = await readFile(file, 'utf8');
+    // moto has one account: prod may share it (the template's commented hint, taken)
+    const initTemplate = await readFile(file, 'utf8');
+    const template = initTemplate.replace(/# (allowSharedAccount: true)[^\n]*/, '$1');
+    expect(template).not.toBe(initTemplate);
+    await writeFile(file, template);
 
     const flagged = await mtpipe(['init-repo', '--yes', '--repository-name', 'other-repo']);
     expect(flagged.code, explain(flagged)).toBe(0);
@@ -66,7 +70,8 @@ describe('flags and mtpipe.yaml (non-interactive)', () => {
     expect((await findRepository(clients, 'other-repo'))?.repositoryName).toBe('other-repo');
     const file = join(dirs.at(-1)!, 'mtpipe.yaml');
     expect(existsSync(file)).toBe(true);
-    expect(parse(await readFile(file, 'utf8'))).toEqual({ repository: { name: 'other-repo' } });
+    // the tests' configuration (prod shares moto's one account), with the saved flag added
+    expect(parse(await readFile(file, 'utf8'))).toEqual({ ...parse(TEST_ENVIRONMENTS_YAML), repository: { name: 'other-repo' } });
 
     const second = await mtpipe(['bootstrap', '--dry-run']);
     expect(second.code, explain(second)).toBe(0);

@@ -53,6 +53,9 @@ describe('the wizard on a real terminal (tmux)', () => {
     await tty.type('');
     await tty.waitFor('AWS account of environment prod');
     await tty.type('');
+    // prod left in dev's account: the fixed names of the sample collide, so sharing is asked, default No
+    await tty.waitFor(`prod shares account ${MOTO_ACCOUNT} with dev (fixed resource names collide). Share anyway? (y/N)`);
+    await tty.type('y');
     await tty.waitFor('CodeCommit repository name');
     await tty.type('wizard-repo');
     await tty.waitFor('Approvals needed');
@@ -83,7 +86,7 @@ describe('the wizard on a real terminal (tmux)', () => {
       project: 'mt-wizard',
       region: 'us-east-1',
       repository: { name: 'wizard-repo', approvals: 2 },
-      environments: { dev: { account: MOTO_ACCOUNT }, prod: { protected: true } },
+      environments: { dev: { account: MOTO_ACCOUNT }, prod: { protected: true, allowSharedAccount: true } },
     });
     expect((await findRepository(clients, 'wizard-repo'))?.repositoryName).toBe('wizard-repo');
     expect((await parametersUnder(clients, '/mt-wizard/dev/')).get('/mt-wizard/dev/hugging_face_token')).toMatchObject({ Value: token });

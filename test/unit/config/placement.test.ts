@@ -46,22 +46,44 @@ describe('where things go: project, region, accounts', () => {
   });
 
   it("offers the caller's account for the first environment only; the same account needs no role", async () => {
-    const prompter = new ScriptedPrompter({ 'environments.dev.account': CALLER, 'environments.prod.account': '' });
+    const prompter = new ScriptedPrompter({
+      'environments.dev.account': CALLER,
+      'environments.prod.account': '',
+      'environments.prod.allowSharedAccount': false,
+    });
     const draft = await draftFor(prompter);
-    await askEnvironmentAccounts(draft, ['dev', 'prod'], online);
+    await askEnvironmentAccounts(draft, ['dev', 'prod'], online, prompter);
     expect(prompter.asked).toEqual([
       { kind: 'text', name: 'environments.dev.account', message: `AWS account of environment dev (12 digits; empty: the credentials' account, ${CALLER})`, default: CALLER },
       { kind: 'text', name: 'environments.prod.account', message: `AWS account of environment prod (12 digits; empty: the credentials' account, ${CALLER})` },
+      {
+        kind: 'confirm',
+        name: 'environments.prod.allowSharedAccount',
+        message: `prod shares account ${CALLER} with dev (fixed resource names collide). Share anyway?`,
+        default: false,
+      },
     ]);
     expect(draft.config.environments.dev!.account).toBe(CALLER);
     expect(draft.config.environments.prod!.account).toBeUndefined();
+    expect(draft.config.environments.prod!.allowSharedAccount).toBe(false);
+  });
+
+  it('an environment put in an earlier one\'s account shares it only when the user says so, and the answer is kept', async () => {
+    const prompter = new ScriptedPrompter({ 'environments.prod.account': CALLER, 'environments.prod.allowSharedAccount': true });
+    const draft = await draftFor(prompter, `environments:\n  dev:\n    account: "${CALLER}"\n  prod: {}\n`);
+    await askEnvironmentAccounts(draft, ['dev', 'prod'], online, prompter);
+    expect(draft.config.environments.prod!.allowSharedAccount).toBe(true);
+    expect([...draft.answers]).toEqual([
+      ['environments.prod.account', CALLER],
+      ['environments.prod.allowSharedAccount', true],
+    ]);
   });
 
   it('another account needs the role mtpipe assumes there, and an empty role is refused', async () => {
     const role = `arn:aws:iam::${OTHER}:role/mtpipe-deployer`;
     const prompter = new ScriptedPrompter({ 'environments.prod.account': OTHER, 'environments.prod.roleArn': ['', role] });
     const draft = await draftFor(prompter, `environments:\n  dev:\n    account: "${CALLER}"\n  prod: {}\n`);
-    await askEnvironmentAccounts(draft, ['dev', 'prod'], online);
+    await askEnvironmentAccounts(draft, ['dev', 'prod'], online, prompter);
     expect(prompter.asked.map((q) => q.name)).toEqual(['environments.prod.account', 'environments.prod.roleArn']);
     expect(prompter.asked[1]!.message).toBe(`IAM role mtpipe assumes in account ${OTHER} for prod (it must trust account ${CALLER})`);
     expect(prompter.rejected).toHaveLength(1);
@@ -71,7 +93,7 @@ describe('where things go: project, region, accounts', () => {
   it('offline, no account is offered and the role may be left empty', async () => {
     const prompter = new ScriptedPrompter({ 'environments.dev.account': OTHER, 'environments.dev.roleArn': '' });
     const draft = await draftFor(prompter);
-    await askEnvironmentAccounts(draft, ['dev'], offline);
+    await askEnvironmentAccounts(draft, ['dev'], offline, prompter);
     expect(prompter.asked[0]).not.toHaveProperty('default');
     expect(draft.config.environments.dev).toMatchObject({ account: OTHER });
     expect(draft.config.environments.dev!.roleArn).toBeUndefined();
@@ -81,7 +103,7 @@ describe('where things go: project, region, accounts', () => {
     const prompter = new ScriptedPrompter({}, { interactive: false });
     const draft = await draftFor(prompter);
     await askProjectAndRegion(draft);
-    await askEnvironmentAccounts(draft, ['dev', 'prod'], online);
+    await askEnvironmentAccounts(draft, ['dev', 'prod'], online, prompter);
     expect(prompter.asked).toEqual([]);
   });
 });

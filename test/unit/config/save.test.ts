@@ -83,7 +83,7 @@ describe('setInYamlText', () => {
       .replace('  name: machine-translation\n', '  name: other-repo\n')
       .replace('  approvals: 1\n', '  approvals: 3\n')
       .replace('    parameters: {}\n  prod:\n', '    parameters: {}\n    account: "012345678901"\n  prod:\n')
-      .replace(/(\n {4}parameters: \{\}\n)$/, '$1    roleArn: arn:aws:iam::210987654321:role/deployer\n');
+      .replace(/(\n {4}parameters: \{\}\n)( {4}# allowSharedAccount[^\n]*\n)$/, '$1    roleArn: arn:aws:iam::210987654321:role/deployer\n$2');
     expect(text).toBe(expected);
     expect(text).not.toBe(template);
   });
