@@ -38,7 +38,7 @@ describe('mtpipe create-pipeline', () => {
   it('after bootstrap: nothing to change; the outputs name the console link, the topics and who has to confirm', async () => {
     const first = await mtpipe(['bootstrap', '--yes', '--endpoint-url', moto]);
     expect(first.code, explain(first)).toBe(0);
-    expect((await codepipeline.send(new GetPipelineCommand({ name: 'mt-pipeline-pipeline' }))).pipeline?.stages.map((s) => s.name)).toEqual([
+    expect((await codepipeline.send(new GetPipelineCommand({ name: 'mt-pipeline-pipeline' }))).pipeline?.stages!.map((s) => s.name)).toEqual([
       'Source',
       'BuildAndTest',
       'Deploy-dev',

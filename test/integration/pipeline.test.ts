@@ -39,7 +39,7 @@ async function bootstrap(overrides: Record<string, unknown> = {}, options: RunOp
 }
 
 const pipeline = async (name = 'mt-pipeline-pipeline'): Promise<PipelineDeclaration> => (await codepipeline.send(new GetPipelineCommand({ name }))).pipeline!;
-const stageNames = (declaration: PipelineDeclaration) => declaration.stages.map((stage) => stage.name);
+const stageNames = (declaration: PipelineDeclaration) => declaration.stages!.map((stage) => stage.name);
 const ruleNames = async () => ((await events.send(new ListRulesCommand({}))).Rules ?? []).map((rule) => rule.Name).sort();
 
 describe('create-pipeline (in bootstrap, default configuration)', () => {
@@ -59,13 +59,13 @@ describe('create-pipeline (in bootstrap, default configuration)', () => {
     expect(declaration).toMatchObject({ pipelineType: 'V2', executionMode: 'SUPERSEDED', roleArn: `arn:aws:iam::${ACCOUNT}:role/mtpipe/mt-pipeline-pipeline` });
     expect(declaration.artifactStore).toEqual({ type: 'S3', location: `mt-pipeline-artifacts-${ACCOUNT}-${REGION}` });
     expect(stageNames(declaration)).toEqual(['Source', 'BuildAndTest', 'Deploy-dev', 'Test-dev', 'Approve-prod', 'Deploy-prod', 'Test-prod']);
-    expect(declaration.stages[0]!.actions[0]!.configuration).toEqual({
+    expect(declaration.stages![0]!.actions![0]!.configuration).toEqual({
       RepositoryName: 'machine-translation',
       BranchName: 'main',
       PollForSourceChanges: 'false',
       OutputArtifactFormat: 'CODE_ZIP',
     });
-    expect(declaration.stages[4]!.actions[0]!.configuration?.NotificationArn).toBe(topicArn('mt-pipeline-approvals'));
+    expect(declaration.stages![4]!.actions![0]!.configuration?.NotificationArn).toBe(topicArn('mt-pipeline-approvals'));
     const { tags } = await codepipeline.send(new ListTagsForResourceCommand({ resourceArn: PIPELINE_ARN }));
     expect(tags).toEqual(expect.arrayContaining([{ key: 'mtpipe:project', value: 'mt-pipeline' }, { key: 'mtpipe:env', value: 'shared' }]));
 
@@ -113,7 +113,7 @@ describe('create-pipeline (in bootstrap, default configuration)', () => {
     setHfToken(HF_TOKEN);
     await bootstrap();
     const changed = await pipeline();
-    changed.stages[0]!.actions[0]!.configuration!.PollForSourceChanges = 'true';
+    changed.stages![0]!.actions![0]!.configuration!.PollForSourceChanges = 'true';
     changed.executionMode = 'QUEUED';
     changed.variables = [{ name: 'TEAM', defaultValue: 'translation' }];
     await codepipeline.send(new UpdatePipelineCommand({ pipeline: changed }));
@@ -125,7 +125,7 @@ describe('create-pipeline (in bootstrap, default configuration)', () => {
     expect(run.error).toBeUndefined();
     expect(operationsOf(run.writes)).toEqual(['CodePipeline.UpdatePipeline']);
     const after = await pipeline();
-    expect(after.stages[0]!.actions[0]!.configuration?.PollForSourceChanges).toBe('false');
+    expect(after.stages![0]!.actions![0]!.configuration?.PollForSourceChanges).toBe('false');
     expect(after.executionMode).toBe('SUPERSEDED');
     expect(after.variables).toEqual([{ name: 'TEAM', defaultValue: 'translation' }]);
   });
@@ -147,7 +147,7 @@ describe('create-pipeline variants', () => {
     const [connection] = (await connections.send(new ListConnectionsCommand({}))).Connections!;
     expect(connection).toMatchObject({ ConnectionName: 'mt-pipeline', ProviderType: 'GitHub', ConnectionStatus: 'PENDING' });
     const declaration = await pipeline();
-    expect(declaration.stages[0]!.actions[0]).toMatchObject({
+    expect(declaration.stages![0]!.actions![0]).toMatchObject({
       actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeStarSourceConnection', version: '1' },
       configuration: { ConnectionArn: connection!.ConnectionArn, FullRepositoryId: 'my-org/machine-translation', BranchName: 'main', OutputArtifactFormat: 'CODE_ZIP' },
     });

@@ -34,9 +34,9 @@ function asAwsReturnsIt(declaration: PipelineDeclaration): PipelineDeclaration {
   copy.version = 3;
   copy.artifactStore = { ...copy.artifactStore!, encryptionKey: { id: 'alias/aws/s3', type: 'KMS' } };
   copy.variables = [{ name: 'TEAM', defaultValue: 'mt' }];
-  for (const stage of copy.stages) {
+  for (const stage of copy.stages!) {
     stage.onFailure = { result: 'RETRY', retryConfiguration: { retryMode: 'FAILED_ACTIONS' } };
-    for (const action of stage.actions) {
+    for (const action of stage.actions!) {
       action.region = 'us-east-1';
       action.timeoutInMinutes = 120;
       // the configuration keys in another order; EnvironmentVariables written with spaces
@@ -49,7 +49,7 @@ function asAwsReturnsIt(declaration: PipelineDeclaration): PipelineDeclaration {
   return copy;
 }
 
-const current = (declaration = asAwsReturnsIt(wanted), tags = TAGS): Pipeline => ({ arn: ARN, declaration, tags });
+const current = (declaration = asAwsReturnsIt(wanted), tags: Record<string, string> = TAGS): Pipeline => ({ arn: ARN, declaration, tags });
 
 beforeEach(() => resetPipelineMocks());
 
@@ -74,7 +74,7 @@ describe('codepipeline:pipeline diff', () => {
 
   it('no difference when AWS leaves out what is default (runOrder, empty artifact lists)', () => {
     const sparse = structuredClone(wanted);
-    for (const stage of sparse.stages) for (const action of stage.actions) {
+    for (const stage of sparse.stages!) for (const action of stage.actions!) {
       delete action.runOrder;
       if (action.inputArtifacts?.length === 0) delete action.inputArtifacts;
       if (action.outputArtifacts?.length === 0) delete action.outputArtifacts;
@@ -85,8 +85,8 @@ describe('codepipeline:pipeline diff', () => {
   it('a pipeline changed by hand, field by field', () => {
     const changed = asAwsReturnsIt(wanted);
     changed.executionMode = 'PARALLEL';
-    changed.stages[0]!.actions[0]!.configuration!.PollForSourceChanges = 'true';
-    changed.stages = changed.stages.filter((stage) => stage.name !== 'Approve-prod');
+    changed.stages![0]!.actions![0]!.configuration!.PollForSourceChanges = 'true';
+    changed.stages! = changed.stages!.filter((stage) => stage.name !== 'Approve-prod');
     expect(codepipelinePipeline.diff(current(changed), spec)).toEqual([
       { field: 'executionMode', from: 'PARALLEL', to: 'SUPERSEDED' },
       {
@@ -140,11 +140,11 @@ describe('codepipeline:pipeline create and update', () => {
     pipelineMock.on(UpdatePipelineCommand).resolves({});
     pipelineMock.on(TagResourceCommand).resolves({});
     await codepipelinePipeline.update(target, spec, have, codepipelinePipeline.diff(have, spec));
-    const [[, update], [, tag]] = sent(pipelineMock) as [string, { pipeline: PipelineDeclaration }][];
+    const [[, update], [, tag]] = sent(pipelineMock) as [[string, { pipeline: PipelineDeclaration }], [string, unknown]];
     const expected = asAwsReturnsIt(wanted);
     // AWS's settings stay, mtpipe's configuration is sent as mtpipe writes it
-    for (const [index, stage] of expected.stages.entries()) {
-      for (const [a, action] of stage.actions.entries()) action.configuration = wanted.stages[index]!.actions[a]!.configuration;
+    for (const [index, stage] of expected.stages!.entries()) {
+      for (const [a, action] of stage.actions!.entries()) action.configuration = wanted.stages![index]!.actions![a]!.configuration;
     }
     expect(update.pipeline).toEqual(expected);
     expect(tag).toEqual({ resourceArn: ARN, tags: [{ key: 'mtpipe:env', value: 'shared' }] });
@@ -172,18 +172,18 @@ describe('a connection mtpipe creates', () => {
   it('is written with the connection\'s ARN in place of the placeholder', async () => {
     pipelineMock.on(CreatePipelineCommand).resolves({});
     await codepipelinePipeline.create(target, withConnection);
-    const [[, input]] = sent(pipelineMock) as [string, { pipeline: PipelineDeclaration }][];
-    expect(input.pipeline.stages[0]!.actions[0]!.configuration?.ConnectionArn).toBe(CONNECTION);
+    const [[, input]] = sent(pipelineMock) as [[string, { pipeline: PipelineDeclaration }]];
+    expect(input.pipeline.stages![0]!.actions![0]!.configuration?.ConnectionArn).toBe(CONNECTION);
     expect(sent(connectionsMock)[0]).toEqual(['ListConnectionsCommand', { ProviderTypeFilter: 'GitHub', MaxResults: 100 }]);
   });
 
   it('is read back with the placeholder: no difference', async () => {
     const stored = structuredClone(declaration);
-    stored.stages[0]!.actions[0]!.configuration!.ConnectionArn = CONNECTION;
+    stored.stages![0]!.actions![0]!.configuration!.ConnectionArn = CONNECTION;
     pipelineMock.on(GetPipelineCommand).resolves({ pipeline: stored, metadata: { pipelineArn: ARN } });
     pipelineMock.on(ListTagsForResourceCommand).resolves({ tags: [{ key: 'mtpipe:project', value: 'mt-pipeline' }, { key: 'mtpipe:env', value: 'shared' }] });
     const found = await codepipelinePipeline.find(target, withConnection);
-    expect(found?.declaration.stages[0]!.actions[0]!.configuration?.ConnectionArn).toBe(CONNECTION_PLACEHOLDER);
+    expect(found?.declaration.stages![0]!.actions![0]!.configuration?.ConnectionArn).toBe(CONNECTION_PLACEHOLDER);
     expect(codepipelinePipeline.diff(found, withConnection)).toEqual([]);
   });
 });

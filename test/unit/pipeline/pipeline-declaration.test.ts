@@ -28,12 +28,12 @@ describe('the pipeline declaration', () => {
       pipelineType: 'V2',
       executionMode: 'SUPERSEDED',
     });
-    expect(built.stages.map((stage) => stage.name)).toEqual(['Source', 'BuildAndTest', 'Deploy-dev', 'Test-dev', 'Approve-prod', 'Deploy-prod', 'Test-prod']);
+    expect(built.stages!.map((stage) => stage.name)).toEqual(['Source', 'BuildAndTest', 'Deploy-dev', 'Test-dev', 'Approve-prod', 'Deploy-prod', 'Test-prod']);
     expect(built.triggers).toBeUndefined();
   });
 
   it('takes CodeCommit main without polling, full clone off, commit id in the SourceVariables namespace', () => {
-    expect(built.stages[0]!.actions[0]).toEqual({
+    expect(built.stages![0]!.actions![0]).toEqual({
       name: 'Source',
       actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' },
       runOrder: 1,
@@ -45,7 +45,7 @@ describe('the pipeline declaration', () => {
   });
 
   it('runs each build with the source commit id, deploy and test on the tested tree', () => {
-    const [build] = built.stages[1]!.actions;
+    const [build] = built.stages![1]!.actions!;
     expect(build).toMatchObject({
       actionTypeId: { category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1' },
       inputArtifacts: [{ name: 'SourceOutput' }],
@@ -55,14 +55,14 @@ describe('the pipeline declaration', () => {
       ProjectName: 'mt-pipeline-build-and-test',
       EnvironmentVariables: '[{"name":"SOURCE_COMMIT_ID","value":"#{SourceVariables.CommitId}","type":"PLAINTEXT"}]',
     });
-    const deploy = built.stages.find((s) => s.name === 'Deploy-prod')!.actions[0]!;
+    const deploy = built.stages!.find((s) => s.name === 'Deploy-prod')!.actions![0]!;
     expect(deploy.configuration?.ProjectName).toBe('mt-pipeline-cdk-deploy-prod');
     expect(deploy.inputArtifacts).toEqual([{ name: 'BuildOutput' }]);
-    expect(built.stages.find((s) => s.name === 'Test-dev')!.actions[0]!.configuration?.ProjectName).toBe('mt-pipeline-integration-test-dev');
+    expect(built.stages!.find((s) => s.name === 'Test-dev')!.actions![0]!.configuration?.ProjectName).toBe('mt-pipeline-integration-test-dev');
   });
 
   it('approval notifies the topic with the environment, the commit and a link to the execution', () => {
-    const approve = built.stages.find((s) => s.name === 'Approve-prod')!.actions[0]!;
+    const approve = built.stages!.find((s) => s.name === 'Approve-prod')!.actions![0]!;
     expect(approve.actionTypeId).toEqual({ category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' });
     expect(approve.configuration).toEqual({
       NotificationArn: TOPIC,
@@ -79,7 +79,7 @@ describe('the pipeline declaration', () => {
   it('a CodeConnections source: connection, repository, branch, and a V2 push trigger on that branch', () => {
     const c = config({ source: { provider: 'codeconnections', fullRepositoryId: 'my-org/mt' } });
     const declaration = pipelineDeclaration(c, PLACE, { name: 'p', envs: ['dev'], branch: 'main' });
-    expect(declaration.stages[0]!.actions[0]).toMatchObject({
+    expect(declaration.stages![0]!.actions![0]).toMatchObject({
       actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeStarSourceConnection', version: '1' },
       configuration: { ConnectionArn: CONNECTION_PLACEHOLDER, FullRepositoryId: 'my-org/mt', BranchName: 'main', OutputArtifactFormat: 'CODE_ZIP' },
     });
@@ -104,7 +104,7 @@ describe('pipeline.layout', () => {
       { name: 'mt-pipeline-prod-pipeline', envs: ['prod'], branch: 'main' },
     ]);
     const prod = pipelineDeclaration(c, PLACE, { ...pipelinesOf(c)[1]!, approvalTopicArn: TOPIC });
-    expect(prod.stages.map((s) => s.name)).toEqual(['Source', 'BuildAndTest', 'Approve-prod', 'Deploy-prod', 'Test-prod']);
+    expect(prod.stages!.map((s) => s.name)).toEqual(['Source', 'BuildAndTest', 'Approve-prod', 'Deploy-prod', 'Test-prod']);
   });
 });
 
