@@ -74,10 +74,6 @@ export interface CodePipelinePolicyInputs {
   place: Place;
   repositoryArn: string;
   buildProjectArns: string[];
-  /** CodeDeploy resources of every environment, each in its own account and region */
-  applicationArns: string[];
-  deploymentGroupArns: string[];
-  deploymentConfigArns: string[];
   artifactBucket: string;
   /** the approval topic, when some environment needs a manual approval */
   approvalTopicArn?: string;
@@ -90,7 +86,11 @@ export interface CodePipelinePolicyInputs {
   connection?: { arn: string } | { project: string };
 }
 
-/** The CodePipeline service role: source, builds, deployments, artifacts, approval notifications (AWS-FACTS.md). */
+/**
+ * The CodePipeline service role: what the stages use and nothing more — the source (CodeCommit or the
+ * connection), the builds (deploy and test are CodeBuild projects: no CodeDeploy action), the artifacts,
+ * approval notifications and the key that encrypts them.
+ */
 export function codePipelinePolicy(input: CodePipelinePolicyInputs): PolicyDocument {
   const { place } = input;
   const extra: PolicyStatement[] = [];
@@ -106,9 +106,6 @@ export function codePipelinePolicy(input: CodePipelinePolicyInputs): PolicyDocum
     partition: input.place.partition,
     repositoryArn: input.repositoryArn,
     buildProjectArns: unique(input.buildProjectArns),
-    applicationArns: unique(input.applicationArns),
-    deploymentGroupArns: unique(input.deploymentGroupArns),
-    deploymentConfigArns: unique(input.deploymentConfigArns),
     artifactBucket: input.artifactBucket,
     approvalTopicArns: input.approvalTopicArn ? [input.approvalTopicArn] : [],
   }, extra);

@@ -95,7 +95,7 @@ describe('setup-security: the roles', () => {
 describe('setup-security: what each role may do', () => {
   const tool = `${TOOL_REGION}:${TOOL_ACCOUNT}`;
 
-  it('pipeline: the AWS-FACTS actions, each on its own resources, no iam:PassRole', () => {
+  it('pipeline: what its stages use, each on its own resources, no iam:PassRole', () => {
     const statements = statementsOf(desiredFor({ store: 'ssm' }), 'mt-pipeline-pipeline');
     expect(actionsOf(statements)).toEqual(
       [
@@ -106,12 +106,6 @@ describe('setup-security: what each role may do', () => {
         'codecommit:UploadArchive',
         'codebuild:BatchGetBuilds',
         'codebuild:StartBuild',
-        'codedeploy:CreateDeployment',
-        'codedeploy:GetApplication',
-        'codedeploy:GetApplicationRevision',
-        'codedeploy:GetDeployment',
-        'codedeploy:GetDeploymentConfig',
-        'codedeploy:RegisterApplicationRevision',
         'kms:Decrypt',
         'kms:GenerateDataKey',
         's3:GetBucketLocation',
@@ -130,14 +124,8 @@ describe('setup-security: what each role may do', () => {
       `arn:aws:codebuild:${tool}:project/mt-pipeline-cdk-deploy-prod`,
       `arn:aws:codebuild:${tool}:project/mt-pipeline-integration-test-prod`,
     ]);
-    expect(bySid(statements, 'DeployToTheDeploymentGroups')?.Resource).toEqual([
-      `arn:aws:codedeploy:${tool}:deploymentgroup:mt-pipeline-lambda/mt-pipeline-dev`,
-      `arn:aws:codedeploy:${PROD_REGION}:${PROD_ACCOUNT}:deploymentgroup:mt-pipeline-lambda/mt-pipeline-prod`,
-    ]);
-    expect(bySid(statements, 'ReadTheDeploymentConfigs')?.Resource).toEqual([
-      `arn:aws:codedeploy:${tool}:deploymentconfig:CodeDeployDefault.LambdaAllAtOnce`,
-      `arn:aws:codedeploy:${PROD_REGION}:${PROD_ACCOUNT}:deploymentconfig:CodeDeployDefault.LambdaCanary10Percent5Minutes`,
-    ]);
+    // deploy and test are CodeBuild projects: the pipeline itself never calls CodeDeploy
+    expect(actionsOf(statements).filter((action) => action.startsWith('codedeploy:'))).toEqual([]);
     expect(bySid(statements, 'ArtifactObjects')?.Resource).toBe(`arn:aws:s3:::mt-pipeline-artifacts-${TOOL_ACCOUNT}-${TOOL_REGION}/*`);
     expect(bySid(statements, 'NotifyApprovers')?.Resource).toEqual([`arn:aws:sns:${tool}:mt-pipeline-approvals`]);
     // the approval topic is encrypted with the project's notification key: usable only through SNS
