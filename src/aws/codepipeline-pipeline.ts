@@ -163,7 +163,13 @@ export const codepipelinePipeline: ResourceKind<PipelineSpec, Pipeline> = {
   diff(current, spec) {
     if (!current) {
       const { name: _name, stages, ...rest } = spec.declaration;
-      return fieldsToCreate({ ...rest, stages: (stages ?? []).map((stage) => stage.name), tags: spec.tags });
+      const source = stages?.[0]?.actions?.[0];
+      return fieldsToCreate({
+        ...rest,
+        source: source ? { provider: source.actionTypeId?.provider, configuration: source.configuration } : undefined,
+        stages: (stages ?? []).map((stage) => stage.name),
+        tags: spec.tags,
+      });
     }
     return [...declarationDiff(current.declaration, spec.declaration), ...compareTags(current.tags, spec.tags)];
   },

@@ -141,6 +141,10 @@ describe('create-pipeline variants', () => {
     const calls: AwsCall[] = [];
     const dry = await bootstrap(overrides, { dryRun: true }, calls);
     expect(dry.stdout).toContain('codeconnections:connection');
+    // the plan holds the connection-based source (waiting on the connection) and the V2 trigger, no trigger rule
+    expect(dry.stdout).toContain('source: {"provider":"CodeStarSourceConnection","configuration":{"ConnectionArn":"<connection created by mtpipe>"');
+    expect(dry.stdout).toContain('triggers: [{"providerType":"CodeStarSourceConnection","gitConfiguration":{"sourceActionName":"Source","push":[{"branches":{"includes":["main"]}}]}}]');
+    expect(dry.stdout).not.toContain('mt-pipeline-pipeline-trigger');
     expect(dry.stdout).toMatch(/is PENDING: the pipeline's Source fails until someone completes the handshake with GitHub in the console/);
 
     const first = await bootstrap(overrides, {}, calls);
