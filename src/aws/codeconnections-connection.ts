@@ -60,7 +60,8 @@ const toConnection = (found: SdkConnection, tags: Record<string, string>): Conne
 
 /**
  * The connection of this name and provider type in the target's region, or undefined. Connection names
- * are not unique in an account: the first one carrying no other project's tag is taken.
+ * are not unique in an account (CreateConnection has no "already exists" answer): the first one listed
+ * is taken, and its tags decide in the plan whether mtpipe may change it.
  */
 export async function findConnectionByName(target: Target, name: string, providerType: ProviderType): Promise<Connection | undefined> {
   const client = target.clients.get(CodeStarConnectionsClient);
