@@ -3,7 +3,7 @@
  * come from the earlier steps). moto lacks CodeStar Connections and keeps email subscriptions confirmed:
  * test/support/moto_ext_pipeline.py emulates both after the API references.
  */
-import { CodePipelineClient, GetPipelineCommand, ListTagsForResourceCommand, UpdatePipelineCommand, type PipelineDeclaration } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, CreatePipelineCommand, GetPipelineCommand, ListTagsForResourceCommand, UpdatePipelineCommand, type PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import { CodeStarConnectionsClient, ListConnectionsCommand } from '@aws-sdk/client-codestar-connections';
 import { DescribeRuleCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -11,6 +11,7 @@ import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient }
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { AwsCall } from '../../src/aws/call-log.js';
 import { BOOTSTRAP_STEPS } from '../../src/commands/bootstrap.js';
+import { codepipelinePipeline } from '../../src/aws/codepipeline-pipeline.js';
 import { createPipeline } from '../../src/commands/create-pipeline.js';
 import { validateCalls } from '../support/api-models.js';
 import { ACCOUNT, HF_TOKEN, operationsOf, REGION, restoreHfTokenAfterEach, setHfToken } from '../support/aws-state.js';
@@ -128,6 +129,19 @@ describe('create-pipeline (in bootstrap, default configuration)', () => {
     expect(after.stages![0]!.actions![0]!.configuration?.PollForSourceChanges).toBe('false');
     expect(after.executionMode).toBe('SUPERSEDED');
     expect(after.variables).toEqual([{ name: 'TEAM', defaultValue: 'translation' }]);
+  });
+});
+
+describe('a create whose response was lost', () => {
+  beforeEach(() => resetMoto(moto));
+  restoreHfTokenAfterEach();
+
+  it('is answered PipelineNameInUseException, which the pipeline kind reads as "already exists"', async () => {
+    setHfToken(HF_TOKEN);
+    await bootstrap();
+    const error = await codepipeline.send(new CreatePipelineCommand({ pipeline: await pipeline() })).catch((caught: unknown) => caught);
+    expect((error as Error).name).toBe('PipelineNameInUseException');
+    expect(codepipelinePipeline.alreadyExists?.(error)).toBe(true);
   });
 });
 
