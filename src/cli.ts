@@ -31,7 +31,7 @@ function globalOptions(command: Command): GlobalOptions {
   };
 }
 
-type StepCommand = 'init-repo' | 'set-params' | 'setup-security' | 'create-builds' | 'create-deploy' | 'bootstrap';
+type StepCommand = 'init-repo' | 'set-params' | 'setup-security' | 'create-builds' | 'create-deploy' | 'create-pipeline' | 'bootstrap';
 
 /** Runs provisioning steps: the command's own flags become config overrides named by their flag. */
 async function runProvisioning(command: Command, name: StepCommand): Promise<void> {
@@ -74,6 +74,10 @@ async function loadSteps(name: StepCommand) {
     case 'create-deploy': {
       const { createDeploy } = await import('./commands/create-deploy.js');
       return { steps: [createDeploy], flagKeys: {} };
+    }
+    case 'create-pipeline': {
+      const { createPipeline } = await import('./commands/create-pipeline.js');
+      return { steps: [createPipeline], flagKeys: {} };
     }
     case 'bootstrap': {
       const { BOOTSTRAP_STEPS, BOOTSTRAP_FLAGS } = await import('./commands/bootstrap.js');
@@ -154,6 +158,11 @@ export function buildProgram(): Command {
     .action((_flags, command: Command) => runProvisioning(command, 'create-deploy'));
 
   program
+    .command('create-pipeline')
+    .description('CodePipeline V2 (Source → BuildAndTest → per environment [Approve] → Deploy → Test), push trigger, approval and failure topics')
+    .action((_flags, command: Command) => runProvisioning(command, 'create-pipeline'));
+
+  program
     .command('render')
     .description('write buildspec.yml, buildspec-deploy.yml, buildspec-test.yml and appspec.yml into the solution repository')
     .option('--out <dir>', 'directory to write to (default: the current directory)')
@@ -197,7 +206,7 @@ export function buildProgram(): Command {
 
   program
     .command('bootstrap')
-    .description('run every step in order: init-repo, setup-security, set-params, create-builds, create-deploy')
+    .description('run every step in order: init-repo, setup-security, set-params, create-builds, create-deploy, create-pipeline')
     .option('--repository-name <name>', 'repository name (repository.name)')
     .option('--description <text>', 'repository description (repository.description)')
     .option('--approvals <n>', 'approvals needed to merge into main (repository.approvals)', Number)

@@ -123,3 +123,18 @@ export const transient = {
 export function isTransientConflict(error: unknown): boolean {
   return Object.values(transient).some((is) => is(error));
 }
+
+/** CodePipeline GetPipeline: no such pipeline. */
+export const isPipelineNotFound = named('PipelineNotFoundException');
+/** CodePipeline CreatePipeline: a pipeline of that name exists (a lost response to an earlier create). */
+export const isPipelineNameInUse = named('PipelineNameInUseException');
+/** SNS GetTopicAttributes: no such topic (query error code "NotFound"). */
+export const isTopicNotFound = named('NotFoundException', 'NotFound');
+/** KMS DescribeKey of an alias that does not exist. */
+export const isKmsNotFound = named('NotFoundException');
+/** KMS CreateAlias: the alias exists. */
+export const isKmsAliasInUse = named('AlreadyExistsException');
+/** EventBridge DescribeRule: no such rule. */
+export const isRuleNotFound = named('ResourceNotFoundException');
+/** CodeConnections (CodeStar Connections) GetConnection: no such connection. */
+export const isConnectionNotFound = named('ResourceNotFoundException');

@@ -1,17 +1,147 @@
 /**
- * One KMS key can be named four ways: key id, key ARN, alias name (`alias/…`) or alias ARN. SSM,
- * Secrets Manager and S3 report a key the way it was given, or as the ARN of that same name
- * (DescribeSecret: "the key ID or alias ARN"), so two spellings of one name compare equal here without
- * a call. An alias and the key it points to are not compared: that would need kms:DescribeKey (and
- * the kms client) on every plan, while mtpipe sends the spelling from mtpipe.yaml and reads it back.
+ * A customer managed KMS key, known by its alias (the key id is random). Its key policy holds mtpipe's
+ * statements by Sid; statements others add are kept.
  */
-export function sameKmsKey(a: string, b: string): boolean {
-  return a === b || arnOfName(a, b) || arnOfName(b, a);
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  EnableKeyRotationCommand,
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
+  KMSClient,
+  ListResourceTagsCommand,
+  PutKeyPolicyCommand,
+  ScheduleKeyDeletionCommand,
+  TagResourceCommand,
+  UpdateKeyDescriptionCommand,
+} from '@aws-sdk/client-kms';
+import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
+import type { ResourceKind, Target } from '../engine/types.js';
+import { isKmsAliasInUse, isKmsNotFound } from './errors.js';
+import { comparable, mergedPolicy, ownedStatements, statementsOf, type ResourcePolicyStatement } from './resource-policy.js';
+
+export interface KeySpec {
+  /** alias/<name> */
+  alias: string;
+  description: string;
+  policyStatements: ResourcePolicyStatement[];
+  tags: Record<string, string>;
 }
 
-/** `arn` is the ARN form of `name` (a key id or alias name): `arn:…:kms:<region>:<account>:key/<id>` or `…:alias/<name>`. */
-function arnOfName(arn: string, name: string): boolean {
-  if (!arn.startsWith('arn:') || name.startsWith('arn:')) return false;
-  const resource = arn.split(':').slice(5).join(':');
-  return resource === name || resource === `key/${name}`;
+export interface Key {
+  keyId: string;
+  arn: string;
+  description: string;
+  enabled: boolean;
+  rotation: boolean;
+  policy: Record<string, unknown>[];
+  tags: Record<string, string>;
+}
+
+/** The only key policy name KMS has. */
+const POLICY_NAME = 'default';
+/** The shortest waiting period KMS allows before deleting a key (days). */
+const PENDING_WINDOW_DAYS = 7;
+
+const kmsTags = (tags: Record<string, string>) => Object.entries(tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
+
+export const kmsKey: ResourceKind<KeySpec, Key> = {
+  kind: 'kms:key',
+  name: (spec) => spec.alias,
+
+  async find(target, spec) {
+    const client = target.clients.get(KMSClient);
+    let metadata;
+    try {
+      metadata = (await client.send(new DescribeKeyCommand({ KeyId: spec.alias }))).KeyMetadata;
+    } catch (error) {
+      if (isKmsNotFound(error)) return undefined;
+      throw error;
+    }
+    if (!metadata?.KeyId) return undefined;
+    const keyId = metadata.KeyId;
+    const [{ Policy }, { KeyRotationEnabled }, tags] = await Promise.all([
+      client.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: POLICY_NAME })),
+      client.send(new GetKeyRotationStatusCommand({ KeyId: keyId })),
+      readTags(client, keyId),
+    ]);
+    return {
+      keyId,
+      arn: metadata.Arn ?? '',
+      description: metadata.Description ?? '',
+      enabled: metadata.Enabled ?? false,
+      rotation: KeyRotationEnabled ?? false,
+      policy: statementsOf(Policy),
+      tags,
+    };
+  },
+
+  diff(current, spec) {
+    if (!current) return fieldsToCreate({ description: spec.description, rotation: true, policy: spec.policyStatements.map((s) => s.Sid), tags: spec.tags });
+    return [
+      ...compareField('description', current.description, spec.description),
+      ...compareField('rotation', current.rotation, true),
+      ...compareField('policy', ownedStatements(current.policy, spec.policyStatements).map(comparable), spec.policyStatements.map(comparable)),
+      ...compareTags(current.tags, spec.tags),
+    ];
+  },
+
+  async create(target, spec) {
+    const client = target.clients.get(KMSClient);
+    const { KeyMetadata } = await client.send(
+      new CreateKeyCommand({
+        Description: spec.description,
+        KeyUsage: 'ENCRYPT_DECRYPT',
+        KeySpec: 'SYMMETRIC_DEFAULT',
+        Policy: mergedPolicy([], spec.policyStatements),
+        Tags: kmsTags(spec.tags),
+      }),
+    );
+    const keyId = KeyMetadata?.KeyId;
+    if (!keyId) throw new Error('CreateKey returned no KeyId');
+    try {
+      await client.send(new CreateAliasCommand({ AliasName: spec.alias, TargetKeyId: keyId }));
+    } catch (error) {
+      // another run made the key and its alias: this key would be an orphan nobody finds again
+      if (isKmsAliasInUse(error)) await client.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: PENDING_WINDOW_DAYS }));
+      throw error;
+    }
+    await client.send(new EnableKeyRotationCommand({ KeyId: keyId }));
+    return { arn: KeyMetadata?.Arn ?? keyArn(target, keyId) };
+  },
+
+  async update(target, spec, current, diffs) {
+    const client = target.clients.get(KMSClient);
+    const changed = new Set(diffs.map((diff) => diff.field));
+    if (changed.has('policy')) {
+      await client.send(new PutKeyPolicyCommand({ KeyId: current.keyId, PolicyName: POLICY_NAME, Policy: mergedPolicy(current.policy, spec.policyStatements) }));
+    }
+    if (changed.has('rotation')) await client.send(new EnableKeyRotationCommand({ KeyId: current.keyId }));
+    if (changed.has('description')) {
+      await client.send(new UpdateKeyDescriptionCommand({ KeyId: current.keyId, Description: spec.description }));
+    }
+    const missing = tagsToAdd(current.tags, spec.tags);
+    if (Object.keys(missing).length > 0) await client.send(new TagResourceCommand({ KeyId: current.keyId, Tags: kmsTags(missing) }));
+    return { arn: current.arn };
+  },
+
+  alreadyExists: isKmsAliasInUse,
+  tagsOf: (current) => current.tags,
+  arnOf: (target, spec) => `arn:${target.partition}:kms:${target.region}:${target.account}:${spec.alias}`,
+};
+
+async function readTags(client: KMSClient, keyId: string): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {};
+  let Marker: string | undefined;
+  do {
+    const page = await client.send(new ListResourceTagsCommand({ KeyId: keyId, ...(Marker ? { Marker } : {}) }));
+    for (const tag of page.Tags ?? []) tags[tag.TagKey ?? ''] = tag.TagValue ?? '';
+    Marker = page.Truncated ? page.NextMarker : undefined;
+  } while (Marker);
+  return tags;
+}
+
+export function keyArn(place: Pick<Target, 'partition' | 'account' | 'region'>, keyId: string): string {
+  return `arn:${place.partition}:kms:${place.region}:${place.account}:key/${keyId}`;
 }

@@ -32,7 +32,7 @@ import {
   isOwnershipControlsNotFound,
   isPublicAccessBlockNotFound,
 } from './errors.js';
-import { sameKmsKey } from './kms-key.js';
+import { sameKmsKey } from './kms-key-name.js';
 import { canonicalStatement, comparePolicy } from './policy-document.js';
 
 export interface BucketSpec {

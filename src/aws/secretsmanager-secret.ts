@@ -11,7 +11,7 @@ import {
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind } from '../engine/types.js';
 import { alreadyExists, isSecretsManagerNotFound } from './errors.js';
-import { sameKmsKey } from './kms-key.js';
+import { sameKmsKey } from './kms-key-name.js';
 
 /** The key Secrets Manager encrypts with when none is named (DescribeSecret then leaves KmsKeyId out). */
 export const SECRETS_MANAGER_DEFAULT_KEY = 'alias/aws/secretsmanager';
@@ -37,7 +37,7 @@ export interface StoredSecret {
   tags: Record<string, string>;
 }
 
-export { sameKmsKey } from './kms-key.js';
+export { sameKmsKey } from './kms-key-name.js';
 
 export const secretsManagerSecret: ResourceKind<SecretSpec, StoredSecret> = {
   kind: 'secretsmanager:secret',

@@ -10,7 +10,7 @@ import {
   type ParameterTier,
 } from '@aws-sdk/client-ssm';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
-import { sameKmsKey } from './kms-key.js';
+import { sameKmsKey } from './kms-key-name.js';
 import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
 import { alreadyExists, isParameterNotFound } from './errors.js';
 

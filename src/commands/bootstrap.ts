@@ -1,5 +1,6 @@
 import { createBuilds, CREATE_BUILDS_FLAGS } from './create-builds.js';
 import { createDeploy } from './create-deploy.js';
+import { createPipeline } from './create-pipeline.js';
 import { initRepo, INIT_REPO_FLAGS } from './init-repo.js';
 import { setParams } from './set-params.js';
 import { setupSecurity } from './setup-security.js';
@@ -7,9 +8,9 @@ import type { Step } from './step.js';
 
 /**
  * The steps bootstrap runs, in dependency order (one plan for all of them). Steps of later issues
- * (create-pipeline, setup-monitoring, verify) join this list.
+ * (setup-monitoring, verify) join this list.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const BOOTSTRAP_STEPS: Step<any>[] = [initRepo, setupSecurity, setParams, createBuilds, createDeploy];
+export const BOOTSTRAP_STEPS: Step<any>[] = [initRepo, setupSecurity, setParams, createBuilds, createDeploy, createPipeline];
 
 export const BOOTSTRAP_FLAGS: Record<string, string> = { ...INIT_REPO_FLAGS, ...CREATE_BUILDS_FLAGS };

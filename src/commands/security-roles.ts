@@ -1,8 +1,6 @@
 /** The service roles setup-security owns: where each lives, whom it trusts, what it may do. */
 import { projectArn } from '../aws/codebuild-project.js';
 import { repositoryArn } from '../aws/codecommit-repository.js';
-import { applicationArn } from '../aws/codedeploy-application.js';
-import { deploymentGroupArn } from '../aws/codedeploy-deployment-group.js';
 import type { PolicyDocument } from '../aws/iam-policy.js';
 import { iamRole, type RoleSpec } from '../aws/iam-role.js';
 import type { Targets } from '../aws/targets.js';
@@ -10,12 +8,11 @@ import {
   approvalTopicName,
   artifactBucketName,
   cdkBootstrapRolePattern,
-  codedeployApplicationName,
-  deploymentGroupName,
   hfTokenSecretName,
   IAM_PATH,
   logGroupName,
-  pipelineName,
+  pipelineNames,
+  pipelinesOf,
   projectNames,
   qeImageRepositoryName,
   reportGroupPrefix,
@@ -118,17 +115,6 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
     artifactBucket,
   });
 
-  // CodeDeploy resources of every configured environment, in that environment's account and region
-  const application = codedeployApplicationName(project);
-  const codedeploy = envNames.map((env) => {
-    const place = environmentPlace(config, targets, env);
-    const { partition, region, account } = place;
-    return {
-      application: applicationArn(place, application),
-      group: deploymentGroupArn(place, { applicationName: application, name: deploymentGroupName(project, env) }),
-      config: `arn:${partition}:codedeploy:${region}:${account}:deploymentconfig:${config.environments[env]!.deploymentConfig}`,
-    };
-  });
   const needsApproval = envNames.some((env) => config.environments[env]!.approval);
 
   const roles: SecurityRole[] = [
@@ -143,11 +129,10 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
           projectArn(tool, projectNames.buildAndTest(project)),
           ...envNames.flatMap((env) => [projectArn(tool, projectNames.cdkDeploy(project, env)), projectArn(tool, projectNames.integrationTest(project, env))]),
         ],
-        applicationArns: codedeploy.map((c) => c.application),
-        deploymentGroupArns: codedeploy.map((c) => c.group),
-        deploymentConfigArns: codedeploy.map((c) => c.config),
         artifactBucket,
         ...(needsApproval ? { approvalTopicArn: `arn:${tool.partition}:sns:${tool.region}:${tool.account}:${approvalTopicName(project)}` } : {}),
+        ...(config.notifications.encryption === 'kms' ? { notificationKeyAlias: pipelineNames.notificationKeyAlias(project) } : {}),
+        ...(config.source.provider === 'codeconnections' ? { connection: config.source.connectionArn ? { arn: config.source.connectionArn } : { project } } : {}),
       }),
       managedPolicyArns: [],
     },
@@ -155,7 +140,7 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
       key: 'events',
       target: shared,
       spec: role(config, shared, roleNames.startPipeline(project), 'events', 'lets the EventBridge rule start the pipeline on a push'),
-      policy: startPipelinePolicy({ place: tool, pipelineName: pipelineName(project) }),
+      policy: startPipelinePolicy({ place: tool, pipelineNames: pipelinesOf(config).map((pipeline) => pipeline.name) }),
       managedPolicyArns: [],
     },
     {

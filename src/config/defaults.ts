@@ -25,6 +25,9 @@ export function defaultConfig(region: string): Record<string, unknown> {
       quality_estimation_sgm_topic_name: '${project}-${env}-qe-topic',
     },
     secrets: { huggingFaceToken: {} },
+    pipeline: { executionMode: 'SUPERSEDED', layout: 'single' },
+    notifications: { approvers: [], alerts: [], encryption: 'kms' },
+    source: { provider: 'codecommit', connectionProvider: 'GitHub' },
     environments: {
       dev: { approval: false, deploymentConfig: 'CodeDeployDefault.LambdaAllAtOnce' },
       prod: { approval: true, deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes', protected: true },

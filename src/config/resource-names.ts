@@ -58,3 +58,29 @@ export const alarmNames = {
 };
 /** the alarms of a deployment group (CodeDeploy takes at most 10) */
 export const deploymentAlarmNames = (project: string, env: string) => [alarmNames.lambdaErrors(project, env), alarmNames.executionsFailed(project, env)];
+
+/** Names of create-pipeline's resources. */
+export const pipelineNames = {
+  /** per-environment layout: one pipeline per environment */
+  perEnvironment: (project: string, env: string) => `${project}-${env}-pipeline`,
+  /** EventBridge rule that starts a pipeline on a push (CodeCommit source only) */
+  triggerRule: (pipeline: string) => `${pipeline}-trigger`,
+  failureRule: (project: string) => `${project}-pipeline-failed`,
+  alertTopic: (project: string) => `${project}-pipeline-alerts`,
+  /** customer KMS key of the notification topics (EventBridge cannot use the AWS managed SNS key) */
+  notificationKeyAlias: (project: string) => `alias/${project}-notifications`,
+  /** CodeConnections connection names are 1-32 characters; the project name is at most 30 */
+  connection: (project: string) => project,
+};
+
+/** The pipelines of a configuration, with the environments each deploys to and the branch it builds. */
+export function pipelinesOf(config: Config, envs: string[] = Object.keys(config.environments)): { name: string; envs: string[]; branch: string }[] {
+  if (config.pipeline.layout === 'per-environment') {
+    return envs.map((env) => ({
+      name: pipelineNames.perEnvironment(config.project, env),
+      envs: [env],
+      branch: config.environments[env]!.branch ?? config.repository.branch,
+    }));
+  }
+  return [{ name: pipelineName(config.project), envs: Object.keys(config.environments), branch: config.repository.branch }];
+}

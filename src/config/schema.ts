@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { derivedProblems } from './repository.js';
-import { longestRoleName } from './resource-names.js';
+import { longestRoleName, pipelineNames } from './resource-names.js';
+import { notificationsSchema, pipelineSchema, sourceSchema } from './pipeline-schema.js';
 import { AWS_ACCOUNT, IAM_ROLE_ARN, names, SSM_STANDARD_VALUE_MAX, type NameRule } from './names.js';
 import { partition, regionProblem } from './partition.js';
+
+/** EventBridge rule names: 1-64 characters (PutRule Name). */
+const EVENTBRIDGE_RULE_NAME_MAX = 64;
 
 function named(rule: NameRule) {
   return z
@@ -114,6 +118,8 @@ const environmentSchema = z.strictObject({
   protected: z.boolean({ message: 'must be true or false' }).optional(),
   /** this environment may share its account with an earlier one (only for solutions without fixed resource names) */
   allowSharedAccount: z.boolean({ message: 'must be true or false' }).default(false),
+  /** the branch this environment's pipeline builds (pipeline.layout per-environment); default repository.branch */
+  branch: z.string().regex(/^[\w.\-/]{1,256}$/, { message: 'must be a branch name (letters, digits, ".", "_", "-", "/")' }).optional(),
 });
 
 /** CodeBuild images mtpipe knows the runtimes of (aws/aws-codebuild-docker-images runtimes.yml). */
@@ -239,6 +245,9 @@ export const configSchema = z
       })
       .default({ qualifier: 'hnb659fds', context: {} }),
     solution: solutionSchema.default(() => solutionSchema.parse({})),
+    pipeline: pipelineSchema.default({ executionMode: 'SUPERSEDED', layout: 'single' }),
+    notifications: notificationsSchema.default({ approvers: [], alerts: [], encryption: 'kms' }),
+    source: sourceSchema.default({ provider: 'codecommit', connectionProvider: 'GitHub' }),
     environments: z
       .record(named(names.environment), environmentSchema)
       .refine((envs) => Object.keys(envs).length > 0, { message: 'must name at least one environment' }),
@@ -254,6 +263,14 @@ export const configSchema = z
     }
     for (const problem of environmentPlaceProblems(config.region, config.environments)) {
       ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+    }
+    if (config.source.provider === 'codecommit' && config.pipeline.layout === 'per-environment') {
+      for (const env of Object.keys(config.environments)) {
+        const rule = pipelineNames.triggerRule(pipelineNames.perEnvironment(config.project, env));
+        if (rule.length > EVENTBRIDGE_RULE_NAME_MAX) {
+          ctx.addIssue({ code: 'custom', path: ['environments', env], message: `name too long for the per-environment layout: the EventBridge rule "${rule}" would have ${rule.length} characters (at most ${EVENTBRIDGE_RULE_NAME_MAX})` });
+        }
+      }
     }
     const longest = longestRoleName(config.project, Object.keys(config.environments));
     if (longest.length > 64) {

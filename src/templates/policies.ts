@@ -77,32 +77,49 @@ export interface CodePipelinePolicyInputs {
   place: Place;
   repositoryArn: string;
   buildProjectArns: string[];
-  /** CodeDeploy resources of every environment, each in its own account and region */
-  applicationArns: string[];
-  deploymentGroupArns: string[];
-  deploymentConfigArns: string[];
   artifactBucket: string;
   /** the approval topic, when some environment needs a manual approval */
   approvalTopicArn?: string;
+  /** alias of the customer key that encrypts the approval topic (notifications.encryption kms) */
+  notificationKeyAlias?: string;
+  /**
+   * the CodeConnections source: a given connection ARN, or (mtpipe creates the connection, whose id is
+   * random) any connection of this account and region carrying the tag mtpipe:project=<project>
+   */
+  connection?: { arn: string } | { project: string };
 }
 
-/** The CodePipeline service role: source, builds, deployments, artifacts, approval notifications (AWS-FACTS.md). */
+/**
+ * The CodePipeline service role: what the stages use and nothing more — the source (CodeCommit or the
+ * connection), the builds (deploy and test are CodeBuild projects: no CodeDeploy action), the artifacts,
+ * approval notifications and the key that encrypts them.
+ */
 export function codePipelinePolicy(input: CodePipelinePolicyInputs): PolicyDocument {
+  const { place } = input;
+  const extra: PolicyStatement[] = [];
+  if (input.approvalTopicArn && input.notificationKeyAlias) {
+    // SNS encrypts what the role publishes with the topic's key, on the role's behalf
+    const viaService = `sns.${place.region}.${place.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+    extra.push(...renderStatements('policies/statements/publish-with-notification-key.json', { ...place, alias: input.notificationKeyAlias, viaService }));
+  }
+  const connection = input.connection;
+  if (connection && 'arn' in connection) extra.push(...renderStatements('policies/statements/use-connection.json', { connectionArns: [connection.arn] }));
+  if (connection && 'project' in connection) extra.push(...renderStatements('policies/statements/use-project-connection.json', { ...place, project: connection.project }));
   return renderDocument('policies/codepipeline.json', {
     partition: input.place.partition,
     repositoryArn: input.repositoryArn,
     buildProjectArns: unique(input.buildProjectArns),
-    applicationArns: unique(input.applicationArns),
-    deploymentGroupArns: unique(input.deploymentGroupArns),
-    deploymentConfigArns: unique(input.deploymentConfigArns),
     artifactBucket: input.artifactBucket,
     approvalTopicArns: input.approvalTopicArn ? [input.approvalTopicArn] : [],
-  });
+  }, extra);
 }
 
-/** The EventBridge rule's role: it may start this one pipeline. */
-export function startPipelinePolicy(input: { place: Place; pipelineName: string }): PolicyDocument {
-  return renderDocument('policies/eventbridge-start-pipeline.json', { ...input.place, pipeline: input.pipelineName });
+/** The EventBridge rules' role: it may start this project's pipelines (one, or one per environment). */
+export function startPipelinePolicy(input: { place: Place; pipelineNames: string[] }): PolicyDocument {
+  const { partition, region, account } = input.place;
+  return renderDocument('policies/eventbridge-start-pipeline.json', {
+    pipelineArns: unique(input.pipelineNames).map((name) => `arn:${partition}:codepipeline:${region}:${account}:${name}`),
+  });
 }
 
 export interface CodeBuildInputs {

@@ -32,7 +32,7 @@ describe('mtpipe bootstrap --yes against a fresh emulator', () => {
   it('creates every step\'s resources; the same command again makes zero write calls; a dry run makes none', async () => {
     const first = await mtpipe(['bootstrap', '--yes', '--endpoint-url', moto]);
     expect(first.code, explain(first)).toBe(0);
-    for (const resource of ['iam:role mt-pipeline-build', 's3:bucket mt-pipeline-artifacts-123456789012-us-east-1', 'codebuild:project mt-pipeline-cdk-deploy-prod', 'codedeploy:deployment-group mt-pipeline-prod']) {
+    for (const resource of ['iam:role mt-pipeline-build', 's3:bucket mt-pipeline-artifacts-123456789012-us-east-1', 'codebuild:project mt-pipeline-cdk-deploy-prod', 'codedeploy:deployment-group mt-pipeline-prod', 'codepipeline:pipeline mt-pipeline-pipeline', 'events:rule mt-pipeline-pipeline-trigger']) {
       expect(first.stdout).toMatch(new RegExp(`^created\\s+${resource}`, 'm'));
     }
     const { projects } = await codebuild.send(

@@ -40,6 +40,11 @@ describe('bootstrap: every request is valid against the AWS API models, and a se
         'CodeBuild.CreateProject',
         'CodeDeploy.CreateApplication',
         'CodeDeploy.CreateDeploymentGroup',
+        'KMS.CreateKey',
+        'SNS.CreateTopic',
+        'CodePipeline.CreatePipeline',
+        'EventBridge.PutRule',
+        'EventBridge.PutTargets',
         store === 'ssm' ? 'SSM.PutParameter' : 'SecretsManager.CreateSecret',
       ]) {
         expect(written, operation).toContain(operation);

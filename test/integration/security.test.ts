@@ -127,7 +127,7 @@ describe('setup-security against moto', () => {
           Sid: 'StartThePipeline',
           Effect: 'Allow',
           Action: ['codepipeline:StartPipelineExecution'],
-          Resource: `arn:aws:codepipeline:${REGION}:${ACCOUNT}:mt-pipeline-pipeline`,
+          Resource: [`arn:aws:codepipeline:${REGION}:${ACCOUNT}:mt-pipeline-pipeline`],
         },
       ],
     });

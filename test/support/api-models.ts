@@ -27,6 +27,11 @@ export const BOTOCORE_SERVICE: Record<string, string> = {
   CloudFormation: 'cloudformation',
   Lambda: 'lambda',
   SecretsManager: 'secretsmanager',
+  CodePipeline: 'codepipeline',
+  SNS: 'sns',
+  KMS: 'kms',
+  EventBridge: 'events',
+  CodeStarConnections: 'codestar-connections',
 };
 
 interface MemberRef {

@@ -16,6 +16,8 @@ export interface Variant {
   kmsKeyId?: string;
   /** name the solution's state machines, functions, Glue jobs and stacks */
   namedSolution?: boolean;
+  /** a CodeConnections source: a connection mtpipe creates, or one given by ARN */
+  connection?: 'created' | 'given';
 }
 
 /**
@@ -35,6 +37,13 @@ export function configFor(variant: Variant): Config {
       deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
     },
   };
+  if (variant.connection) {
+    raw.source = {
+      provider: 'codeconnections',
+      fullRepositoryId: 'my-org/machine-translation',
+      ...(variant.connection === 'given' ? { connectionArn: `arn:aws:codeconnections:${TOOL_REGION}:${TOOL_ACCOUNT}:connection/0a1b2c3d-1111-2222-3333-444455556666` } : {}),
+    };
+  }
   if (variant.namedSolution) {
     raw.solution = {
       stacks: ['MachineTranslationStack'],
@@ -66,7 +75,9 @@ export const VARIANTS: Variant[] = [
   { store: 'secretsmanager' },
   { store: 'secretsmanager', kmsKeyId: KEY_ID },
   { store: 'secretsmanager', kmsKeyId: `arn:aws:kms:${TOOL_REGION}:${TOOL_ACCOUNT}:alias/mt-token`, namedSolution: true },
+  { store: 'ssm', connection: 'created' },
+  { store: 'secretsmanager', connection: 'given' },
 ];
 
 export const describeVariant = (v: Variant) =>
-  `token in ${v.store}, ${v.kmsKeyId ? `key ${v.kmsKeyId}` : 'no customer key'}${v.namedSolution ? ', solution resources named' : ''}`;
+  `token in ${v.store}, ${v.kmsKeyId ? `key ${v.kmsKeyId}` : 'no customer key'}${v.namedSolution ? ', solution resources named' : ''}${v.connection ? `, ${v.connection} CodeConnections connection` : ''}`;

@@ -95,7 +95,7 @@ describe('setup-security: the roles', () => {
 describe('setup-security: what each role may do', () => {
   const tool = `${TOOL_REGION}:${TOOL_ACCOUNT}`;
 
-  it('pipeline: the AWS-FACTS actions, each on its own resources, no iam:PassRole', () => {
+  it('pipeline: what its stages use, each on its own resources, no iam:PassRole', () => {
     const statements = statementsOf(desiredFor({ store: 'ssm' }), 'mt-pipeline-pipeline');
     expect(actionsOf(statements)).toEqual(
       [
@@ -106,12 +106,8 @@ describe('setup-security: what each role may do', () => {
         'codecommit:UploadArchive',
         'codebuild:BatchGetBuilds',
         'codebuild:StartBuild',
-        'codedeploy:CreateDeployment',
-        'codedeploy:GetApplication',
-        'codedeploy:GetApplicationRevision',
-        'codedeploy:GetDeployment',
-        'codedeploy:GetDeploymentConfig',
-        'codedeploy:RegisterApplicationRevision',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
         's3:GetBucketLocation',
         's3:GetBucketVersioning',
         's3:GetObject',
@@ -128,16 +124,47 @@ describe('setup-security: what each role may do', () => {
       `arn:aws:codebuild:${tool}:project/mt-pipeline-cdk-deploy-prod`,
       `arn:aws:codebuild:${tool}:project/mt-pipeline-integration-test-prod`,
     ]);
-    expect(bySid(statements, 'DeployToTheDeploymentGroups')?.Resource).toEqual([
-      `arn:aws:codedeploy:${tool}:deploymentgroup:mt-pipeline-lambda/mt-pipeline-dev`,
-      `arn:aws:codedeploy:${PROD_REGION}:${PROD_ACCOUNT}:deploymentgroup:mt-pipeline-lambda/mt-pipeline-prod`,
-    ]);
-    expect(bySid(statements, 'ReadTheDeploymentConfigs')?.Resource).toEqual([
-      `arn:aws:codedeploy:${tool}:deploymentconfig:CodeDeployDefault.LambdaAllAtOnce`,
-      `arn:aws:codedeploy:${PROD_REGION}:${PROD_ACCOUNT}:deploymentconfig:CodeDeployDefault.LambdaCanary10Percent5Minutes`,
-    ]);
+    // deploy and test are CodeBuild projects: the pipeline itself never calls CodeDeploy
+    expect(actionsOf(statements).filter((action) => action.startsWith('codedeploy:'))).toEqual([]);
     expect(bySid(statements, 'ArtifactObjects')?.Resource).toBe(`arn:aws:s3:::mt-pipeline-artifacts-${TOOL_ACCOUNT}-${TOOL_REGION}/*`);
     expect(bySid(statements, 'NotifyApprovers')?.Resource).toEqual([`arn:aws:sns:${tool}:mt-pipeline-approvals`]);
+    // the approval topic is encrypted with the project's notification key: usable only through SNS
+    expect(bySid(statements, 'EncryptApprovalNotifications')).toEqual({
+      Sid: 'EncryptApprovalNotifications',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: `arn:aws:kms:${tool}:key/*`,
+      Condition: {
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/mt-pipeline-notifications' },
+        StringEquals: { 'kms:ViaService': `sns.${TOOL_REGION}.amazonaws.com` },
+      },
+    });
+    expect(statements.some((s) => String(s.Sid).includes('Connection'))).toBe(false);
+  });
+
+  it('pipeline: no key statement with notifications.encryption none', () => {
+    const config: Config = configFor({ store: 'ssm' });
+    config.notifications.encryption = 'none';
+    const statements = statementsOf(setupSecurity.desired({ hfToken: TOKEN }, config, targetsFor()), 'mt-pipeline-pipeline');
+    expect(bySid(statements, 'EncryptApprovalNotifications')).toBeUndefined();
+  });
+
+  it('pipeline: a CodeConnections source may use the given connection only, or the project\'s tagged connection', () => {
+    const config: Config = configFor({ store: 'ssm' });
+    config.source = { provider: 'codeconnections', connectionProvider: 'GitHub', fullRepositoryId: 'org/mt' };
+    const created = statementsOf(setupSecurity.desired({ hfToken: TOKEN }, config, targetsFor()), 'mt-pipeline-pipeline');
+    expect(bySid(created, 'UseTheProjectsConnection')).toEqual({
+      Sid: 'UseTheProjectsConnection',
+      Effect: 'Allow',
+      Action: ['codeconnections:UseConnection', 'codestar-connections:UseConnection'],
+      Resource: [`arn:aws:codeconnections:${tool}:connection/*`, `arn:aws:codestar-connections:${tool}:connection/*`],
+      Condition: { StringEquals: { 'aws:ResourceTag/mtpipe:project': 'mt-pipeline' } },
+    });
+    const arn = `arn:aws:codeconnections:${tool}:connection/0a1b2c3d-1111-2222-3333-444455556666`;
+    config.source.connectionArn = arn;
+    const given = statementsOf(setupSecurity.desired({ hfToken: TOKEN }, config, targetsFor()), 'mt-pipeline-pipeline');
+    expect(bySid(given, 'UseTheSourceConnection')?.Resource).toEqual([arn]);
+    expect(bySid(given, 'UseTheProjectsConnection')).toBeUndefined();
   });
 
   it('pipeline: every environment\'s projects even when one is selected; no SNS when no environment needs approval', () => {
@@ -151,7 +178,16 @@ describe('setup-security: what each role may do', () => {
 
   it('events: StartPipelineExecution on the pipeline only', () => {
     expect(statementsOf(desiredFor({ store: 'ssm' }), 'mt-pipeline-events')).toEqual([
-      { Sid: 'StartThePipeline', Effect: 'Allow', Action: ['codepipeline:StartPipelineExecution'], Resource: `arn:aws:codepipeline:${tool}:mt-pipeline-pipeline` },
+      { Sid: 'StartThePipeline', Effect: 'Allow', Action: ['codepipeline:StartPipelineExecution'], Resource: [`arn:aws:codepipeline:${tool}:mt-pipeline-pipeline`] },
+    ]);
+  });
+
+  it('events: with pipeline.layout per-environment, on each environment\'s pipeline', () => {
+    const config: Config = configFor({ store: 'ssm' });
+    config.pipeline.layout = 'per-environment';
+    expect(bySid(statementsOf(setupSecurity.desired({ hfToken: TOKEN }, config, targetsFor(['dev'])), 'mt-pipeline-events'), 'StartThePipeline')?.Resource).toEqual([
+      `arn:aws:codepipeline:${tool}:mt-pipeline-dev-pipeline`,
+      `arn:aws:codepipeline:${tool}:mt-pipeline-prod-pipeline`,
     ]);
   });
 

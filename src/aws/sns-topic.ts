@@ -1,0 +1,151 @@
+/** SNS topics with their email subscriptions, encryption and the policy statements mtpipe owns. */
+import {
+  CreateTopicCommand,
+  GetTopicAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  ListTagsForResourceCommand,
+  SetTopicAttributesCommand,
+  SNSClient,
+  SubscribeCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-sns';
+import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
+import type { ResourceKind, Target } from '../engine/types.js';
+import { isTopicNotFound } from './errors.js';
+import { comparable, mergedPolicy, ownedStatements, statementsOf, type ResourcePolicyStatement } from './resource-policy.js';
+
+export interface TopicSpec {
+  name: string;
+  /** KMS key (alias/… or ARN) for server-side encryption; undefined: not encrypted */
+  kmsMasterKeyId?: string;
+  /** statements mtpipe owns in the topic policy (by Sid); others' statements are kept */
+  policyStatements: ResourcePolicyStatement[];
+  /** email addresses that should be subscribed; subscriptions others made are kept */
+  emails: string[];
+  tags: Record<string, string>;
+}
+
+export interface Subscription {
+  endpoint: string;
+  protocol: string;
+  /** false while the address has not confirmed (SubscriptionArn "PendingConfirmation") */
+  confirmed: boolean;
+}
+
+export interface Topic {
+  arn: string;
+  kmsMasterKeyId: string;
+  policy: Record<string, unknown>[];
+  subscriptions: Subscription[];
+  tags: Record<string, string>;
+}
+
+const PENDING = 'PendingConfirmation';
+
+/** Subscriptions as read or made in this run, by topic ARN (for the outputs: who still has to confirm). */
+const seen = new Map<string, Subscription[]>();
+
+/** The wanted addresses that have not confirmed their subscription (all of them for a topic created in this run). */
+export function unconfirmedEmails(topicArn: string, emails: string[]): string[] {
+  const subscriptions = seen.get(topicArn) ?? [];
+  return emails.filter((email) => !subscriptions.some((s) => s.protocol === 'email' && s.endpoint === email && s.confirmed));
+}
+
+const wantedEmails = (current: Topic | undefined, emails: string[]) =>
+  emails.filter((email) => !current?.subscriptions.some((s) => s.protocol === 'email' && s.endpoint === email));
+
+async function subscribe(target: Target, arn: string, emails: string[]): Promise<void> {
+  const client = target.clients.get(SNSClient);
+  for (const email of emails) {
+    await client.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'email', Endpoint: email, ReturnSubscriptionArn: true }));
+  }
+  seen.set(arn, [...(seen.get(arn) ?? []), ...emails.map((endpoint) => ({ endpoint, protocol: 'email', confirmed: false }))]);
+}
+
+export const snsTopic: ResourceKind<TopicSpec, Topic> = {
+  kind: 'sns:topic',
+  name: (spec) => spec.name,
+
+  async find(target, spec) {
+    const client = target.clients.get(SNSClient);
+    const arn = topicArn(target, spec.name);
+    let attributes: Record<string, string>;
+    try {
+      attributes = (await client.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes ?? {};
+    } catch (error) {
+      if (isTopicNotFound(error)) return undefined;
+      throw error;
+    }
+    const subscriptions: Subscription[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await client.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn, ...(NextToken ? { NextToken } : {}) }));
+      for (const s of page.Subscriptions ?? []) {
+        subscriptions.push({ endpoint: s.Endpoint ?? '', protocol: s.Protocol ?? '', confirmed: Boolean(s.SubscriptionArn) && s.SubscriptionArn !== PENDING });
+      }
+      NextToken = page.NextToken;
+    } while (NextToken);
+    seen.set(arn, subscriptions);
+    const { Tags } = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
+    return { arn, kmsMasterKeyId: attributes.KmsMasterKeyId ?? '', policy: statementsOf(attributes.Policy), subscriptions, tags: fromTagList(Tags) };
+  },
+
+  diff(current, spec) {
+    if (!current) {
+      return fieldsToCreate({
+        encryption: spec.kmsMasterKeyId ?? 'none',
+        policy: spec.policyStatements.length > 0 ? spec.policyStatements.map((s) => s.Sid) : undefined,
+        subscriptions: spec.emails.length > 0 ? spec.emails : undefined,
+        tags: spec.tags,
+      });
+    }
+    const missing = wantedEmails(current, spec.emails);
+    return [
+      ...compareField('encryption', current.kmsMasterKeyId || 'none', spec.kmsMasterKeyId ?? 'none'),
+      ...compareField('policy', ownedStatements(current.policy, spec.policyStatements).map(comparable), spec.policyStatements.map(comparable)),
+      ...(missing.length > 0 ? [{ field: 'subscriptions', from: spec.emails.filter((e) => !missing.includes(e)), to: spec.emails }] : []),
+      ...compareTags(current.tags, spec.tags),
+    ];
+  },
+
+  async create(target, spec) {
+    const client = target.clients.get(SNSClient);
+    // CreateTopic is idempotent by name (same attributes): a lost response is answered again
+    const { TopicArn } = await client.send(
+      new CreateTopicCommand({
+        Name: spec.name,
+        Attributes: {
+          ...(spec.kmsMasterKeyId ? { KmsMasterKeyId: spec.kmsMasterKeyId } : {}),
+          ...(spec.policyStatements.length > 0 ? { Policy: mergedPolicy([], spec.policyStatements) } : {}),
+        },
+        Tags: toTagList(spec.tags),
+      }),
+    );
+    const arn = TopicArn ?? topicArn(target, spec.name);
+    seen.set(arn, []);
+    await subscribe(target, arn, spec.emails);
+    return { arn };
+  },
+
+  async update(target, spec, current, diffs) {
+    const client = target.clients.get(SNSClient);
+    const changed = new Set(diffs.map((diff) => diff.field));
+    if (changed.has('encryption')) {
+      await client.send(new SetTopicAttributesCommand({ TopicArn: current.arn, AttributeName: 'KmsMasterKeyId', AttributeValue: spec.kmsMasterKeyId ?? '' }));
+    }
+    if (changed.has('policy')) {
+      await client.send(new SetTopicAttributesCommand({ TopicArn: current.arn, AttributeName: 'Policy', AttributeValue: mergedPolicy(current.policy, spec.policyStatements) }));
+    }
+    await subscribe(target, current.arn, wantedEmails(current, spec.emails));
+    const missing = tagsToAdd(current.tags, spec.tags);
+    if (Object.keys(missing).length > 0) await client.send(new TagResourceCommand({ ResourceArn: current.arn, Tags: toTagList(missing) }));
+    return { arn: current.arn };
+  },
+
+  tagsOf: (current) => current.tags,
+  arnOf: (target, spec) => topicArn(target, spec.name),
+};
+
+export function topicArn(place: Pick<Target, 'partition' | 'account' | 'region'>, name: string): string {
+  return `arn:${place.partition}:sns:${place.region}:${place.account}:${name}`;
+}
