@@ -125,22 +125,25 @@ export const createPipeline: Step<Record<string, never>> = {
     const approvals = needsApproval(config) ? topic(approvalTopic(config, undefined, {})) : undefined;
     const alerts = topic(alertTopic(config, place, undefined, {}));
     const notes = pipelines.map((p) => `Pipeline ${p.name} (${['Source', 'BuildAndTest', ...p.environments].join(' → ')}, branch ${p.branch}): ${p.consoleUrl}`);
+    // what a person still has to do is shown after every run; the rest with --verbose or after changes
+    const actions: string[] = [];
     for (const t of [approvals, alerts]) {
       if (!t) continue;
-      notes.push(`SNS topic ${t.name}${t.unconfirmed.length > 0 ? `: still to confirm their subscription (email from AWS Notifications): ${t.unconfirmed.join(', ')}` : ''}`);
+      if (t.unconfirmed.length > 0) actions.push(`SNS topic ${t.name}: still to confirm their subscription (email from AWS Notifications): ${t.unconfirmed.join(', ')}`);
+      else notes.push(`SNS topic ${t.name}`);
     }
-    if (approvals && config.notifications.approvers.length === 0) notes.push('No approver is notified: set notifications.approvers to email addresses.');
+    if (approvals && config.notifications.approvers.length === 0) actions.push('No approver is notified: set notifications.approvers to email addresses.');
     const data: Record<string, unknown> = { pipelines, ...(approvals ? { approvalTopic: approvals } : {}), alertTopic: alerts };
     if (config.source.provider === 'codeconnections') {
       const arn = config.source.connectionArn ?? findConnectionArnSeen(pipelineNames.connection(config.project));
       const status = arn ? connectionSeen(arn)?.status : undefined;
       data.connection = { arn, status: status ?? 'PENDING' };
       if (status !== 'AVAILABLE') {
-        notes.push(
+        actions.push(
           `Connection ${arn ?? pipelineNames.connection(config.project)} is ${status ?? 'PENDING'}: the pipeline's Source fails until someone completes the handshake with ${config.source.connectionProvider} in the console: ${connectionConsoleUrl(shared)}`,
         );
       }
     }
-    return { data, notes };
+    return { data, notes, actions };
   },
 };
