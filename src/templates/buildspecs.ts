@@ -36,6 +36,8 @@ export interface DeployInputs {
   settings: Setting[];
   /** cdk.context: literal, non-secret context values */
   context?: Record<string, string>;
+  /** the environments' CDK bootstrap qualifier (cdk.qualifier) */
+  qualifier: string;
 }
 
 export interface IntegrationTestInputs {
@@ -62,13 +64,22 @@ export function renderBuildAndTestBuildspec(inputs: BuildAndTestInputs): string 
   return renderBuildspecFile('buildspec.yml', { python, nodejs, qeImageRepository }, image);
 }
 
+/** The CDK context key that names the bootstrap resources' qualifier (DefaultStackSynthesizer). */
+export const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
+
+/**
+ * A non-empty marketplace_endpoint_name switches the sample solution to a Marketplace endpoint, and its
+ * cdk.json ships a placeholder there: it is passed empty unless a setting or cdk.context gives it.
+ */
+export const MARKETPLACE_ENDPOINT_CONTEXT = 'marketplace_endpoint_name';
+
 /** A value as one single-quoted shell word. */
 function shellQuoted(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 export function renderDeployBuildspec(inputs: DeployInputs): string {
-  const { image, python, nodejs, settings, context = {} } = inputs;
+  const { image, python, nodejs, settings, context = {}, qualifier } = inputs;
   const variables = variablesFor(settings);
   return renderBuildspecFile(
     'buildspec-deploy.yml',
@@ -79,6 +90,8 @@ export function renderDeployBuildspec(inputs: DeployInputs): string {
       settingsFromSecretsManager: Object.fromEntries(settings.flatMap((s) => ('secretId' in s ? [[variables.get(s.name), s.secretId]] : []))),
       // quoted, so a value with spaces stays one argument; the value itself never appears in the buildspec
       cdkContext: [
+        // the deploy role ARNs, the assets bucket and the bootstrap version check all carry the qualifier
+        `-c ${BOOTSTRAP_QUALIFIER_CONTEXT}=${shellQuoted(qualifier)}`,
         ...settings.map((s) => `-c ${s.name}="$${variables.get(s.name)}"`),
         ...Object.entries(context).map(([key, value]) => `-c ${key}=${shellQuoted(value)}`),
       ].join(' '),
@@ -107,7 +120,7 @@ export function renderBuildspecs(config: Config, envName: string): BuildspecFile
   const settings = environmentSettings(config, envName);
   return {
     'buildspec.yml': renderBuildAndTestBuildspec({ image, python, nodejs, qeImageRepository: qeImageRepositoryName(config) }),
-    'buildspec-deploy.yml': renderDeployBuildspec({ image, python, nodejs, settings, context: config.cdk.context }),
+    'buildspec-deploy.yml': renderDeployBuildspec({ image, python, nodejs, settings, context: deployContext(config, settings), qualifier: config.cdk.qualifier }),
     'buildspec-test.yml': renderIntegrationTestBuildspec({
       image,
       python,
@@ -116,6 +129,12 @@ export function renderBuildspecs(config: Config, envName: string): BuildspecFile
       settings: settings.filter((s): s is { name: string; parameter: string } => 'parameter' in s && s.name !== HF_TOKEN_PARAMETER),
     }),
   };
+}
+
+/** cdk.context, with marketplace_endpoint_name empty unless a setting or cdk.context names it. */
+function deployContext(config: Config, settings: Setting[]): Record<string, string> {
+  const given = MARKETPLACE_ENDPOINT_CONTEXT in config.cdk.context || settings.some((s) => s.name === MARKETPLACE_ENDPOINT_CONTEXT);
+  return given ? config.cdk.context : { [MARKETPLACE_ENDPOINT_CONTEXT]: '', ...config.cdk.context };
 }
 
 /**

@@ -107,7 +107,7 @@ describe('mtpipe init-repo and set-params against moto', () => {
     expect(created.code, explain(created)).toBe(0);
     const doc = JSON.parse(created.stdout) as { command: string; resources: { status: string }[]; changes: { diffs: unknown[] }[] };
     expect(doc.command).toBe('set-params');
-    expect(doc.resources).toHaveLength(14);
+    expect(doc.resources).toHaveLength(16);
     expect(doc.resources.every((r) => r.status === 'created')).toBe(true);
     expect(debugCalls(created.stderr).some((c) => c.operation === 'PutParameter')).toBe(true);
 

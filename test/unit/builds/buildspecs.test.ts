@@ -18,6 +18,7 @@ function config(overrides: Record<string, unknown> = {}): Config {
 }
 
 const SETTINGS = [
+  'config_secret_name',
   'input_bucket_name',
   'output_bucket_name',
   'quality_estimation_sgm_endpoint_name',
@@ -72,7 +73,11 @@ describe('golden buildspecs (default configuration, environment dev), compared a
 
   it('buildspec-deploy.yml: every setting from Parameter Store, each passed as -c, the token included', () => {
     const parameters = Object.fromEntries([...SETTINGS, 'hugging_face_token'].map((name) => [variable(name), `/mt-pipeline/dev/${name}`]));
-    const context = [...SETTINGS, 'hugging_face_token'].map((name) => `-c ${name}="$${variable(name)}"`).join(' ');
+    const context = [
+      "-c @aws-cdk/core:bootstrapQualifier='hnb659fds'",
+      ...[...SETTINGS, 'hugging_face_token'].map((name) => `-c ${name}="$${variable(name)}"`),
+      "-c marketplace_endpoint_name=''",
+    ].join(' ');
     expect(parse(files['buildspec-deploy.yml'])).toStrictEqual({
       version: 0.2,
       env: { shell: 'bash', 'parameter-store': parameters },
@@ -182,6 +187,36 @@ describe('validation of rendered buildspecs', () => {
     expect(() => validateBuildspec('x.yml', 'version: 0.2\nphases:\n  build:\n    commands: ["set -ex", make]\n', STANDARD_7)).toThrow('"set -x" would print');
     expect(() => validateBuildspec('x.yml', 'version: 0.2\nphases: [\n', STANDARD_7)).toThrow('is not valid YAML');
     expect(() => validateBuildspec('x.yml', 'version: 0.2\nphases:\n  build:\n    commands: [make]\n', STANDARD_7)).not.toThrow();
+  });
+});
+
+describe('the context the sample solution expects', () => {
+  const deployCommand = (cfg: Config, env = 'dev') => commandsOf(renderBuildspecs(cfg, env)['buildspec-deploy.yml']).find((c) => c.startsWith('cdk deploy'))!;
+
+  it("passes marketplace_endpoint_name empty by default: the sample's cdk.json placeholder would switch it to marketplace mode", () => {
+    expect(deployCommand(config())).toMatch(/ -c marketplace_endpoint_name=''$/);
+  });
+
+  it('passes marketplace_endpoint_name as configured, once, whether in cdk.context or as a setting', () => {
+    const inContext = deployCommand(config({ cdk: { context: { marketplace_endpoint_name: 'my-mp' } } }));
+    expect(inContext.match(/marketplace_endpoint_name/g)).toHaveLength(1);
+    expect(inContext).toContain("-c marketplace_endpoint_name='my-mp'");
+    const asSetting = deployCommand(config({ environments: { dev: { parameters: { marketplace_endpoint_name: 'my-mp' } }, prod: {} } }));
+    expect(asSetting.match(/marketplace_endpoint_name/g)).toHaveLength(1);
+    expect(asSetting).toContain('-c marketplace_endpoint_name="$SETTING_MARKETPLACE_ENDPOINT_NAME"');
+    // prod has no such setting: empty there
+    expect(deployCommand(config({ environments: { dev: { parameters: { marketplace_endpoint_name: 'my-mp' } }, prod: {} } }), 'prod')).toMatch(/ -c marketplace_endpoint_name=''$/);
+  });
+
+  it('passes the bootstrap qualifier of cdk.qualifier, so that a non-default qualifier finds its roles and bucket', () => {
+    expect(deployCommand(config({ cdk: { qualifier: 'mtq1' } }))).toContain("-c @aws-cdk/core:bootstrapQualifier='mtq1'");
+  });
+
+  it('config_secret_name is a setting per environment with the sample default, read from Parameter Store like the others', () => {
+    const own = config({ environments: { dev: { parameters: { config_secret_name: 'dev-config' } }, prod: {} } });
+    expect(environmentParameters(own, testTarget({ name: 'dev' })).config_secret_name).toBe('dev-config');
+    expect(environmentParameters(own, testTarget({ name: 'prod' })).config_secret_name).toBe('machine-translation-worklfow-config');
+    expect(deployCommand(own)).toContain('-c config_secret_name="$SETTING_CONFIG_SECRET_NAME"');
   });
 });
 
