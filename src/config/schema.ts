@@ -121,12 +121,15 @@ const buildsSchema = z
     }
   });
 
+/** The sample solution's stacks (deployment/app.py): discovery reads them unless solution.stacks says otherwise. */
+export const SAMPLE_STACKS = ['DatabaseStack', 'SageMakerStack', 'WorkflowStack'] as const;
+
 const physicalNames = z.array(z.string().min(1).max(256)).default([]);
 
 /** The deployed solution: where its functions, state machines, Glue jobs and endpoint are found. */
 const solutionSchema = z.strictObject({
   /** CloudFormation stacks of the solution's CDK app; their resources are discovered (ListStackResources) */
-  stacks: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { message: 'must be a CloudFormation stack name' })).default([]),
+  stacks: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { message: 'must be a CloudFormation stack name' })).default([...SAMPLE_STACKS]),
   /** physical names, or logical id → physical name; given names win over discovery */
   lambdaFunctions: z.union([physicalNames, z.record(z.string(), z.string().min(1).max(140))]).default([]),
   stateMachines: physicalNames,
