@@ -21,7 +21,8 @@ import {
   reportGroupPrefix,
   roleNames,
 } from '../config/resource-names.js';
-import { HF_TOKEN_PARAMETER, type Config } from '../config/schema.js';
+import { HF_TOKEN_PARAMETER, SAMPLE_STATE_MACHINE, type Config } from '../config/schema.js';
+import { SMOKE_TEST_CALLER_ID } from '../templates/buildspecs.js';
 import { existing } from '../engine/reference.js';
 import type { Desired, Target } from '../engine/types.js';
 import {
@@ -31,6 +32,7 @@ import {
   customerKey,
   integrationTestPolicy,
   serviceTrustPolicy,
+  smokeTestPolicy,
   startPipelinePolicy,
   type CodeBuildInputs,
   type EnvironmentReadInputs,
@@ -205,19 +207,32 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
         env,
         target: inTool,
         spec: role(config, inTool, roleNames.integrationTest(project, env), 'codebuild', `CodeBuild role of ${testProject}`),
-        policy: integrationTestPolicy({
-          build: build(testProject),
-          reads: reads(false),
-          solution: {
-            place: placeOf(deployed),
-            buckets: [parameters.input_bucket_name, parameters.output_bucket_name].filter((name): name is string => Boolean(name)),
-            endpoints: [solution.sagemakerEndpoint ?? parameters.quality_estimation_sgm_endpoint_name].filter((name): name is string => Boolean(name)),
-            stateMachines: solution.stateMachines,
-            functions: Array.isArray(solution.lambdaFunctions) ? solution.lambdaFunctions : Object.values(solution.lambdaFunctions),
-            glueJobs: solution.glueJobs,
-            stacks: solution.stacks,
-          },
-        }),
+        policy: config.builds.integrationTestCommand === undefined
+          ? smokeTestPolicy({
+              build: build(testProject),
+              reads: reads(false),
+              smokeTest: {
+                place: placeOf(deployed),
+                inputBucket: parameters.input_bucket_name!,
+                outputBucket: parameters.output_bucket_name!,
+                endpoint: solution.sagemakerEndpoint ?? parameters.quality_estimation_sgm_endpoint_name!,
+                stateMachine: solution.stateMachines[0] ?? SAMPLE_STATE_MACHINE,
+                prefix: SMOKE_TEST_CALLER_ID,
+              },
+            })
+          : integrationTestPolicy({
+              build: build(testProject),
+              reads: reads(false),
+              solution: {
+                place: placeOf(deployed),
+                buckets: [parameters.input_bucket_name, parameters.output_bucket_name].filter((name): name is string => Boolean(name)),
+                endpoints: [solution.sagemakerEndpoint ?? parameters.quality_estimation_sgm_endpoint_name].filter((name): name is string => Boolean(name)),
+                stateMachines: solution.stateMachines,
+                functions: Array.isArray(solution.lambdaFunctions) ? solution.lambdaFunctions : Object.values(solution.lambdaFunctions),
+                glueJobs: solution.glueJobs,
+                stacks: solution.stacks,
+              },
+            }),
         managedPolicyArns: [],
       },
       {

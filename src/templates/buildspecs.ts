@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { parameterPath } from '../commands/set-params.js';
 import { hfTokenSecretName, qeImageRepositoryName } from '../config/resource-names.js';
-import { BUILD_IMAGES, HF_TOKEN_PARAMETER, type Config } from '../config/schema.js';
+import { BUILD_IMAGES, HF_TOKEN_PARAMETER, SAMPLE_STATE_MACHINE, type Config } from '../config/schema.js';
 import { fill, templatePath } from './render.js';
 
 /**
@@ -44,6 +44,8 @@ export interface IntegrationTestInputs {
   image: BuildImage;
   python: string;
   command: string;
+  /** name or ARN of the state machine the smoke test runs */
+  stateMachine: string;
   settings: { name: string; parameter: string }[];
 }
 
@@ -62,6 +64,22 @@ export function settingVariable(name: string): string {
 export function renderBuildAndTestBuildspec(inputs: BuildAndTestInputs): string {
   const { image, python, nodejs, qeImageRepository } = inputs;
   return renderBuildspecFile('buildspec.yml', { python, nodejs, qeImageRepository }, image);
+}
+
+/** The smoke test's callerId (CALLER_ID in the script): its input keys and the workflow's output start with it. */
+export const SMOKE_TEST_CALLER_ID = 'mtpipe-smoke';
+
+/** Where `mtpipe render` writes the smoke test, in the solution repository. */
+export const SMOKE_TEST_SCRIPT = 'scripts/mtpipe-smoke-test.py';
+
+/** The default integration test: the smoke test, with a hint when the repository lacks it. */
+export const SMOKE_TEST_COMMAND =
+  `if [ ! -f ${SMOKE_TEST_SCRIPT} ]; then printf '%s\\n' '${SMOKE_TEST_SCRIPT} is missing: run mtpipe render in the solution repository and commit what it writes' >&2; exit 1; fi\n` +
+  `python ${SMOKE_TEST_SCRIPT}\n`;
+
+/** The smoke test as `mtpipe render` writes it into the solution repository. */
+export function smokeTestScript(): string {
+  return readFileSync(templatePath('mtpipe-smoke-test.py'), 'utf8');
 }
 
 /** The CDK context key that names the bootstrap resources' qualifier (DefaultStackSynthesizer). */
@@ -101,12 +119,13 @@ export function renderDeployBuildspec(inputs: DeployInputs): string {
 }
 
 export function renderIntegrationTestBuildspec(inputs: IntegrationTestInputs): string {
-  const { image, python, command, settings } = inputs;
+  const { image, python, command, settings, stateMachine } = inputs;
   const variables = variablesFor(settings);
   return renderBuildspecFile(
     'buildspec-test.yml',
     {
       python,
+      stateMachine,
       integrationTestCommand: command,
       settingsFromParameterStore: Object.fromEntries(settings.map((s) => [variables.get(s.name), s.parameter])),
     },
@@ -124,7 +143,8 @@ export function renderBuildspecs(config: Config, envName: string): BuildspecFile
     'buildspec-test.yml': renderIntegrationTestBuildspec({
       image,
       python,
-      command: integrationTestCommand,
+      command: integrationTestCommand ?? SMOKE_TEST_COMMAND,
+      stateMachine: config.solution.stateMachines[0] ?? SAMPLE_STATE_MACHINE,
       // the tests need the names of what was deployed, not the token
       settings: settings.filter((s): s is { name: string; parameter: string } => 'parameter' in s && s.name !== HF_TOKEN_PARAMETER),
     }),

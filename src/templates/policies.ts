@@ -211,6 +211,42 @@ export interface SolutionResources {
   stacks: string[];
 }
 
+/** What the smoke test (scripts/mtpipe-smoke-test.py) touches in one environment. */
+export interface SmokeTestResources {
+  place: Place;
+  inputBucket: string;
+  outputBucket: string;
+  endpoint: string;
+  /** name or ARN */
+  stateMachine: string;
+  /** the smoke test's callerId: its input keys and the workflow's output start with it */
+  prefix: string;
+}
+
+/**
+ * integration-test running the smoke test: its parameters (not the token), and exactly the calls the
+ * script makes: describe the endpoint, put the sample under its prefix, start, describe and stop
+ * executions of the one state machine, list and read the analysis output under its prefix.
+ */
+export function smokeTestPolicy(input: { build: CodeBuildInputs; reads: EnvironmentReadInputs; smokeTest: SmokeTestResources }): PolicyDocument {
+  const { place, inputBucket, outputBucket, endpoint, stateMachine, prefix } = input.smokeTest;
+  const { partition, region, account } = place;
+  const stateMachineArn = stateMachine.startsWith('arn:') ? stateMachine : `arn:${partition}:states:${region}:${account}:stateMachine:${stateMachine}`;
+  return codeBuildBase(input.build, [
+    ...environmentReads(input.reads),
+    ...renderStatements('policies/statements/smoke-test.json', {
+      // SageMaker ARNs carry the endpoint name in lower case
+      endpointArn: `arn:${partition}:sagemaker:${region}:${account}:endpoint/${endpoint.toLowerCase()}`,
+      inputObjectArn: `arn:${partition}:s3:::${inputBucket}/${prefix}/*`,
+      stateMachineArn,
+      executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:*`,
+      outputBucketArn: `arn:${partition}:s3:::${outputBucket}`,
+      outputPrefix: `${prefix}/*`,
+      outputObjectArn: `arn:${partition}:s3:::${outputBucket}/${prefix}/*`,
+    }),
+  ]);
+}
+
 /**
  * integration-test of one environment: its parameters (not the token: its buildspec does not read it),
  * and read/invoke rights on the solution's resources that are known by name. Resources not named are

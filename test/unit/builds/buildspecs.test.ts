@@ -66,7 +66,7 @@ describe('golden buildspecs (default configuration, environment dev), compared a
         build: { commands: ['cd source/sagemaker', 'chmod +x build_and_push.sh', './build_and_push.sh', 'cd ../..'] },
       },
       reports: { 'unit-tests': { 'base-directory': 'reports', files: ['unit-tests.xml'], 'file-format': 'JUNITXML' } },
-      artifacts: { files: ['deployment/**/*', 'source/**/*', 'buildspec.yml', 'appspec.yml', 'scripts/**/*'], 'discard-paths': 'no' },
+      artifacts: { files: ['deployment/**/*', 'source/**/*', 'buildspec.yml', 'appspec.yml', 'scripts/**/*', 'sample_data/**/*'], 'discard-paths': 'no' },
       cache: CACHE,
     });
   });
@@ -89,17 +89,35 @@ describe('golden buildspecs (default configuration, environment dev), compared a
     });
   });
 
-  it('buildspec-test.yml: the integration test command against the environment, with a JUnit report group', () => {
+  it('buildspec-test.yml: the smoke test mtpipe render writes, against the environment, with the settings it reads', () => {
     expect(parse(files['buildspec-test.yml'])).toStrictEqual({
       version: 0.2,
-      env: { shell: 'bash', 'parameter-store': Object.fromEntries(SETTINGS.map((name) => [variable(name), `/mt-pipeline/dev/${name}`])) },
+      env: {
+        shell: 'bash',
+        'parameter-store': Object.fromEntries(SETTINGS.map((name) => [variable(name), `/mt-pipeline/dev/${name}`])),
+        variables: { SMOKE_STATE_MACHINE: 'BatchMachineTranslationStateMachineCDK' },
+      },
       phases: {
-        install: { 'runtime-versions': { python: '3.13' }, commands: ['if [ -f source/requirements-dev.txt ]; then pip install -r source/requirements-dev.txt; fi'] },
-        build: { commands: ['mkdir -p reports', 'python -m pytest source/tests/integration -v --junitxml=reports/integration.xml'] },
+        install: {
+          'runtime-versions': { python: '3.13' },
+          commands: ['if [ -f source/requirements-dev.txt ]; then pip install -r source/requirements-dev.txt; fi', 'python -c "import boto3" 2>/dev/null || pip install boto3'],
+        },
+        build: {
+          commands: [
+            'mkdir -p reports',
+            "if [ ! -f scripts/mtpipe-smoke-test.py ]; then printf '%s\\n' 'scripts/mtpipe-smoke-test.py is missing: run mtpipe render in the solution repository and commit what it writes' >&2; exit 1; fi\npython scripts/mtpipe-smoke-test.py\n",
+          ],
+        },
       },
       reports: { 'integration-tests': { 'base-directory': 'reports', files: ['**/*.xml'], 'file-format': 'JUNITXML' } },
       cache: { paths: ['/root/.cache/pip/**/*'] },
     });
+  });
+
+  it('buildspec-test.yml: builds.integrationTestCommand replaces the smoke test; the state machine comes from solution.stateMachines', () => {
+    const own = renderBuildspecs(config({ builds: { integrationTestCommand: 'python -m pytest tests/it' }, solution: { stateMachines: ['my-flow'] } }), 'dev')['buildspec-test.yml'];
+    expect(commandsOf(own).at(-1)).toBe('python -m pytest tests/it');
+    expect((parse(own) as { env: { variables: Record<string, string> } }).env.variables).toStrictEqual({ SMOKE_STATE_MACHINE: 'my-flow' });
   });
 
   it('each file starts with a line saying where it comes from', () => {

@@ -201,7 +201,7 @@ describe('setup-security: what each role may do', () => {
     expect(bySid(named, 'ReadGlueJobRuns')?.Resource).toEqual([`arn:aws:glue:${prod}:job/mt-batch-job`]);
     expect(bySid(named, 'ReadSolutionStacks')?.Resource).toEqual([`arn:aws:cloudformation:${prod}:stack/MachineTranslationStack/*`]);
 
-    // nothing named: only the buckets and the endpoint from the parameters
+    // by default integration-test runs the smoke test: exactly the calls it makes, on what the settings name
     const unnamed = statementsOf(desiredFor({ store: 'ssm' }), 'mt-pipeline-itest-dev');
     expect(unnamed.map((s) => s.Sid)).toEqual([
       'BuildLogs',
@@ -210,11 +210,36 @@ describe('setup-security: what each role may do', () => {
       'TestReports',
       'ReadTheEnvironmentParameters',
       'NeverTheTokenParameter',
-      'SolutionBucketObjects',
-      'SolutionBuckets',
-      'QualityEstimationEndpoint',
+      'EndpointInService',
+      'PutSampleInput',
+      'StartOneExecution',
+      'FollowOrStopTheExecution',
+      'ListAnalysisOutput',
+      'ReadAnalysisOutput',
     ]);
-    expect(bySid(unnamed, 'QualityEstimationEndpoint')?.Resource).toEqual([`arn:aws:sagemaker:${tool}:endpoint/mt-pipeline-dev-qe-endpoint`]);
+    expect(unnamed.slice(6)).toStrictEqual([
+      { Sid: 'EndpointInService', Effect: 'Allow', Action: ['sagemaker:DescribeEndpoint'], Resource: `arn:aws:sagemaker:${tool}:endpoint/mt-pipeline-dev-qe-endpoint` },
+      { Sid: 'PutSampleInput', Effect: 'Allow', Action: ['s3:PutObject'], Resource: `arn:aws:s3:::mt-pipeline-dev-input-${TOOL_ACCOUNT}/mtpipe-smoke/*` },
+      { Sid: 'StartOneExecution', Effect: 'Allow', Action: ['states:StartExecution'], Resource: `arn:aws:states:${tool}:stateMachine:BatchMachineTranslationStateMachineCDK` },
+      {
+        Sid: 'FollowOrStopTheExecution',
+        Effect: 'Allow',
+        Action: ['states:DescribeExecution', 'states:StopExecution'],
+        Resource: `arn:aws:states:${tool}:execution:BatchMachineTranslationStateMachineCDK:*`,
+      },
+      {
+        Sid: 'ListAnalysisOutput',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: `arn:aws:s3:::mt-pipeline-dev-output-${TOOL_ACCOUNT}`,
+        Condition: { StringLike: { 's3:prefix': 'mtpipe-smoke/*' } },
+      },
+      { Sid: 'ReadAnalysisOutput', Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::mt-pipeline-dev-output-${TOOL_ACCOUNT}/mtpipe-smoke/*` },
+    ]);
+    // prod is in its own account and region: so are the resources the smoke test touches there
+    expect(bySid(statementsOf(desiredFor({ store: 'ssm' }), 'mt-pipeline-itest-prod'), 'StartOneExecution')?.Resource).toBe(
+      `arn:aws:states:${prod}:stateMachine:BatchMachineTranslationStateMachineCDK`,
+    );
     // its buildspec reads the settings, not the token: the wildcard over the path is cut by an explicit Deny
     expect(bySid(unnamed, 'NeverTheTokenParameter')).toEqual({
       Sid: 'NeverTheTokenParameter',
