@@ -71,7 +71,8 @@ async function loadSteps(name: StepCommand) {
     }
     case 'create-deploy': {
       const { createDeploy } = await import('./commands/create-deploy.js');
-      return { steps: [createDeploy], flagKeys: {} };
+      const { solutionBuckets } = await import('./commands/solution-buckets.js');
+      return { steps: [createDeploy, solutionBuckets], flagKeys: {} };
     }
     case 'bootstrap': {
       const { BOOTSTRAP_STEPS, BOOTSTRAP_FLAGS } = await import('./commands/bootstrap.js');
@@ -142,7 +143,7 @@ export function buildProgram(): Command {
 
   program
     .command('create-deploy')
-    .description('CodeDeploy application and one deployment group per environment, with alarm-based rollback')
+    .description("CodeDeploy application and one deployment group per environment, with alarm-based rollback; the solution's input and output buckets")
     .action((_flags, command: Command) => runProvisioning(command, 'create-deploy'));
 
   program

@@ -30,6 +30,8 @@ export const isLambdaUpdateInProgress = named('ResourceConflictException');
 export const isApplicationNotFound = named('ApplicationDoesNotExistException');
 /** CodeDeploy: no such deployment group, or no such application to hold it */
 export const isDeploymentGroupNotFound = named('DeploymentGroupDoesNotExistException', 'ApplicationDoesNotExistException');
+/** S3 CreateBucket of a bucket this account already has (a create whose first answer was lost) */
+export const isBucketAlreadyOwnedByYou = named('BucketAlreadyOwnedByYou');
 /** S3 HeadBucket: no such bucket */
 export const isBucketNotFound = named('NotFound', 'NoSuchBucket');
 /** S3 reports each bucket setting that was never configured as an error of its own. */

@@ -55,6 +55,8 @@ export interface ResourceKind<Spec, Current> {
   arnOf(target: Target, spec: Spec): string | undefined;
   /** set on references to resources another step owns (see engine/reference.ts) */
   isReference?: boolean;
+  /** after a create failed with this error, the engine reads the resource again and converges */
+  alreadyExists?(error: unknown): boolean;
   /** a problem that only shows once the current state is known (e.g. a required secret nobody gave) */
   check?(current: Current | undefined, spec: Spec): string | undefined;
 }
