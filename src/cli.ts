@@ -67,7 +67,8 @@ async function loadSteps(name: StepCommand) {
     }
     case 'create-builds': {
       const { createBuilds, CREATE_BUILDS_FLAGS } = await import('./commands/create-builds.js');
-      return { steps: [createBuilds], flagKeys: CREATE_BUILDS_FLAGS };
+      const { qeImage } = await import('./commands/qe-image.js');
+      return { steps: [createBuilds, qeImage], flagKeys: CREATE_BUILDS_FLAGS };
     }
     case 'create-deploy': {
       const { createDeploy } = await import('./commands/create-deploy.js');
@@ -137,7 +138,7 @@ export function buildProgram(): Command {
 
   program
     .command('create-builds')
-    .description('artifact bucket, log groups and CodeBuild projects (build-and-test; cdk-deploy and integration-test per environment)')
+    .description('artifact bucket, log groups and CodeBuild projects (build-and-test; cdk-deploy and integration-test per environment), the ECR repository of the quality-estimation image')
     .option('--artifact-bucket <name>', 'artifact bucket name (builds.artifactBucket)')
     .action((_flags, command: Command) => runProvisioning(command, 'create-builds'));
 

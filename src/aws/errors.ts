@@ -30,6 +30,11 @@ export const isLambdaUpdateInProgress = named('ResourceConflictException');
 export const isApplicationNotFound = named('ApplicationDoesNotExistException');
 /** CodeDeploy: no such deployment group, or no such application to hold it */
 export const isDeploymentGroupNotFound = named('DeploymentGroupDoesNotExistException', 'ApplicationDoesNotExistException');
+/** ECR: no such repository; no lifecycle policy or repository policy set; CreateRepository of one that exists */
+export const isEcrRepositoryNotFound = named('RepositoryNotFoundException');
+export const isEcrLifecyclePolicyNotFound = named('LifecyclePolicyNotFoundException');
+export const isEcrRepositoryPolicyNotFound = named('RepositoryPolicyNotFoundException');
+export const isEcrRepositoryAlreadyExists = named('RepositoryAlreadyExistsException');
 /** S3 CreateBucket of a bucket this account already has (a create whose first answer was lost) */
 export const isBucketAlreadyOwnedByYou = named('BucketAlreadyOwnedByYou');
 /** S3 HeadBucket: no such bucket */

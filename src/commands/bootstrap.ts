@@ -1,6 +1,7 @@
 import { createBuilds, CREATE_BUILDS_FLAGS } from './create-builds.js';
 import { createDeploy } from './create-deploy.js';
 import { initRepo, INIT_REPO_FLAGS } from './init-repo.js';
+import { qeImage } from './qe-image.js';
 import { setParams } from './set-params.js';
 import { setupSecurity } from './setup-security.js';
 import { solutionBuckets } from './solution-buckets.js';
@@ -11,6 +12,6 @@ import type { Step } from './step.js';
  * (create-pipeline, setup-monitoring, verify) join this list.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const BOOTSTRAP_STEPS: Step<any>[] = [initRepo, setupSecurity, setParams, createBuilds, createDeploy, solutionBuckets];
+export const BOOTSTRAP_STEPS: Step<any>[] = [initRepo, setupSecurity, setParams, createBuilds, qeImage, createDeploy, solutionBuckets];
 
 export const BOOTSTRAP_FLAGS: Record<string, string> = { ...INIT_REPO_FLAGS, ...CREATE_BUILDS_FLAGS };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { parameterPath } from '../commands/set-params.js';
 import { hfTokenSecretName, qeImageRepositoryName } from '../config/resource-names.js';
+import { partitionOf } from '../config/names.js';
 import { BUILD_IMAGES, HF_TOKEN_PARAMETER, SAMPLE_STATE_MACHINE, type Config } from '../config/schema.js';
 import { fill, templatePath } from './render.js';
 
@@ -38,6 +39,8 @@ export interface DeployInputs {
   context?: Record<string, string>;
   /** the environments' CDK bootstrap qualifier (cdk.qualifier) */
   qualifier: string;
+  /** the quality-estimation image repository in the tool account: name, and `<region>.<dns suffix>` of its registry */
+  qeImage: { repository: string; registry: string };
 }
 
 export interface IntegrationTestInputs {
@@ -82,6 +85,10 @@ export function smokeTestScript(): string {
   return readFileSync(templatePath('mtpipe-smoke-test.py'), 'utf8');
 }
 
+/** The settings of the quality-estimation image and model: the deploy build passes the image built for the commit. */
+export const IMAGE_URI_SETTING = 'quality_estimation_sgm_image_uri';
+export const MODEL_NAME_SETTING = 'quality_estimation_sgm_model_name';
+
 /** The CDK context key that names the bootstrap resources' qualifier (DefaultStackSynthesizer). */
 export const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
 
@@ -97,20 +104,27 @@ function shellQuoted(value: string): string {
 }
 
 export function renderDeployBuildspec(inputs: DeployInputs): string {
-  const { image, python, nodejs, settings, context = {}, qualifier } = inputs;
+  const { image, python, nodejs, context = {}, qualifier, qeImage } = inputs;
+  // the image is the one build-and-test pushed for this commit: its setting is not read
+  const settings = inputs.settings.filter((s) => s.name !== IMAGE_URI_SETTING);
   const variables = variablesFor(settings);
+  const contextOf = (s: Setting) =>
+    s.name === MODEL_NAME_SETTING ? `-c ${s.name}="$${variables.get(s.name)}-$QE_MODEL_SUFFIX"` : `-c ${s.name}="$${variables.get(s.name)}"`;
   return renderBuildspecFile(
     'buildspec-deploy.yml',
     {
       python,
       nodejs,
+      imageRegistry: qeImage.registry,
+      qeImageRepository: qeImage.repository,
       settingsFromParameterStore: Object.fromEntries(settings.flatMap((s) => ('parameter' in s ? [[variables.get(s.name), s.parameter]] : []))),
       settingsFromSecretsManager: Object.fromEntries(settings.flatMap((s) => ('secretId' in s ? [[variables.get(s.name), s.secretId]] : []))),
       // quoted, so a value with spaces stays one argument; the value itself never appears in the buildspec
       cdkContext: [
         // the deploy role ARNs, the assets bucket and the bootstrap version check all carry the qualifier
         `-c ${BOOTSTRAP_QUALIFIER_CONTEXT}=${shellQuoted(qualifier)}`,
-        ...settings.map((s) => `-c ${s.name}="$${variables.get(s.name)}"`),
+        ...settings.map(contextOf),
+        `-c ${IMAGE_URI_SETTING}="$QE_IMAGE_URI"`,
         ...Object.entries(context).map(([key, value]) => `-c ${key}=${shellQuoted(value)}`),
       ].join(' '),
     },
@@ -139,7 +153,15 @@ export function renderBuildspecs(config: Config, envName: string): BuildspecFile
   const settings = environmentSettings(config, envName);
   return {
     'buildspec.yml': renderBuildAndTestBuildspec({ image, python, nodejs, qeImageRepository: qeImageRepositoryName(config) }),
-    'buildspec-deploy.yml': renderDeployBuildspec({ image, python, nodejs, settings, context: deployContext(config, settings), qualifier: config.cdk.qualifier }),
+    'buildspec-deploy.yml': renderDeployBuildspec({
+      image,
+      python,
+      nodejs,
+      settings,
+      context: deployContext(config, settings),
+      qualifier: config.cdk.qualifier,
+      qeImage: { repository: qeImageRepositoryName(config), registry: `${config.region}.${dnsSuffixOf(config.region)}` },
+    }),
     'buildspec-test.yml': renderIntegrationTestBuildspec({
       image,
       python,
@@ -149,6 +171,11 @@ export function renderBuildspecs(config: Config, envName: string): BuildspecFile
       settings: settings.filter((s): s is { name: string; parameter: string } => 'parameter' in s && s.name !== HF_TOKEN_PARAMETER),
     }),
   };
+}
+
+/** The DNS suffix of a region's partition (ECR registry host names). */
+function dnsSuffixOf(region: string): string {
+  return partitionOf(region) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
 }
 
 /** cdk.context, with marketplace_endpoint_name empty unless a setting or cdk.context names it. */

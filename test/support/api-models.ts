@@ -27,6 +27,7 @@ export const BOTOCORE_SERVICE: Record<string, string> = {
   CloudFormation: 'cloudformation',
   Lambda: 'lambda',
   SecretsManager: 'secretsmanager',
+  ECR: 'ecr',
 };
 
 interface MemberRef {

@@ -44,7 +44,7 @@ describe('golden buildspecs (default configuration, environment dev), compared a
   it('buildspec.yml: build and test', () => {
     expect(parse(files['buildspec.yml'])).toStrictEqual({
       version: 0.2,
-      env: { shell: 'bash', variables: { ECR_REPOSITORY_NAME: 'mt-pipeline-qe', IMAGE_TAG: 'latest' } },
+      env: { shell: 'bash', variables: { ECR_REPOSITORY_NAME: 'mt-pipeline-qe' } },
       phases: {
         install: {
           'runtime-versions': { python: '3.13', nodejs: '22' },
@@ -63,19 +63,35 @@ describe('golden buildspecs (default configuration, environment dev), compared a
             'cd ..',
           ],
         },
-        build: { commands: ['cd source/sagemaker', 'chmod +x build_and_push.sh', './build_and_push.sh', 'cd ../..'] },
+        build: {
+          commands: [
+            'IMAGE_TAG="${CODEBUILD_RESOLVED_SOURCE_VERSION:-}"\n' +
+              "if [ -z \"$IMAGE_TAG\" ]; then printf '%s\\n' 'no source commit (CODEBUILD_RESOLVED_SOURCE_VERSION): cannot tag the image' >&2; exit 1; fi\n" +
+              'export IMAGE_TAG\n' +
+              'printf \'%s\' "$IMAGE_TAG" > qe-image-tag.txt\n',
+            'if aws ecr describe-images --repository-name "$ECR_REPOSITORY_NAME" --image-ids imageTag="$IMAGE_TAG" > /dev/null 2>&1; then\n' +
+              '  printf \'%s\\n\' "image $ECR_REPOSITORY_NAME:$IMAGE_TAG exists already"\n' +
+              'else\n' +
+              '  (cd source/sagemaker && bash -eo pipefail ./build_and_push.sh)\n' +
+              'fi\n',
+          ],
+        },
       },
       reports: { 'unit-tests': { 'base-directory': 'reports', files: ['unit-tests.xml'], 'file-format': 'JUNITXML' } },
-      artifacts: { files: ['deployment/**/*', 'source/**/*', 'buildspec.yml', 'appspec.yml', 'scripts/**/*', 'sample_data/**/*'], 'discard-paths': 'no' },
+      artifacts: { files: ['deployment/**/*', 'source/**/*', 'buildspec.yml', 'appspec.yml', 'scripts/**/*', 'qe-image-tag.txt', 'sample_data/**/*'], 'discard-paths': 'no' },
       cache: CACHE,
     });
   });
 
-  it('buildspec-deploy.yml: every setting from Parameter Store, each passed as -c, the token included', () => {
-    const parameters = Object.fromEntries([...SETTINGS, 'hugging_face_token'].map((name) => [variable(name), `/mt-pipeline/dev/${name}`]));
+  it('buildspec-deploy.yml: every setting from Parameter Store, each passed as -c, the token included; the image of the commit', () => {
+    const read = [...SETTINGS.filter((name) => name !== 'quality_estimation_sgm_image_uri'), 'hugging_face_token'];
+    const parameters = Object.fromEntries(read.map((name) => [variable(name), `/mt-pipeline/dev/${name}`]));
     const context = [
       "-c @aws-cdk/core:bootstrapQualifier='hnb659fds'",
-      ...[...SETTINGS, 'hugging_face_token'].map((name) => `-c ${name}="$${variable(name)}"`),
+      ...read.map((name) =>
+        name === 'quality_estimation_sgm_model_name' ? `-c ${name}="$${variable(name)}-$QE_MODEL_SUFFIX"` : `-c ${name}="$${variable(name)}"`,
+      ),
+      '-c quality_estimation_sgm_image_uri="$QE_IMAGE_URI"',
       "-c marketplace_endpoint_name=''",
     ].join(' ');
     expect(parse(files['buildspec-deploy.yml'])).toStrictEqual({
@@ -83,7 +99,17 @@ describe('golden buildspecs (default configuration, environment dev), compared a
       env: { shell: 'bash', 'parameter-store': parameters },
       phases: {
         install: { 'runtime-versions': { python: '3.13', nodejs: '22' }, commands: ['pip install -r deployment/requirements.txt', 'npm install -g aws-cdk'] },
-        build: { commands: ['cd deployment', `cdk deploy --all --require-approval never ${context}`] },
+        build: {
+          commands: [
+            'QE_IMAGE_TAG="$(cat qe-image-tag.txt 2>/dev/null || true)"\n' +
+              'QE_IMAGE_TAG="${QE_IMAGE_TAG:-${CODEBUILD_RESOLVED_SOURCE_VERSION:-}}"\n' +
+              "if [ -z \"$QE_IMAGE_TAG\" ]; then printf '%s\\n' 'no image tag: neither qe-image-tag.txt nor CODEBUILD_RESOLVED_SOURCE_VERSION' >&2; exit 1; fi\n" +
+              'QE_IMAGE_URI="$(printf \'%s\' "$CODEBUILD_BUILD_ARN" | cut -d: -f5).dkr.ecr.us-east-1.amazonaws.com/mt-pipeline-qe:$QE_IMAGE_TAG"\n' +
+              'QE_MODEL_SUFFIX="${QE_IMAGE_TAG:0:8}"\n',
+            'cd deployment',
+            `cdk deploy --all --require-approval never ${context}`,
+          ],
+        },
       },
       cache: CACHE,
     });
@@ -128,13 +154,14 @@ describe('golden buildspecs (default configuration, environment dev), compared a
 describe('the deploy buildspec', () => {
   it("reads exactly the settings set-params writes for the environment (its own included), each from that environment's path", () => {
     const withOwn = config({ environments: { dev: { parameters: { vpc_id: 'vpc-123', input_bucket_name: 'dev-in' } }, prod: {} } });
-    const written = Object.keys(environmentParameters(withOwn, testTarget({ name: 'dev' })));
+    // all but the image's: the deploy passes the image build-and-test pushed for the commit
+    const written = Object.keys(environmentParameters(withOwn, testTarget({ name: 'dev' }))).filter((name) => name !== 'quality_estimation_sgm_image_uri');
     const deploy = parse(renderBuildspecs(withOwn, 'dev')['buildspec-deploy.yml']) as Buildspec;
     const fromStore = deploy.env['parameter-store']!;
     expect(Object.keys(fromStore).sort()).toEqual([...written, 'hugging_face_token'].map(variable).sort());
     for (const name of [...written, 'hugging_face_token']) {
       expect(fromStore[variable(name)]).toBe(`/mt-pipeline/dev/${name}`);
-      expect(commandsOf(renderBuildspecs(withOwn, 'dev')['buildspec-deploy.yml']).at(-1)).toContain(` -c ${name}="$${variable(name)}"`);
+      expect(commandsOf(renderBuildspecs(withOwn, 'dev')['buildspec-deploy.yml']).at(-1)).toContain(` -c ${name}="$${variable(name)}`);
     }
     // prod has no vpc_id
     expect(renderBuildspecs(withOwn, 'prod')['buildspec-deploy.yml']).not.toContain('vpc_id');
@@ -144,7 +171,7 @@ describe('the deploy buildspec', () => {
     const inSecretsManager = config({ secrets: { huggingFaceToken: { store: 'secretsmanager' } } });
     const deploy = parse(renderBuildspecs(inSecretsManager, 'prod')['buildspec-deploy.yml']) as Buildspec;
     expect(deploy.env['secrets-manager']).toEqual({ SETTING_HUGGING_FACE_TOKEN: 'mt-pipeline/prod/hugging-face-token' });
-    expect(Object.keys(deploy.env['parameter-store']!)).toEqual(SETTINGS.map(variable));
+    expect(Object.keys(deploy.env['parameter-store']!)).toEqual(SETTINGS.filter((name) => name !== 'quality_estimation_sgm_image_uri').map(variable));
     expect(commandsOf(renderBuildspecs(inSecretsManager, 'prod')['buildspec-deploy.yml']).at(-1)).toContain('-c hugging_face_token="$SETTING_HUGGING_FACE_TOKEN"');
   });
 
@@ -192,7 +219,7 @@ describe('validation of rendered buildspecs', () => {
   });
 
   it('rejects a placeholder without a value, and a value without a placeholder', () => {
-    const unknown = template.replace('IMAGE_TAG: latest', 'IMAGE_TAG: "{{imageTag}}"');
+    const unknown = template.replace('ECR_REPOSITORY_NAME: "{{qeImageRepository}}"', 'ECR_REPOSITORY_NAME: "{{qeImageRepository}}"\n    IMAGE_TAG: "{{imageTag}}"');
     expect(() => renderBuildspecSource('buildspec.yml', unknown, variables, STANDARD_7)).toThrow('template buildspec.yml: placeholder {{imageTag}} has no value');
     expect(() => renderBuildspecSource('buildspec.yml', template, { ...variables, imageTag: 'v1' }, STANDARD_7)).toThrow('template buildspec.yml: no placeholder for {{imageTag}}');
   });

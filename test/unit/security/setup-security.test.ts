@@ -155,7 +155,7 @@ describe('setup-security: what each role may do', () => {
     ]);
   });
 
-  it('build-and-test: its own logs and report groups, the artifacts, and ECR push (with CreateRepository) on the QE repository', () => {
+  it('build-and-test: its own logs and report groups, the artifacts, and ECR push on the QE repository (mtpipe creates it: no CreateRepository)', () => {
     const statements = statementsOf(desiredFor({ store: 'ssm' }), 'mt-pipeline-build');
     expect(bySid(statements, 'BuildLogs')?.Resource).toEqual([
       `arn:aws:logs:${tool}:log-group:/aws/codebuild/mt-pipeline-build-and-test`,
@@ -165,7 +165,8 @@ describe('setup-security: what each role may do', () => {
     expect(bySid(statements, 'RegistryLogin')).toMatchObject({ Action: ['ecr:GetAuthorizationToken'], Resource: '*' });
     const push = bySid(statements, 'PushTheQualityEstimationImage');
     expect(push?.Resource).toBe(`arn:aws:ecr:${tool}:repository/mt-pipeline-qe`);
-    expect(push?.Action).toContain('ecr:CreateRepository');
+    expect(push?.Action).not.toContain('ecr:CreateRepository');
+    expect(push?.Action).toContain('ecr:DescribeImages');
     expect(push?.Action).toContain('ecr:PutImage');
     expect(actionsOf(statements).filter((a) => a.startsWith('ssm:') || a.startsWith('secretsmanager:') || a.startsWith('sts:'))).toEqual([]);
   });
