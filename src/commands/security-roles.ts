@@ -19,6 +19,7 @@ import {
   projectNames,
   qeImageRepositoryName,
   reportGroupPrefix,
+  roleArn,
   roleNames,
 } from '../config/resource-names.js';
 import { HF_TOKEN_PARAMETER, SAMPLE_STATE_MACHINE, type Config } from '../config/schema.js';
@@ -39,6 +40,7 @@ import {
   type Place,
   type TrustedService,
 } from '../templates/policies.js';
+import { environmentRoles } from './environment-roles.js';
 import { environmentParameters } from './set-params.js';
 import { resourceId, standardTags } from './step.js';
 
@@ -189,6 +191,23 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
     const testProject = projectNames.integrationTest(project, env);
     const parameters = environmentParameters(config, deployed);
     const { solution } = config;
+    const smokeTest = {
+      place: placeOf(deployed),
+      inputBucket: parameters.input_bucket_name!,
+      outputBucket: parameters.output_bucket_name!,
+      endpoint: solution.sagemakerEndpoint ?? parameters.quality_estimation_sgm_endpoint_name!,
+      stateMachine: solution.stateMachines[0] ?? SAMPLE_STATE_MACHINE,
+      prefix: SMOKE_TEST_CALLER_ID,
+    };
+    // an environment in another account is reached through roles mtpipe creates there (environment-roles.ts)
+    const crossAccount = deployed.account !== shared.account;
+    const bootstrapRolePattern = cdkBootstrapRolePattern(deployed.partition, config.cdk.qualifier, deployed.account, deployed.region);
+    if (crossAccount) {
+      roles.push(
+        ...environmentRoles({ config, deployed, inTool, bootstrapRolePattern, smokeTest: config.builds.integrationTestCommand === undefined ? smokeTest : undefined }),
+      );
+    }
+    const environmentRole = (name: string) => (crossAccount ? { environmentRoleArn: roleArn(deployed.partition, deployed.account, name) } : {});
     roles.push(
       {
         key: 'cdk-deploy',
@@ -198,7 +217,8 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
         policy: cdkDeployPolicy({
           build: build(cdkProject),
           reads: reads(true),
-          bootstrapRolePattern: cdkBootstrapRolePattern(deployed.partition, config.cdk.qualifier, deployed.account, deployed.region),
+          bootstrapRolePattern,
+          ...environmentRole(roleNames.environmentDeployer(project, env)),
         }),
         managedPolicyArns: [],
       },
@@ -208,18 +228,7 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
         target: inTool,
         spec: role(config, inTool, roleNames.integrationTest(project, env), 'codebuild', `CodeBuild role of ${testProject}`),
         policy: config.builds.integrationTestCommand === undefined
-          ? smokeTestPolicy({
-              build: build(testProject),
-              reads: reads(false),
-              smokeTest: {
-                place: placeOf(deployed),
-                inputBucket: parameters.input_bucket_name!,
-                outputBucket: parameters.output_bucket_name!,
-                endpoint: solution.sagemakerEndpoint ?? parameters.quality_estimation_sgm_endpoint_name!,
-                stateMachine: solution.stateMachines[0] ?? SAMPLE_STATE_MACHINE,
-                prefix: SMOKE_TEST_CALLER_ID,
-              },
-            })
+          ? smokeTestPolicy({ build: build(testProject), reads: reads(false), smokeTest, ...environmentRole(roleNames.environmentTester(project, env)) })
           : integrationTestPolicy({
               build: build(testProject),
               reads: reads(false),

@@ -193,10 +193,13 @@ export function buildAndTestPolicy(input: { build: CodeBuildInputs; qeImageRepos
  * cdk-deploy of one environment: its parameters and the token, and the CDK bootstrap roles of that
  * environment (which do the deployment). Never administrator rights on its own.
  */
-export function cdkDeployPolicy(input: { build: CodeBuildInputs; reads: EnvironmentReadInputs; bootstrapRolePattern: string }): PolicyDocument {
+export function cdkDeployPolicy(input: { build: CodeBuildInputs; reads: EnvironmentReadInputs; bootstrapRolePattern: string; environmentRoleArn?: string }): PolicyDocument {
   return codeBuildBase(input.build, [
     ...environmentReads(input.reads),
-    ...renderStatements('policies/statements/cdk-bootstrap-roles.json', { bootstrapRoles: input.bootstrapRolePattern }),
+    // in another account the build assumes the environment's deployer role, which assumes the bootstrap roles
+    ...(input.environmentRoleArn
+      ? assumeEnvironmentRole(input.environmentRoleArn)
+      : renderStatements('policies/statements/cdk-bootstrap-roles.json', { bootstrapRoles: input.bootstrapRolePattern })),
   ]);
 }
 
@@ -228,23 +231,60 @@ export interface SmokeTestResources {
  * script makes: describe the endpoint, put the sample under its prefix, start, describe and stop
  * executions of the one state machine, list and read the analysis output under its prefix.
  */
-export function smokeTestPolicy(input: { build: CodeBuildInputs; reads: EnvironmentReadInputs; smokeTest: SmokeTestResources }): PolicyDocument {
-  const { place, inputBucket, outputBucket, endpoint, stateMachine, prefix } = input.smokeTest;
-  const { partition, region, account } = place;
-  const stateMachineArn = stateMachine.startsWith('arn:') ? stateMachine : `arn:${partition}:states:${region}:${account}:stateMachine:${stateMachine}`;
+export function smokeTestPolicy(input: { build: CodeBuildInputs; reads: EnvironmentReadInputs; smokeTest: SmokeTestResources; environmentRoleArn?: string }): PolicyDocument {
   return codeBuildBase(input.build, [
     ...environmentReads(input.reads),
-    ...renderStatements('policies/statements/smoke-test.json', {
-      // SageMaker ARNs carry the endpoint name in lower case
-      endpointArn: `arn:${partition}:sagemaker:${region}:${account}:endpoint/${endpoint.toLowerCase()}`,
-      inputObjectArn: `arn:${partition}:s3:::${inputBucket}/${prefix}/*`,
-      stateMachineArn,
-      executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:*`,
-      outputBucketArn: `arn:${partition}:s3:::${outputBucket}`,
-      outputPrefix: `${prefix}/*`,
-      outputObjectArn: `arn:${partition}:s3:::${outputBucket}/${prefix}/*`,
-    }),
+    // in another account the build assumes the environment's tester role, which holds these rights
+    ...(input.environmentRoleArn ? assumeEnvironmentRole(input.environmentRoleArn) : smokeTestStatements(input.smokeTest)),
   ]);
+}
+
+/** The smoke test's calls, on the resources of one environment. */
+export function smokeTestStatements(smokeTest: SmokeTestResources): PolicyStatement[] {
+  const { place, inputBucket, outputBucket, endpoint, stateMachine, prefix } = smokeTest;
+  const { partition, region, account } = place;
+  const stateMachineArn = stateMachine.startsWith('arn:') ? stateMachine : `arn:${partition}:states:${region}:${account}:stateMachine:${stateMachine}`;
+  return renderStatements('policies/statements/smoke-test.json', {
+    // SageMaker ARNs carry the endpoint name in lower case
+    endpointArn: `arn:${partition}:sagemaker:${region}:${account}:endpoint/${endpoint.toLowerCase()}`,
+    inputObjectArn: `arn:${partition}:s3:::${inputBucket}/${prefix}/*`,
+    stateMachineArn,
+    executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:*`,
+    outputBucketArn: `arn:${partition}:s3:::${outputBucket}`,
+    outputPrefix: `${prefix}/*`,
+    outputObjectArn: `arn:${partition}:s3:::${outputBucket}/${prefix}/*`,
+  });
+}
+
+function assumeEnvironmentRole(roleArn: string): PolicyStatement[] {
+  return renderStatements('policies/statements/assume-environment-role.json', { roleArn });
+}
+
+/** Trust policy of a role in an environment account that exactly one build role of the tool account assumes. */
+export function buildRoleTrustPolicy(buildRoleArn: string): TrustPolicyDocument {
+  return renderTemplate('policies/trust-build-role.json', { buildRoleArn }) as TrustPolicyDocument;
+}
+
+/**
+ * The deployer role in an environment account (assumed by that environment's cdk-deploy build): it may
+ * assume the environment's CDK bootstrap roles, which do the deployment, and read the bootstrap version.
+ */
+export function environmentDeployerPolicy(input: { place: Place; bootstrapRolePattern: string; qualifier: string }): PolicyDocument {
+  const { partition, region, account } = input.place;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      ...renderStatements('policies/statements/cdk-bootstrap-roles.json', { bootstrapRoles: input.bootstrapRolePattern }),
+      ...renderStatements('policies/statements/cdk-bootstrap-version.json', {
+        bootstrapVersionParameter: `arn:${partition}:ssm:${region}:${account}:parameter/cdk-bootstrap/${input.qualifier}/version`,
+      }),
+    ],
+  };
+}
+
+/** The tester role in an environment account (assumed by that environment's integration-test build): the smoke test's calls. */
+export function environmentTesterPolicy(smokeTest: SmokeTestResources): PolicyDocument {
+  return { Version: '2012-10-17', Statement: smokeTestStatements(smokeTest) };
 }
 
 /**

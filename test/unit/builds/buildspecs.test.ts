@@ -27,6 +27,14 @@ const SETTINGS = [
   'quality_estimation_sgm_topic_name',
 ];
 const variable = (name: string) => `SETTING_${name.toUpperCase()}`;
+/** The command that takes the environment role's credentials when the project names one. */
+const ASSUME_ENVIRONMENT_ROLE =
+  'if [ -n "${MTPIPE_ENVIRONMENT_ROLE_ARN:-}" ]; then\n' +
+  '  CREDENTIALS="$(aws sts assume-role --role-arn "$MTPIPE_ENVIRONMENT_ROLE_ARN" --role-session-name "mtpipe-${MTPIPE_ENV:-build}" --query \'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]\' --output text)" || exit 1\n' +
+  '  read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<< "$CREDENTIALS"\n' +
+  '  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\n' +
+  '  unset CREDENTIALS\n' +
+  'fi\n';
 const CACHE = { paths: ['/root/.cache/pip/**/*', '/root/.npm/**/*'] };
 const STANDARD_7: BuildImage = 'aws/codebuild/standard:7.0';
 
@@ -106,6 +114,7 @@ describe('golden buildspecs (default configuration, environment dev), compared a
               "if [ -z \"$QE_IMAGE_TAG\" ]; then printf '%s\\n' 'no image tag: neither qe-image-tag.txt nor CODEBUILD_RESOLVED_SOURCE_VERSION' >&2; exit 1; fi\n" +
               'QE_IMAGE_URI="$(printf \'%s\' "$CODEBUILD_BUILD_ARN" | cut -d: -f5).dkr.ecr.us-east-1.amazonaws.com/mt-pipeline-qe:$QE_IMAGE_TAG"\n' +
               'QE_MODEL_SUFFIX="${QE_IMAGE_TAG:0:8}"\n',
+            ASSUME_ENVIRONMENT_ROLE,
             'cd deployment',
             `cdk deploy --all --require-approval never ${context}`,
           ],
@@ -131,6 +140,7 @@ describe('golden buildspecs (default configuration, environment dev), compared a
         build: {
           commands: [
             'mkdir -p reports',
+            ASSUME_ENVIRONMENT_ROLE,
             "if [ ! -f scripts/mtpipe-smoke-test.py ]; then printf '%s\\n' 'scripts/mtpipe-smoke-test.py is missing: run mtpipe render in the solution repository and commit what it writes' >&2; exit 1; fi\npython scripts/mtpipe-smoke-test.py\n",
           ],
         },

@@ -41,6 +41,9 @@ describe('setup-security: the roles', () => {
       `dev ${TOOL_ACCOUNT} mt-pipeline-itest-dev`,
       `dev ${TOOL_ACCOUNT} mt-pipeline-codedeploy-dev`,
       // the builds of prod run in the tool account; its CodeDeploy role is in prod's own account
+      // prod is another account: its builds deploy and test through roles there
+      `prod ${PROD_ACCOUNT} mt-pipeline-deployer-prod`,
+      `prod ${PROD_ACCOUNT} mt-pipeline-tester-prod`,
       `prod ${TOOL_ACCOUNT} mt-pipeline-deploy-prod`,
       `prod ${TOOL_ACCOUNT} mt-pipeline-itest-prod`,
       `prod ${PROD_ACCOUNT} mt-pipeline-codedeploy-prod`,
@@ -52,7 +55,7 @@ describe('setup-security: the roles', () => {
   });
 
   it('trust: one service each, for the account the role is in', () => {
-    const trusted = roles(desired).map((r) => [r.spec.name, r.spec.trustPolicy.Statement.map((s) => [s.Principal.Service, s.Condition?.StringEquals?.['aws:SourceAccount']])]);
+    const trusted = roles(desired).map((r) => [r.spec.name, r.spec.trustPolicy.Statement.map((s) => ['Service' in s.Principal ? s.Principal.Service : s.Principal.AWS, s.Condition?.StringEquals?.['aws:SourceAccount']])]);
     expect(Object.fromEntries(trusted)).toEqual({
       'mt-pipeline-pipeline': [['codepipeline.amazonaws.com', TOOL_ACCOUNT]],
       'mt-pipeline-events': [['events.amazonaws.com', TOOL_ACCOUNT]],
@@ -63,6 +66,9 @@ describe('setup-security: the roles', () => {
       'mt-pipeline-deploy-prod': [['codebuild.amazonaws.com', TOOL_ACCOUNT]],
       'mt-pipeline-itest-prod': [['codebuild.amazonaws.com', TOOL_ACCOUNT]],
       'mt-pipeline-codedeploy-prod': [['codedeploy.amazonaws.com', PROD_ACCOUNT]],
+      // each trusts only the one build role of its environment
+      'mt-pipeline-deployer-prod': [[`arn:aws:iam::${TOOL_ACCOUNT}:role/mtpipe/mt-pipeline-deploy-prod`, undefined]],
+      'mt-pipeline-tester-prod': [[`arn:aws:iam::${TOOL_ACCOUNT}:role/mtpipe/mt-pipeline-itest-prod`, undefined]],
     });
   });
 
@@ -76,7 +82,7 @@ describe('setup-security: the roles', () => {
       const roleName = (item.spec as { roleName: string }).roleName;
       expect(item.dependsOn).toEqual([`${item.target.name}/iam:role/${roleName}`]);
     }
-    expect(desired.filter((d) => d.kind === roleInlinePolicy).map((d) => (d.spec as { policyName: string }).policyName)).toEqual(Array(7).fill(INLINE_POLICY_NAME));
+    expect(desired.filter((d) => d.kind === roleInlinePolicy).map((d) => (d.spec as { policyName: string }).policyName)).toEqual(Array(9).fill(INLINE_POLICY_NAME));
   });
 
   it('CodeDeploy roles: the AWS managed policy for Lambda deployments and no inline policy', () => {
@@ -171,14 +177,32 @@ describe('setup-security: what each role may do', () => {
     expect(actionsOf(statements).filter((a) => a.startsWith('ssm:') || a.startsWith('secretsmanager:') || a.startsWith('sts:'))).toEqual([]);
   });
 
-  it('cdk-deploy: its environment\'s parameters, and only the CDK bootstrap roles of its environment', () => {
+  it('cdk-deploy: its environment\'s parameters, and only the CDK bootstrap roles of its environment (in another account: through the deployer role there)', () => {
     const desired = desiredFor({ store: 'ssm' });
     const prod = statementsOf(desired, 'mt-pipeline-deploy-prod');
     expect(bySid(prod, 'ReadTheEnvironmentParameters')).toMatchObject({ Action: ['ssm:GetParameters'], Resource: `arn:aws:ssm:${tool}:parameter/mt-pipeline/prod/*` });
-    expect(bySid(prod, 'AssumeTheCdkBootstrapRolesOfTheEnvironment')).toMatchObject({
+    expect(bySid(prod, 'AssumeTheCdkBootstrapRolesOfTheEnvironment')).toBeUndefined();
+    expect(bySid(prod, 'AssumeTheRoleInTheEnvironmentAccount')).toStrictEqual({
+      Sid: 'AssumeTheRoleInTheEnvironmentAccount',
+      Effect: 'Allow',
       Action: ['sts:AssumeRole'],
-      Resource: `arn:aws:iam::${PROD_ACCOUNT}:role/cdk-hnb659fds-*-role-${PROD_ACCOUNT}-${PROD_REGION}`,
+      Resource: `arn:aws:iam::${PROD_ACCOUNT}:role/mtpipe/mt-pipeline-deployer-prod`,
     });
+    const deployer = statementsOf(desired, 'mt-pipeline-deployer-prod');
+    expect(deployer).toStrictEqual([
+      {
+        Sid: 'AssumeTheCdkBootstrapRolesOfTheEnvironment',
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole'],
+        Resource: `arn:aws:iam::${PROD_ACCOUNT}:role/cdk-hnb659fds-*-role-${PROD_ACCOUNT}-${PROD_REGION}`,
+      },
+      {
+        Sid: 'ReadTheCdkBootstrapVersion',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter'],
+        Resource: `arn:aws:ssm:${PROD_REGION}:${PROD_ACCOUNT}:parameter/cdk-bootstrap/hnb659fds/version`,
+      },
+    ]);
     expect(bySid(statementsOf(desired, 'mt-pipeline-deploy-dev'), 'AssumeTheCdkBootstrapRolesOfTheEnvironment')?.Resource).toBe(
       `arn:aws:iam::${TOOL_ACCOUNT}:role/cdk-hnb659fds-*-role-${TOOL_ACCOUNT}-${TOOL_REGION}`,
     );
@@ -238,7 +262,11 @@ describe('setup-security: what each role may do', () => {
       { Sid: 'ReadAnalysisOutput', Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::mt-pipeline-dev-output-${TOOL_ACCOUNT}/mtpipe-smoke/*` },
     ]);
     // prod is in its own account and region: so are the resources the smoke test touches there
-    expect(bySid(statementsOf(desiredFor({ store: 'ssm' }), 'mt-pipeline-itest-prod'), 'StartOneExecution')?.Resource).toBe(
+    // prod is another account: the test build assumes the tester role there, which may make the same calls
+    const itestProd = statementsOf(desiredFor({ store: 'ssm' }), 'mt-pipeline-itest-prod');
+    expect(bySid(itestProd, 'StartOneExecution')).toBeUndefined();
+    expect(bySid(itestProd, 'AssumeTheRoleInTheEnvironmentAccount')?.Resource).toBe(`arn:aws:iam::${PROD_ACCOUNT}:role/mtpipe/mt-pipeline-tester-prod`);
+    expect(bySid(statementsOf(desiredFor({ store: 'ssm' }), 'mt-pipeline-tester-prod'), 'StartOneExecution')?.Resource).toBe(
       `arn:aws:states:${prod}:stateMachine:BatchMachineTranslationStateMachineCDK`,
     );
     // its buildspec reads the settings, not the token: the wildcard over the path is cut by an explicit Deny
@@ -371,6 +399,8 @@ describe('setup-security: outputs', () => {
             codedeploy: role(TOOL_ACCOUNT, 'mt-pipeline-codedeploy-dev'),
           },
           prod: {
+            deployer: role(PROD_ACCOUNT, 'mt-pipeline-deployer-prod'),
+            tester: role(PROD_ACCOUNT, 'mt-pipeline-tester-prod'),
             'cdk-deploy': role(TOOL_ACCOUNT, 'mt-pipeline-deploy-prod'),
             'integration-test': role(TOOL_ACCOUNT, 'mt-pipeline-itest-prod'),
             codedeploy: role(PROD_ACCOUNT, 'mt-pipeline-codedeploy-prod'),

@@ -1,0 +1,64 @@
+import { IAM_PATH, roleArn, roleNames } from '../config/resource-names.js';
+import type { Config } from '../config/schema.js';
+import type { Target } from '../engine/types.js';
+import { buildRoleTrustPolicy, environmentDeployerPolicy, environmentTesterPolicy, type SmokeTestResources } from '../templates/policies.js';
+import type { SecurityRole } from './security-roles.js';
+import { standardTags } from './step.js';
+
+/** As the service roles: no person assumes these. */
+const MAX_SESSION_SECONDS = 3600;
+
+/**
+ * The roles in an environment's own account, for an environment that is not in the tool account.
+ * The sample's stacks pin no account: `cdk deploy` deploys where its credentials are, so the deploy
+ * build first assumes the deployer role there (trusting only that environment's cdk-deploy role; it
+ * may assume the environment's CDK bootstrap roles), and the test build the tester role (trusting
+ * only its integration-test role; the smoke test's rights). With builds.integrationTestCommand the
+ * tests are the user's own: no tester role is made, and the test build runs with its own rights.
+ */
+export function environmentRoles(input: {
+  config: Config;
+  /** the environment, in its own account and region */
+  deployed: Target;
+  /** the environment's resources in the tool account (its build roles) */
+  inTool: Target;
+  bootstrapRolePattern: string;
+  smokeTest: SmokeTestResources | undefined;
+}): SecurityRole[] {
+  const { config, deployed, inTool, bootstrapRolePattern, smokeTest } = input;
+  const { project } = config;
+  const env = deployed.name;
+  const spec = (name: string, buildRole: string, what: string) => ({
+    name,
+    path: IAM_PATH,
+    trustPolicy: buildRoleTrustPolicy(roleArn(inTool.partition, inTool.account, buildRole)),
+    description: `mtpipe (${project}): ${what}`,
+    maxSessionDuration: MAX_SESSION_SECONDS,
+    tags: standardTags(project, env),
+  });
+  const roles: SecurityRole[] = [
+    {
+      key: 'deployer',
+      env,
+      target: deployed,
+      spec: spec(roleNames.environmentDeployer(project, env), roleNames.cdkDeploy(project, env), `assumed by the cdk-deploy build of ${env} to deploy into this account`),
+      policy: environmentDeployerPolicy({
+        place: { partition: deployed.partition, account: deployed.account, region: deployed.region },
+        bootstrapRolePattern,
+        qualifier: config.cdk.qualifier,
+      }),
+      managedPolicyArns: [],
+    },
+  ];
+  if (smokeTest) {
+    roles.push({
+      key: 'tester',
+      env,
+      target: deployed,
+      spec: spec(roleNames.environmentTester(project, env), roleNames.integrationTest(project, env), `assumed by the integration-test build of ${env} for the smoke test`),
+      policy: environmentTesterPolicy(smokeTest),
+      managedPolicyArns: [],
+    });
+  }
+  return roles;
+}
