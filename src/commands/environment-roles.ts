@@ -1,7 +1,7 @@
 import { IAM_PATH, roleArn, roleNames } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
 import type { Target } from '../engine/types.js';
-import { buildRoleTrustPolicy, environmentDeployerPolicy, environmentTesterPolicy, type SmokeTestResources } from '../templates/policies.js';
+import { buildRoleTrustPolicy, environmentDeployerPolicy, environmentTesterPolicy, type SmokeTestResources } from '../templates/environment-policies.js';
 import type { SecurityRole } from './security-roles.js';
 import { standardTags } from './step.js';
 

@@ -33,13 +33,13 @@ import {
   customerKey,
   integrationTestPolicy,
   serviceTrustPolicy,
-  smokeTestPolicy,
   startPipelinePolicy,
   type CodeBuildInputs,
   type EnvironmentReadInputs,
   type Place,
   type TrustedService,
 } from '../templates/policies.js';
+import { smokeTestPolicy } from '../templates/environment-policies.js';
 import { environmentRoles } from './environment-roles.js';
 import { environmentParameters } from './set-params.js';
 import { resourceId, standardTags } from './step.js';

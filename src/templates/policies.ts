@@ -58,7 +58,7 @@ function renderDocument(template: string, variables: Record<string, unknown>, ex
   return { Version: document.Version, Statement: withoutEmptyStatements([...document.Statement, ...extra]) };
 }
 
-function renderStatements(template: string, variables: Record<string, unknown>): PolicyStatement[] {
+export function renderStatements(template: string, variables: Record<string, unknown>): PolicyStatement[] {
   return withoutEmptyStatements(renderTemplate(template, variables) as PolicyStatement[]);
 }
 
@@ -143,7 +143,7 @@ export function customerKey(kmsKeyId: string | undefined, place: Place): Custome
   return { keyArn: `arn:${place.partition}:kms:${place.region}:${place.account}:key/${kmsKeyId}` };
 }
 
-function codeBuildBase(input: CodeBuildInputs, extra: PolicyStatement[]): PolicyDocument {
+export function codeBuildBase(input: CodeBuildInputs, extra: PolicyStatement[]): PolicyDocument {
   return renderDocument(
     'policies/codebuild-base.json',
     {
@@ -156,7 +156,7 @@ function codeBuildBase(input: CodeBuildInputs, extra: PolicyStatement[]): Policy
   );
 }
 
-function environmentReads(input: EnvironmentReadInputs): PolicyStatement[] {
+export function environmentReads(input: EnvironmentReadInputs): PolicyStatement[] {
   const { place, project, env, token } = input;
   const statements = renderStatements('policies/statements/environment-parameters.json', { ...place, project, env });
   if (!token.reads) {
@@ -214,77 +214,9 @@ export interface SolutionResources {
   stacks: string[];
 }
 
-/** What the smoke test (scripts/mtpipe-smoke-test.py) touches in one environment. */
-export interface SmokeTestResources {
-  place: Place;
-  inputBucket: string;
-  outputBucket: string;
-  endpoint: string;
-  /** name or ARN */
-  stateMachine: string;
-  /** the smoke test's callerId: its input keys and the workflow's output start with it */
-  prefix: string;
-}
-
-/**
- * integration-test running the smoke test: its parameters (not the token), and exactly the calls the
- * script makes: describe the endpoint, put the sample under its prefix, start, describe and stop
- * executions of the one state machine, list and read the analysis output under its prefix.
- */
-export function smokeTestPolicy(input: { build: CodeBuildInputs; reads: EnvironmentReadInputs; smokeTest: SmokeTestResources; environmentRoleArn?: string }): PolicyDocument {
-  return codeBuildBase(input.build, [
-    ...environmentReads(input.reads),
-    // in another account the build assumes the environment's tester role, which holds these rights
-    ...(input.environmentRoleArn ? assumeEnvironmentRole(input.environmentRoleArn) : smokeTestStatements(input.smokeTest)),
-  ]);
-}
-
-/** The smoke test's calls, on the resources of one environment. */
-export function smokeTestStatements(smokeTest: SmokeTestResources): PolicyStatement[] {
-  const { place, inputBucket, outputBucket, endpoint, stateMachine, prefix } = smokeTest;
-  const { partition, region, account } = place;
-  const stateMachineArn = stateMachine.startsWith('arn:') ? stateMachine : `arn:${partition}:states:${region}:${account}:stateMachine:${stateMachine}`;
-  return renderStatements('policies/statements/smoke-test.json', {
-    // SageMaker ARNs carry the endpoint name in lower case
-    endpointArn: `arn:${partition}:sagemaker:${region}:${account}:endpoint/${endpoint.toLowerCase()}`,
-    inputObjectArn: `arn:${partition}:s3:::${inputBucket}/${prefix}/*`,
-    stateMachineArn,
-    executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:*`,
-    outputBucketArn: `arn:${partition}:s3:::${outputBucket}`,
-    outputPrefix: `${prefix}/*`,
-    outputObjectArn: `arn:${partition}:s3:::${outputBucket}/${prefix}/*`,
-  });
-}
-
-function assumeEnvironmentRole(roleArn: string): PolicyStatement[] {
+/** The statement a tool-account build role needs to take the role mtpipe made in an environment account. */
+export function assumeEnvironmentRole(roleArn: string): PolicyStatement[] {
   return renderStatements('policies/statements/assume-environment-role.json', { roleArn });
-}
-
-/** Trust policy of a role in an environment account that exactly one build role of the tool account assumes. */
-export function buildRoleTrustPolicy(buildRoleArn: string): TrustPolicyDocument {
-  return renderTemplate('policies/trust-build-role.json', { buildRoleArn }) as TrustPolicyDocument;
-}
-
-/**
- * The deployer role in an environment account (assumed by that environment's cdk-deploy build): it may
- * assume the environment's CDK bootstrap roles, which do the deployment, and read the bootstrap version.
- */
-export function environmentDeployerPolicy(input: { place: Place; bootstrapRolePattern: string; qualifier: string }): PolicyDocument {
-  const { partition, region, account } = input.place;
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      ...renderStatements('policies/statements/cdk-bootstrap-roles.json', { bootstrapRoles: input.bootstrapRolePattern }),
-      ...renderStatements('policies/statements/cdk-bootstrap-version.json', {
-        bootstrapVersionParameter: `arn:${partition}:ssm:${region}:${account}:parameter/cdk-bootstrap/${input.qualifier}/version`,
-      }),
-    ],
-  };
-}
-
-/** The tester role in an environment account (assumed by that environment's integration-test build): the smoke test's calls. */
-export function environmentTesterPolicy(smokeTest: SmokeTestResources): PolicyDocument {
-  return { Version: '2012-10-17', Statement: smokeTestStatements(smokeTest) };
 }
 
 /**
