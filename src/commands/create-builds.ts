@@ -62,7 +62,7 @@ export function plannedProjects(config: Config, shared: Target, environments: Ta
     // an environment in another account: the builds take the role mtpipe made there (environment-roles.ts)
     const viaRole = (name: string): Record<string, string> =>
       deployed.account === shared.account ? {} : { MTPIPE_ENVIRONMENT_ROLE_ARN: roleArn(deployed.partition, deployed.account, name) };
-    const testerRole = builds.integrationTestCommand === undefined ? viaRole(roleNames.environmentTester(project, target.name)) : {};
+    const testerRole = viaRole(roleNames.environmentTester(project, target.name));
     return [
       {
         target,

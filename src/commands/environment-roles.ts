@@ -1,7 +1,8 @@
 import { IAM_PATH, roleArn, roleNames } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
 import type { Target } from '../engine/types.js';
-import { buildRoleTrustPolicy, environmentDeployerPolicy, environmentTesterPolicy, type SmokeTestResources } from '../templates/environment-policies.js';
+import type { PolicyStatement } from '../aws/iam-policy.js';
+import { buildRoleTrustPolicy, environmentDeployerPolicy, environmentTesterPolicy } from '../templates/environment-policies.js';
 import type { SecurityRole } from './security-roles.js';
 import { standardTags } from './step.js';
 
@@ -13,8 +14,8 @@ const MAX_SESSION_SECONDS = 3600;
  * The sample's stacks pin no account: `cdk deploy` deploys where its credentials are, so the deploy
  * build first assumes the deployer role there (trusting only that environment's cdk-deploy role; it
  * may assume the environment's CDK bootstrap roles), and the test build the tester role (trusting
- * only its integration-test role; the smoke test's rights). With builds.integrationTestCommand the
- * tests are the user's own: no tester role is made, and the test build runs with its own rights.
+ * only its integration-test role; the smoke test's rights, or with builds.integrationTestCommand those
+ * on the solution resources known by name).
  */
 export function environmentRoles(input: {
   config: Config;
@@ -23,9 +24,10 @@ export function environmentRoles(input: {
   /** the environment's resources in the tool account (its build roles) */
   inTool: Target;
   bootstrapRolePattern: string;
-  smokeTest: SmokeTestResources | undefined;
+  /** what the environment's tests may do there */
+  testerStatements: PolicyStatement[];
 }): SecurityRole[] {
-  const { config, deployed, inTool, bootstrapRolePattern, smokeTest } = input;
+  const { config, deployed, inTool, bootstrapRolePattern, testerStatements } = input;
   const { project } = config;
   const env = deployed.name;
   const spec = (name: string, buildRole: string, what: string) => ({
@@ -36,7 +38,7 @@ export function environmentRoles(input: {
     maxSessionDuration: MAX_SESSION_SECONDS,
     tags: standardTags(project, env),
   });
-  const roles: SecurityRole[] = [
+  return [
     {
       key: 'deployer',
       env,
@@ -49,16 +51,13 @@ export function environmentRoles(input: {
       }),
       managedPolicyArns: [],
     },
-  ];
-  if (smokeTest) {
-    roles.push({
+    {
       key: 'tester',
       env,
       target: deployed,
-      spec: spec(roleNames.environmentTester(project, env), roleNames.integrationTest(project, env), `assumed by the integration-test build of ${env} for the smoke test`),
-      policy: environmentTesterPolicy(smokeTest),
+      spec: spec(roleNames.environmentTester(project, env), roleNames.integrationTest(project, env), `assumed by the integration-test build of ${env} to test it`),
+      policy: environmentTesterPolicy(testerStatements),
       managedPolicyArns: [],
-    });
-  }
-  return roles;
+    },
+  ];
 }

@@ -33,13 +33,14 @@ import {
   customerKey,
   integrationTestPolicy,
   serviceTrustPolicy,
+  solutionAccessStatements,
   startPipelinePolicy,
   type CodeBuildInputs,
   type EnvironmentReadInputs,
   type Place,
   type TrustedService,
 } from '../templates/policies.js';
-import { smokeTestPolicy } from '../templates/environment-policies.js';
+import { smokeTestPolicy, smokeTestStatements } from '../templates/environment-policies.js';
 import { environmentRoles } from './environment-roles.js';
 import { environmentParameters } from './set-params.js';
 import { resourceId, standardTags } from './step.js';
@@ -202,10 +203,19 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
     // an environment in another account is reached through roles mtpipe creates there (environment-roles.ts)
     const crossAccount = deployed.account !== shared.account;
     const bootstrapRolePattern = cdkBootstrapRolePattern(deployed.partition, config.cdk.qualifier, deployed.account, deployed.region);
+    const solutionResources = {
+      place: placeOf(deployed),
+      buckets: [parameters.input_bucket_name, parameters.output_bucket_name].filter((name): name is string => Boolean(name)),
+      endpoints: [solution.sagemakerEndpoint ?? parameters.quality_estimation_sgm_endpoint_name].filter((name): name is string => Boolean(name)),
+      stateMachines: solution.stateMachines,
+      functions: Array.isArray(solution.lambdaFunctions) ? solution.lambdaFunctions : Object.values(solution.lambdaFunctions),
+      glueJobs: solution.glueJobs,
+      stacks: solution.stacks,
+    };
+    const usesSmokeTest = config.builds.integrationTestCommand === undefined;
     if (crossAccount) {
-      roles.push(
-        ...environmentRoles({ config, deployed, inTool, bootstrapRolePattern, smokeTest: config.builds.integrationTestCommand === undefined ? smokeTest : undefined }),
-      );
+      const testerStatements = usesSmokeTest ? smokeTestStatements(smokeTest) : solutionAccessStatements(solutionResources);
+      roles.push(...environmentRoles({ config, deployed, inTool, bootstrapRolePattern, testerStatements }));
     }
     const environmentRole = (name: string) => (crossAccount ? { environmentRoleArn: roleArn(deployed.partition, deployed.account, name) } : {});
     roles.push(
@@ -227,21 +237,9 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
         env,
         target: inTool,
         spec: role(config, inTool, roleNames.integrationTest(project, env), 'codebuild', `CodeBuild role of ${testProject}`),
-        policy: config.builds.integrationTestCommand === undefined
+        policy: usesSmokeTest
           ? smokeTestPolicy({ build: build(testProject), reads: reads(false), smokeTest, ...environmentRole(roleNames.environmentTester(project, env)) })
-          : integrationTestPolicy({
-              build: build(testProject),
-              reads: reads(false),
-              solution: {
-                place: placeOf(deployed),
-                buckets: [parameters.input_bucket_name, parameters.output_bucket_name].filter((name): name is string => Boolean(name)),
-                endpoints: [solution.sagemakerEndpoint ?? parameters.quality_estimation_sgm_endpoint_name].filter((name): name is string => Boolean(name)),
-                stateMachines: solution.stateMachines,
-                functions: Array.isArray(solution.lambdaFunctions) ? solution.lambdaFunctions : Object.values(solution.lambdaFunctions),
-                glueJobs: solution.glueJobs,
-                stacks: solution.stacks,
-              },
-            }),
+          : integrationTestPolicy({ build: build(testProject), reads: reads(false), solution: solutionResources, ...environmentRole(roleNames.environmentTester(project, env)) }),
         managedPolicyArns: [],
       },
       {

@@ -224,27 +224,32 @@ export function assumeEnvironmentRole(roleArn: string): PolicyStatement[] {
  * and read/invoke rights on the solution's resources that are known by name. Resources not named are
  * not granted (the CDK roles deploy them).
  */
-export function integrationTestPolicy(input: { build: CodeBuildInputs; reads: EnvironmentReadInputs; solution: SolutionResources }): PolicyDocument {
-  const { partition, region, account } = input.solution.place;
-  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
-  const given = (name: string, make: (name: string) => string) => (name.startsWith('arn:') ? name : make(name));
-  const s = input.solution;
-  const stateMachineArns = s.stateMachines.map((name) => given(name, (n) => arn('states', `stateMachine:${n}`)));
+export function integrationTestPolicy(input: { build: CodeBuildInputs; reads: EnvironmentReadInputs; solution: SolutionResources; environmentRoleArn?: string }): PolicyDocument {
   return codeBuildBase(input.build, [
     ...environmentReads(input.reads),
-    ...renderStatements('policies/statements/solution-access.json', {
-      bucketObjectArns: unique(s.buckets).map((bucket) => `arn:${partition}:s3:::${bucket}/*`),
-      bucketArns: unique(s.buckets).map((bucket) => `arn:${partition}:s3:::${bucket}`),
-      // SageMaker ARNs carry the endpoint name in lower case
-      endpointArns: unique(s.endpoints).map((name) => arn('sagemaker', `endpoint/${name.toLowerCase()}`)),
-      stateMachineArns: unique(stateMachineArns),
-      executionArns: unique(stateMachineArns).map((machine) => `${machine.replace(':stateMachine:', ':execution:')}:*`),
-      functionArns: unique(s.functions).flatMap((name) => {
-        const fn = given(name, (n) => arn('lambda', `function:${n}`));
-        return [fn, `${fn}:*`]; // the function and its versions and aliases
-      }),
-      glueJobArns: unique(s.glueJobs).map((name) => given(name, (n) => arn('glue', `job/${n}`))),
-      stackArns: unique(s.stacks).map((name) => arn('cloudformation', `stack/${name}/*`)),
-    }),
+    // in another account the build assumes the environment's tester role, which holds these rights
+    ...(input.environmentRoleArn ? assumeEnvironmentRole(input.environmentRoleArn) : solutionAccessStatements(input.solution)),
   ]);
+}
+
+/** Read/invoke rights on the solution's resources that are known by name, in one environment. */
+export function solutionAccessStatements(s: SolutionResources): PolicyStatement[] {
+  const { partition, region, account } = s.place;
+  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
+  const given = (name: string, make: (name: string) => string) => (name.startsWith('arn:') ? name : make(name));
+  const stateMachineArns = s.stateMachines.map((name) => given(name, (n) => arn('states', `stateMachine:${n}`)));
+  return renderStatements('policies/statements/solution-access.json', {
+    bucketObjectArns: unique(s.buckets).map((bucket) => `arn:${partition}:s3:::${bucket}/*`),
+    bucketArns: unique(s.buckets).map((bucket) => `arn:${partition}:s3:::${bucket}`),
+    // SageMaker ARNs carry the endpoint name in lower case
+    endpointArns: unique(s.endpoints).map((name) => arn('sagemaker', `endpoint/${name.toLowerCase()}`)),
+    stateMachineArns: unique(stateMachineArns),
+    executionArns: unique(stateMachineArns).map((machine) => `${machine.replace(':stateMachine:', ':execution:')}:*`),
+    functionArns: unique(s.functions).flatMap((name) => {
+      const fn = given(name, (n) => arn('lambda', `function:${n}`));
+      return [fn, `${fn}:*`]; // the function and its versions and aliases
+    }),
+    glueJobArns: unique(s.glueJobs).map((name) => given(name, (n) => arn('glue', `job/${n}`))),
+    stackArns: unique(s.stacks).map((name) => arn('cloudformation', `stack/${name}/*`)),
+  });
 }

@@ -77,10 +77,12 @@ describe('createBuilds.desired', () => {
     expect(privileged).toEqual(['mt-pipeline-build-and-test']);
   });
 
-  it('the test build of an environment in another account takes the tester role there; with its own test command, none', () => {
+  it('the test build of an environment in another account takes the tester role there, whatever the test command', () => {
     const variables = (cfg: Config) => projectSpec(desired(cfg), 'dev/codebuild:project/mt-pipeline-integration-test-dev').environmentVariables;
     expect(variables(config())).toMatchObject({ MTPIPE_ENVIRONMENT_ROLE_ARN: 'arn:aws:iam::111111111111:role/mtpipe/mt-pipeline-tester-dev' });
-    expect(variables(config({ builds: { integrationTestCommand: 'pytest' } }))).not.toHaveProperty('MTPIPE_ENVIRONMENT_ROLE_ARN');
+    expect(variables(config({ builds: { integrationTestCommand: 'pytest' } }))).toMatchObject({
+      MTPIPE_ENVIRONMENT_ROLE_ARN: 'arn:aws:iam::111111111111:role/mtpipe/mt-pipeline-tester-dev',
+    });
   });
 
   it("sets a per-environment project's role, buildspec, cache, logs, limits and the environment it acts on", () => {

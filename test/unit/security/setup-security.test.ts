@@ -213,7 +213,11 @@ describe('setup-security: what each role may do', () => {
   });
 
   it('integration-test: the parameters but never the token, and read/invoke on the resources of its environment known by name', () => {
-    const named = statementsOf(desiredFor({ store: 'ssm', namedSolution: true }), 'mt-pipeline-itest-prod');
+    // prod is another account: its test build may only take the tester role there, which holds the rights
+    const namedDesired = desiredFor({ store: 'ssm', namedSolution: true });
+    expect(statementsOf(namedDesired, 'mt-pipeline-itest-prod').map((s) => s.Sid).slice(-1)).toStrictEqual(['AssumeTheRoleInTheEnvironmentAccount']);
+    expect(actionsOf(statementsOf(namedDesired, 'mt-pipeline-itest-prod')).filter((a) => !/^(logs|s3|codebuild|ssm|sts):/.test(a))).toStrictEqual([]);
+    const named = statementsOf(namedDesired, 'mt-pipeline-tester-prod');
     const prod = `${PROD_REGION}:${PROD_ACCOUNT}`;
     expect(bySid(named, 'SolutionBucketObjects')?.Resource).toEqual([
       `arn:aws:s3:::mt-pipeline-prod-input-${PROD_ACCOUNT}/*`,
