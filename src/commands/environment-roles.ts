@@ -3,8 +3,9 @@ import type { Config } from '../config/schema.js';
 import type { Target } from '../engine/types.js';
 import type { PolicyStatement } from '../aws/iam-policy.js';
 import { buildRoleTrustPolicy, environmentDeployerPolicy, environmentTesterPolicy } from '../templates/environment-policies.js';
+import { iamRole } from '../aws/iam-role.js';
 import type { SecurityRole } from './security-roles.js';
-import { standardTags } from './step.js';
+import { resourceId, standardTags } from './step.js';
 
 /** As the service roles: no person assumes these. */
 const MAX_SESSION_SECONDS = 3600;
@@ -44,6 +45,7 @@ export function environmentRoles(input: {
       env,
       target: deployed,
       spec: spec(roleNames.environmentDeployer(project, env), roleNames.cdkDeploy(project, env), `assumed by the cdk-deploy build of ${env} to deploy into this account`),
+      dependsOn: [resourceId(inTool.name, iamRole.kind, roleNames.cdkDeploy(project, env))],
       policy: environmentDeployerPolicy({
         place: { partition: deployed.partition, account: deployed.account, region: deployed.region },
         bootstrapRolePattern,
@@ -56,6 +58,7 @@ export function environmentRoles(input: {
       env,
       target: deployed,
       spec: spec(roleNames.environmentTester(project, env), roleNames.integrationTest(project, env), `assumed by the integration-test build of ${env} to test it`),
+      dependsOn: [resourceId(inTool.name, iamRole.kind, roleNames.integrationTest(project, env))],
       policy: environmentTesterPolicy(testerStatements),
       managedPolicyArns: [],
     },

@@ -60,6 +60,8 @@ export interface SecurityRole {
   spec: RoleSpec;
   policy?: PolicyDocument;
   managedPolicyArns: string[];
+  /** roles its trust policy names: IAM refuses a principal that does not exist yet */
+  dependsOn?: string[];
 }
 
 /** Resource id of a role, as other steps refer to it (engine/reference.ts `existing(iamRole, 'setup-security')`). */

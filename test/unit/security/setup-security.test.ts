@@ -85,6 +85,14 @@ describe('setup-security: the roles', () => {
     expect(desired.filter((d) => d.kind === roleInlinePolicy).map((d) => (d.spec as { policyName: string }).policyName)).toEqual(Array(9).fill(INLINE_POLICY_NAME));
   });
 
+  it('the roles in another account are created after the build roles their trust names (IAM refuses an unknown principal)', () => {
+    const targets = targetsFor();
+    const dependsOn = (name: string) => desired.find((d) => d.kind === iamRole && (d.spec as RoleSpec).name === name)?.dependsOn;
+    expect(dependsOn('mt-pipeline-deployer-prod')).toStrictEqual([roleId(targets.environmentsInToolAccount[1]!, 'mt-pipeline-deploy-prod')]);
+    expect(dependsOn('mt-pipeline-tester-prod')).toStrictEqual([roleId(targets.environmentsInToolAccount[1]!, 'mt-pipeline-itest-prod')]);
+    expect(dependsOn('mt-pipeline-deploy-prod')).toBeUndefined();
+  });
+
   it('CodeDeploy roles: the AWS managed policy for Lambda deployments and no inline policy', () => {
     expect(desired.filter((d) => d.kind === rolePolicyAttachment).map((d) => [d.target.account, d.spec])).toEqual([
       [TOOL_ACCOUNT, { roleName: 'mt-pipeline-codedeploy-dev', policyArn: 'arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda' }],
