@@ -69,11 +69,13 @@ async function loadSteps(name: StepCommand) {
     }
     case 'create-builds': {
       const { createBuilds, CREATE_BUILDS_FLAGS } = await import('./commands/create-builds.js');
-      return { steps: [createBuilds], flagKeys: CREATE_BUILDS_FLAGS };
+      const { qeImage } = await import('./commands/qe-image.js');
+      return { steps: [createBuilds, qeImage], flagKeys: CREATE_BUILDS_FLAGS };
     }
     case 'create-deploy': {
       const { createDeploy } = await import('./commands/create-deploy.js');
-      return { steps: [createDeploy], flagKeys: {} };
+      const { solutionBuckets } = await import('./commands/solution-buckets.js');
+      return { steps: [createDeploy, solutionBuckets], flagKeys: {} };
     }
     case 'create-pipeline': {
       const { createPipeline } = await import('./commands/create-pipeline.js');
@@ -147,14 +149,14 @@ export function buildProgram(): Command {
 
   program
     .command('create-builds')
-    .description('artifact bucket, log groups and CodeBuild projects (build-and-test; cdk-deploy and integration-test per environment)')
+    .description('artifact bucket, log groups and CodeBuild projects (build-and-test; cdk-deploy and integration-test per environment), the ECR repository of the quality-estimation image')
     .option('--artifact-bucket <name>', 'artifact bucket name (builds.artifactBucket)')
     .option('--save', 'write the values of these flags to mtpipe.yaml when the plan is applied')
     .action((_flags, command: Command) => runProvisioning(command, 'create-builds'));
 
   program
     .command('create-deploy')
-    .description('CodeDeploy application and one deployment group per environment, with alarm-based rollback')
+    .description("CodeDeploy application and one deployment group per environment, with alarm-based rollback; the solution's input and output buckets")
     .action((_flags, command: Command) => runProvisioning(command, 'create-deploy'));
 
   program

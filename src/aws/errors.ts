@@ -30,6 +30,11 @@ export const isLambdaUpdateInProgress = named('ResourceConflictException');
 export const isApplicationNotFound = named('ApplicationDoesNotExistException');
 /** CodeDeploy: no such deployment group, or no such application to hold it */
 export const isDeploymentGroupNotFound = named('DeploymentGroupDoesNotExistException', 'ApplicationDoesNotExistException');
+/** ECR: no such repository; no lifecycle policy or repository policy set; CreateRepository of one that exists */
+export const isEcrRepositoryNotFound = named('RepositoryNotFoundException');
+export const isEcrLifecyclePolicyNotFound = named('LifecyclePolicyNotFoundException');
+export const isEcrRepositoryPolicyNotFound = named('RepositoryPolicyNotFoundException');
+export const isEcrRepositoryAlreadyExists = named('RepositoryAlreadyExistsException');
 /** S3 HeadBucket: no such bucket */
 export const isBucketNotFound = named('NotFound', 'NoSuchBucket');
 /** S3 reports each bucket setting that was never configured as an error of its own. */

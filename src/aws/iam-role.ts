@@ -18,11 +18,11 @@ import { decodePolicyDocument, type PolicyDocument } from './iam-policy.js';
 import { inlinePolicyKind, policyAttachmentKind } from './iam-principal-policy.js';
 import { comparePolicy } from './policy-document.js';
 
-/** A trust policy: who may assume the role (one service principal per statement, see src/templates/policies.ts). */
+/** A trust policy: who may assume the role (one service principal, or one role, per statement, see src/templates/policies.ts). */
 export interface TrustStatement {
   Sid?: string;
   Effect: 'Allow';
-  Principal: { Service: string };
+  Principal: { Service: string } | { AWS: string };
   Action: string;
   Condition?: Record<string, Record<string, string | string[]>>;
 }

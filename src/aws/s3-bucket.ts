@@ -39,8 +39,8 @@ export interface BucketSpec {
   name: string;
   /** of the bucket's ARN in its TLS-only policy */
   partition: string;
-  /** days after which artifacts expire, and after which replaced versions are deleted */
-  retentionDays: number;
+  /** days after which objects expire, and after which replaced versions are deleted; none: no expiry rule */
+  retentionDays?: number;
   /** a customer KMS key (id, alias or ARN); without one the bucket uses SSE-S3 */
   kmsKeyId?: string;
   tags: Record<string, string>;
@@ -203,7 +203,7 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
         publicAccessBlock: BLOCK_ALL_PUBLIC_ACCESS,
         encryption: wantedEncryption(spec),
         versioning: 'Enabled',
-        lifecycle: ruleView(retentionRule(spec.retentionDays)),
+        ...(spec.retentionDays === undefined ? {} : { lifecycle: ruleView(retentionRule(spec.retentionDays)) }),
         ownership: BUCKET_OWNER_ENFORCED,
         policy: 'deny requests without TLS',
         tags: spec.tags,
@@ -216,7 +216,7 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
       ...compareField('publicAccessBlock', current.publicAccessBlock, BLOCK_ALL_PUBLIC_ACCESS),
       ...compareField('encryption', encryptionView(current.encryption, wantedEncryption(spec)), wantedEncryption(spec)),
       ...compareField('versioning', current.versioning, 'Enabled'),
-      ...compareField('lifecycle', ruleView(ownRule), ruleView(retentionRule(spec.retentionDays))),
+      ...(spec.retentionDays === undefined ? [] : compareField('lifecycle', ruleView(ownRule), ruleView(retentionRule(spec.retentionDays)))),
       ...compareField('ownership', current.ownership, BUCKET_OWNER_ENFORCED),
       ...comparePolicy('policy', ownStatement, tlsOnlyStatement(spec.partition, spec.name), canonicalStatement),
       ...compareTags(current.tags, spec.tags),
@@ -243,7 +243,7 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
       }),
     );
     // tags first: a run that stops half-way leaves a bucket the next run recognises as its own
-    const all: FieldDiff[] = ['tags', 'publicAccessBlock', 'encryption', 'versioning', 'lifecycle', 'policy'].map((field) => ({ field }));
+    const all: FieldDiff[] = ['tags', 'publicAccessBlock', 'encryption', 'versioning', ...(spec.retentionDays === undefined ? [] : ['lifecycle']), 'policy'].map((field) => ({ field }));
     await putSettings(target, spec, undefined, all);
     return { arn: bucketArn(spec.partition, spec.name) };
   },
@@ -284,7 +284,7 @@ async function putSettings(target: Target, spec: BucketSpec, current: Bucket | u
   if (differs('versioning')) {
     await client.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   }
-  if (differs('lifecycle')) {
+  if (differs('lifecycle') && spec.retentionDays !== undefined) {
     const others = (current?.lifecycleRules ?? []).filter((rule) => rule.ID !== RETENTION_RULE_ID);
     await client.send(
       new PutBucketLifecycleConfigurationCommand({

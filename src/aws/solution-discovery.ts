@@ -1,4 +1,6 @@
 import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { partition } from '../config/partition.js';
+import { interpolate } from '../config/interpolate.js';
 import type { Config } from '../config/schema.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { MtpipeError } from '../errors.js';
@@ -33,7 +35,12 @@ export interface SolutionResources {
   stateMachines: SolutionStateMachine[];
   glueJobs: SolutionGlueJob[];
   sagemakerEndpoint?: string;
+  /** solution.stacks that do not exist (yet) in the environment: what they hold is covered once they are deployed */
+  notDeployed?: string[];
 }
+
+/** The setting that names the SageMaker endpoint (the sample's CDK context key). */
+export const ENDPOINT_SETTING = 'quality_estimation_sgm_endpoint_name';
 
 const NESTED_STACK = 'AWS::CloudFormation::Stack';
 const MAX_NESTING = 5;
@@ -54,6 +61,14 @@ const CDK_FRAMEWORK_FUNCTION = [
 ];
 
 export const isCdkFrameworkFunction = (logicalId: string) => CDK_FRAMEWORK_FUNCTION.some((pattern) => pattern.test(logicalId));
+
+/**
+ * A CDK NestedStack is the resource `<id>NestedStack<id>NestedStackResource<hash>`: part of the app.
+ * Any other nested stack comes from a transform or the Serverless Application Repository (the
+ * secret-rotation function of a HostedRotation is one) and holds no resource of the solution.
+ */
+const CDK_NESTED_STACK = /NestedStackResource[0-9A-F]{8}$/;
+export const isCdkNestedStack = (logicalId: string) => CDK_NESTED_STACK.test(logicalId);
 
 // One read per stack and target in a run, however many steps ask (create-deploy, then monitoring).
 const reads = new WeakMap<Target, Map<string, Promise<StackResource[] | undefined>>>();
@@ -96,7 +111,7 @@ async function listResources(target: Target, stackId: string, stackName: string,
   if (depth >= MAX_NESTING) return own;
   const nested = await Promise.all(
     own
-      .filter((resource) => resource.type === NESTED_STACK)
+      .filter((resource) => resource.type === NESTED_STACK && isCdkNestedStack(resource.logicalId))
       // a nested stack's physical id is its stack ARN: arn:…:stack/<name>/<uuid>
       .map((resource) => listResources(target, resource.physicalId, resource.physicalId.split('/')[1] ?? resource.logicalId, depth + 1)),
   );
@@ -105,14 +120,13 @@ async function listResources(target: Target, stackId: string, stackName: string,
 
 /**
  * Reads config.solution.stacks in the environment (once per run) and merges what they hold with the
- * names config gives. A stack that does not exist is an error naming it.
+ * names config gives. Stacks that do not exist are listed in `notDeployed` (see stackNotFound).
  */
 export async function discoverSolution(target: Target, config: Config): Promise<SolutionResources> {
   const stacks = config.solution.stacks;
   const read = await Promise.all(stacks.map((name) => readStack(target, name)));
   const missing = stacks.filter((_, index) => read[index] === undefined);
-  if (missing.length > 0) throw stackNotFound(target, missing);
-  return solutionResources(config, target, read.flatMap((resources) => resources ?? []));
+  return { ...solutionResources(config, target, read.flatMap((resources) => resources ?? [])), ...(missing.length > 0 ? { notDeployed: missing } : {}) };
 }
 
 export function stackNotFound(target: Target, stacks: string[]): MtpipeError {
@@ -126,7 +140,25 @@ export function stackNotFound(target: Target, stacks: string[]): MtpipeError {
 export function discoveredSoFar(target: Target, config: Config): SolutionResources {
   const done = settled.get(target);
   const resources = config.solution.stacks.flatMap((name) => done?.get(name) ?? []);
-  return solutionResources(config, target, resources);
+  // never read (offline) counts as not deployed as well: nothing is known of them
+  const missing = config.solution.stacks.filter((name) => done?.get(name) === undefined);
+  return { ...solutionResources(config, target, resources), ...(missing.length > 0 ? { notDeployed: missing } : {}) };
+}
+
+/** The endpoint's name as the environment's setting gives it (the sample names its endpoint from context). */
+export function configuredEndpointName(config: Config, target: Target): string | undefined {
+  const value = config.environments[target.name]?.parameters[ENDPOINT_SETTING] ?? config.parameters[ENDPOINT_SETTING];
+  return value === undefined ? undefined : interpolate(value, { project: config.project, env: target.name, account: target.account, region: target.region, dnsSuffix: partition(target.region).dnsSuffix });
+}
+
+/** What discovery will cover once the stacks are deployed, for a plan's notes. */
+export function coveredAfterDeploy(config: Config): string {
+  const kinds = [
+    configuredFunctions(config).length === 0 ? 'Lambda functions' : undefined,
+    config.solution.stateMachines.length === 0 ? 'state machines' : undefined,
+    config.solution.glueJobs.length === 0 ? 'Glue jobs' : undefined,
+  ].filter((kind): kind is string => kind !== undefined);
+  return kinds.length > 0 ? `their ${kinds.join(', ')} are covered by the next run after the first deploy` : 'nothing more is read from them';
 }
 
 /** solution.lambdaFunctions: physical names, or logical id → physical name. */
@@ -154,7 +186,8 @@ export function solutionResources(config: Config, target: Target, resources: Sta
   // SageMaker ARNs carry the endpoint name in lower case: a configured name keeps its spelling
   const endpoints = ofType('AWS::SageMaker::Endpoint').map((resource) => resource.physicalId.split('endpoint/').at(-1) ?? resource.physicalId);
 
-  const endpoint = sagemakerEndpoint ?? endpoints[0];
+  // the sample names its endpoint from context: the setting gives the name with its spelling
+  const endpoint = sagemakerEndpoint ?? configuredEndpointName(config, target) ?? endpoints[0];
   return {
     functions: configured.length > 0 ? configured : discoveredFunctions,
     stateMachines: (stateMachines.length > 0 ? stateMachines.map((name) => ({ name })) : ofType('AWS::StepFunctions::StateMachine').map(found)).map(stateMachine),
@@ -192,16 +225,14 @@ export interface StackSpec {
 export const solutionStack: ResourceKind<StackSpec, StackResource[]> = {
   kind: 'cloudformation:stack',
   name: (spec) => spec.name,
-  find: (target, spec) => readStack(target, spec.name),
+  // a stack not deployed yet is no problem: what it holds is covered by the run after the first deploy
+  // (discoveredSoFar lists it in notDeployed); read as an empty stack, the plan has nothing to do
+  find: async (target, spec) => (await readStack(target, spec.name)) ?? [],
   diff: () => [],
   create: async (_target, spec) => {
     throw new Error(`internal: mtpipe never creates the solution's stack ${spec.name}`);
   },
   update: async () => ({}),
   arnOf: () => undefined,
-  check: (current) =>
-    current === undefined
-      ? 'the stack does not exist here: deploy the solution first (cdk deploy), or correct solution.stacks in mtpipe.yaml'
-      : undefined,
   isReference: true,
 };

@@ -2,8 +2,10 @@ import { createBuilds, CREATE_BUILDS_FLAGS } from './create-builds.js';
 import { createDeploy } from './create-deploy.js';
 import { createPipeline } from './create-pipeline.js';
 import { initRepo, INIT_REPO_FLAGS } from './init-repo.js';
+import { qeImage } from './qe-image.js';
 import { setParams } from './set-params.js';
 import { setupSecurity } from './setup-security.js';
+import { solutionBuckets } from './solution-buckets.js';
 import type { Step } from './step.js';
 
 /**
@@ -11,6 +13,6 @@ import type { Step } from './step.js';
  * (setup-monitoring, verify) join this list.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const BOOTSTRAP_STEPS: Step<any>[] = [initRepo, setupSecurity, setParams, createBuilds, createDeploy, createPipeline];
+export const BOOTSTRAP_STEPS: Step<any>[] = [initRepo, setupSecurity, setParams, createBuilds, qeImage, createDeploy, solutionBuckets, createPipeline];
 
 export const BOOTSTRAP_FLAGS: Record<string, string> = { ...INIT_REPO_FLAGS, ...CREATE_BUILDS_FLAGS };

@@ -59,6 +59,10 @@ export function plannedProjects(config: Config, shared: Target, environments: Ta
       AWS_REGION: deployed.region,
       AWS_DEFAULT_REGION: deployed.region,
     };
+    // an environment in another account: the builds take the role mtpipe made there (environment-roles.ts)
+    const viaRole = (name: string): Record<string, string> =>
+      deployed.account === shared.account ? {} : { MTPIPE_ENVIRONMENT_ROLE_ARN: roleArn(deployed.partition, deployed.account, name) };
+    const testerRole = viaRole(roleNames.environmentTester(project, target.name));
     return [
       {
         target,
@@ -67,7 +71,7 @@ export function plannedProjects(config: Config, shared: Target, environments: Ta
         description: `mtpipe (${project}): cdk deploy --all to ${target.name}`,
         buildspec: buildspecs['buildspec-deploy.yml'],
         privilegedMode: false,
-        environmentVariables: where,
+        environmentVariables: { ...where, ...viaRole(roleNames.environmentDeployer(project, target.name)) },
       },
       {
         target,
@@ -76,7 +80,7 @@ export function plannedProjects(config: Config, shared: Target, environments: Ta
         description: `mtpipe (${project}): integration tests against ${target.name}`,
         buildspec: buildspecs['buildspec-test.yml'],
         privilegedMode: false,
-        environmentVariables: where,
+        environmentVariables: { ...where, ...testerRole },
       },
     ];
   });

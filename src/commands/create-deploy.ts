@@ -1,6 +1,6 @@
 import { codedeployApplication } from '../aws/codedeploy-application.js';
 import { codedeployDeploymentGroup } from '../aws/codedeploy-deployment-group.js';
-import { discoveredSoFar, solutionStack, type SolutionFunction } from '../aws/solution-discovery.js';
+import { coveredAfterDeploy, discoveredSoFar, solutionStack, type SolutionFunction } from '../aws/solution-discovery.js';
 import { SHARED, type Targets } from '../aws/targets.js';
 import { codedeployApplicationName, deploymentAlarmNames, deploymentGroupName, roleArn, roleNames } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
@@ -17,7 +17,8 @@ const HOOK_PREFIX = 'CodeDeployHook_';
  * stack and run). Any step that needs the solution's resources adds these; the same ids merge.
  */
 export function solutionStackReads(config: Config, environments: Target[]): Desired[] {
-  return environments.flatMap((target) =>
+  // offline nothing can be read: the outputs say what is covered once the stacks are deployed
+  return environments.filter((target) => !target.offline).flatMap((target) =>
     config.solution.stacks.map((name) => ({
       id: resourceId(target.name, solutionStack.kind, name),
       kind: solutionStack,
@@ -104,11 +105,13 @@ export const createDeploy: Step<Record<string, never>> = {
       const deploymentConfig = config.environments[target.name]!.deploymentConfig;
       const alarms = deploymentAlarmNames(config.project, target.name);
       // the stacks were read in plan time (nothing is read offline: configured names only)
-      const functions = discoveredSoFar(target, config).functions;
-      data[target.name] = { application, deploymentGroup: group, deploymentConfig, alarms, functions };
+      const { functions, notDeployed } = discoveredSoFar(target, config);
+      data[target.name] = { application, deploymentGroup: group, deploymentConfig, alarms, functions, ...(notDeployed ? { notDeployed } : {}) };
       notes.push(`${target.name}: CodeDeploy application ${application}, deployment group ${group} (${deploymentConfig}); rolls back on failure or on alarm ${alarms.join(', ')}.`);
       if (functions.length > 0) notes.push(`  functions: ${functions.map(describeFunction).join(', ')}`);
-      else withoutFunctions.push(target.name);
+      else if (notDeployed) notes.push('  no Lambda functions known yet');
+      if (notDeployed) notes.push(`  stack(s) ${notDeployed.join(', ')} not deployed in ${target.name} yet: ${coveredAfterDeploy(config)}.`);
+      else if (functions.length === 0) withoutFunctions.push(target.name);
     }
     if (withoutFunctions.length > 0) {
       actions.push(`${withoutFunctions.join(', ')}: no Lambda functions known to release: set solution.stacks (discovery) or solution.lambdaFunctions in mtpipe.yaml`);

@@ -1,7 +1,7 @@
 import { followDeployment, shiftMinutes, startDeployment, type FollowOptions } from '../aws/codedeploy-deployment.js';
 import { isApplicationNotFound, isDeploymentGroupNotFound } from '../aws/errors.js';
 import { createAlias, findAlias, functionNameOf, publishVersion, readFunction, type AliasState } from '../aws/lambda-alias.js';
-import { discoverSolution, lookupFunction, type SolutionResources } from '../aws/solution-discovery.js';
+import { discoverSolution, lookupFunction, stackNotFound, type SolutionResources } from '../aws/solution-discovery.js';
 import { refuseSharedAccounts, resolveTargets } from '../aws/targets.js';
 import { codedeployApplicationName, deploymentGroupName } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
@@ -107,6 +107,7 @@ async function releaseIn(target: Target, config: Config, request: ReleaseRequest
   const { reporter } = session;
   const solution = await aws(`reading the solution's stacks in ${target.name}`, () => discoverSolution(target, config));
   const found = lookupFunction(solution, request.function);
+  if (!found && solution.notDeployed) throw stackNotFound(target, solution.notDeployed);
   const name = found?.name ?? functionNameOf(request.function);
   const deploymentConfig = config.environments[target.name]!.deploymentConfig;
   const base = {

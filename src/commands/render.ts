@@ -7,7 +7,7 @@ import { deploymentGroupName } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
 import { describeCause, UserInputError } from '../errors.js';
 import { appSpecExample, configuredHooks } from '../templates/appspec.js';
-import { renderBuildspecs } from '../templates/buildspecs.js';
+import { renderBuildspecs, SMOKE_TEST_SCRIPT, smokeTestScript } from '../templates/buildspecs.js';
 import type { CommandSession } from './session.js';
 
 /** What render needs of a session. */
@@ -58,6 +58,8 @@ export async function render(session: RenderSession, options: RenderOptions, dep
   const outDir = resolve(options.outDir ?? '.');
   await checkDirectory(outDir);
   const files = renderedBuildspecs(config, envNames);
+  // the test buildspecs run the smoke test unless builds.integrationTestCommand names another test
+  if (config.builds.integrationTestCommand === undefined) files.set(SMOKE_TEST_SCRIPT, smokeTestScript());
   const names = [...files.keys(), APPSPEC_FILE];
 
   // every file is checked before any is written, and before AWS is asked anything
@@ -77,7 +79,7 @@ export async function render(session: RenderSession, options: RenderOptions, dep
   );
   const written = names.map((name) => ({ name, path: join(outDir, name), overwritten: existing.includes(name) }));
   if (session.options.dryRun) return { outDir, files: written, dryRun: true };
-  for (const file of written) await writeAtomically(file.path, files.get(file.name)!);
+  for (const file of written) await writeAtomically(file.path, files.get(file.name)!, file.name.endsWith('.py') ? 0o755 : 0o644);
   return { outDir, files: written, dryRun: false };
 }
 
@@ -127,11 +129,11 @@ async function existingFiles(dir: string, names: string[]): Promise<string[]> {
 }
 
 /** Written next to the target and renamed over it: a reader never sees half a file. */
-async function writeAtomically(path: string, content: string): Promise<void> {
+async function writeAtomically(path: string, content: string, mode: number): Promise<void> {
   await mkdir(join(path, '..'), { recursive: true });
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(temporary, content, { encoding: 'utf8', flag: 'wx' });
+    await writeFile(temporary, content, { encoding: 'utf8', flag: 'wx', mode });
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });

@@ -16,9 +16,11 @@ import {
   projectNames,
   qeImageRepositoryName,
   reportGroupPrefix,
+  roleArn,
   roleNames,
 } from '../config/resource-names.js';
-import { HF_TOKEN_PARAMETER, type Config } from '../config/schema.js';
+import { HF_TOKEN_PARAMETER, SAMPLE_STATE_MACHINE, type Config } from '../config/schema.js';
+import { SMOKE_TEST_CALLER_ID } from '../templates/buildspecs.js';
 import { existing } from '../engine/reference.js';
 import type { Desired, Target } from '../engine/types.js';
 import {
@@ -28,12 +30,15 @@ import {
   customerKey,
   integrationTestPolicy,
   serviceTrustPolicy,
+  solutionAccessStatements,
   startPipelinePolicy,
   type CodeBuildInputs,
   type EnvironmentReadInputs,
   type Place,
   type TrustedService,
 } from '../templates/policies.js';
+import { smokeTestPolicy, smokeTestStatements } from '../templates/environment-policies.js';
+import { environmentRoles } from './environment-roles.js';
 import { environmentParameters } from './set-params.js';
 import { accountGlobalTags, resourceId } from './step.js';
 
@@ -52,6 +57,8 @@ export interface SecurityRole {
   spec: RoleSpec;
   policy?: PolicyDocument;
   managedPolicyArns: string[];
+  /** roles its trust policy names: IAM refuses a principal that does not exist yet */
+  dependsOn?: string[];
 }
 
 /** Resource id of a role, as other steps refer to it (engine/reference.ts `existing(iamRole, 'setup-security')`). */
@@ -172,6 +179,32 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
     const testProject = projectNames.integrationTest(project, env);
     const parameters = environmentParameters(config, deployed);
     const { solution } = config;
+    const smokeTest = {
+      place: placeOf(deployed),
+      inputBucket: parameters.input_bucket_name!,
+      outputBucket: parameters.output_bucket_name!,
+      endpoint: solution.sagemakerEndpoint ?? parameters.quality_estimation_sgm_endpoint_name!,
+      stateMachine: solution.stateMachines[0] ?? SAMPLE_STATE_MACHINE,
+      prefix: SMOKE_TEST_CALLER_ID,
+    };
+    // an environment in another account is reached through roles mtpipe creates there (environment-roles.ts)
+    const crossAccount = deployed.account !== shared.account;
+    const bootstrapRolePattern = cdkBootstrapRolePattern(deployed.partition, config.cdk.qualifier, deployed.account, deployed.region);
+    const solutionResources = {
+      place: placeOf(deployed),
+      buckets: [parameters.input_bucket_name, parameters.output_bucket_name].filter((name): name is string => Boolean(name)),
+      endpoints: [solution.sagemakerEndpoint ?? parameters.quality_estimation_sgm_endpoint_name].filter((name): name is string => Boolean(name)),
+      stateMachines: solution.stateMachines,
+      functions: Array.isArray(solution.lambdaFunctions) ? solution.lambdaFunctions : Object.values(solution.lambdaFunctions),
+      glueJobs: solution.glueJobs,
+      stacks: solution.stacks,
+    };
+    const usesSmokeTest = config.builds.integrationTestCommand === undefined;
+    if (crossAccount) {
+      const testerStatements = usesSmokeTest ? smokeTestStatements(smokeTest) : solutionAccessStatements(solutionResources);
+      roles.push(...environmentRoles({ config, deployed, inTool, bootstrapRolePattern, testerStatements }));
+    }
+    const environmentRole = (name: string) => (crossAccount ? { environmentRoleArn: roleArn(deployed.partition, deployed.account, name) } : {});
     roles.push(
       {
         key: 'cdk-deploy',
@@ -181,7 +214,8 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
         policy: cdkDeployPolicy({
           build: build(cdkProject),
           reads: reads(true),
-          bootstrapRolePattern: cdkBootstrapRolePattern(deployed.partition, config.cdk.qualifier, deployed.account, deployed.region),
+          bootstrapRolePattern,
+          ...environmentRole(roleNames.environmentDeployer(project, env)),
         }),
         managedPolicyArns: [],
       },
@@ -190,19 +224,9 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
         env,
         target: inTool,
         spec: role(config, inTool, roleNames.integrationTest(project, env), 'codebuild', `CodeBuild role of ${testProject}`),
-        policy: integrationTestPolicy({
-          build: build(testProject),
-          reads: reads(false),
-          solution: {
-            place: placeOf(deployed),
-            buckets: [parameters.input_bucket_name, parameters.output_bucket_name].filter((name): name is string => Boolean(name)),
-            endpoints: [solution.sagemakerEndpoint ?? parameters.quality_estimation_sgm_endpoint_name].filter((name): name is string => Boolean(name)),
-            stateMachines: solution.stateMachines,
-            functions: Array.isArray(solution.lambdaFunctions) ? solution.lambdaFunctions : Object.values(solution.lambdaFunctions),
-            glueJobs: solution.glueJobs,
-            stacks: solution.stacks,
-          },
-        }),
+        policy: usesSmokeTest
+          ? smokeTestPolicy({ build: build(testProject), reads: reads(false), smokeTest, ...environmentRole(roleNames.environmentTester(project, env)) })
+          : integrationTestPolicy({ build: build(testProject), reads: reads(false), solution: solutionResources, ...environmentRole(roleNames.environmentTester(project, env)) }),
         managedPolicyArns: [],
       },
       {

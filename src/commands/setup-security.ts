@@ -26,9 +26,9 @@ export const setupSecurity: Step<SetupSecurityInputs> = {
 
   desired(inputs, config, targets) {
     const items: Desired[] = [];
-    for (const { target, spec, policy, managedPolicyArns } of securityRoles(config, targets)) {
+    for (const { target, spec, policy, managedPolicyArns, dependsOn } of securityRoles(config, targets)) {
       const id = roleId(target, spec.name);
-      items.push({ id, kind: iamRole, target, spec });
+      items.push({ id, kind: iamRole, target, spec, ...(dependsOn ? { dependsOn } : {}) });
       if (policy) {
         items.push({
           id: resourceId(target.name, roleInlinePolicy.kind, `${spec.name}/${INLINE_POLICY_NAME}`),

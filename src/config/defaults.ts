@@ -4,6 +4,8 @@
  * A mtpipe.yaml is merged over it; `environments`, when given, replaces the default set whole.
  */
 export const DEFAULT_PROJECT = 'mt-pipeline';
+/** The sample solution's default for config_secret_name (its cdk.json; "worklfow" is its spelling). */
+export const CONFIG_SECRET_NAME = 'machine-translation-worklfow-config';
 
 export function defaultConfig(region: string): Record<string, unknown> {
   return {
@@ -23,6 +25,8 @@ export function defaultConfig(region: string): Record<string, unknown> {
       quality_estimation_sgm_endpoint_name: '${project}-${env}-qe-endpoint',
       quality_estimation_sgm_image_uri: '${account}.dkr.ecr.${region}.${dnsSuffix}/${project}-qe:latest',
       quality_estimation_sgm_topic_name: '${project}-${env}-qe-topic',
+      // the sample's cdk.json default, spelling included: the name of the workflow's configuration secret
+      config_secret_name: CONFIG_SECRET_NAME,
     },
     secrets: { huggingFaceToken: {} },
     pipeline: { executionMode: 'SUPERSEDED', layout: 'single' },

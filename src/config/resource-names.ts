@@ -19,6 +19,9 @@ export const roleNames = {
   integrationTest: (project: string, env: string) => `${project}-itest-${env}`,
   codedeploy: (project: string, env: string) => `${project}-codedeploy-${env}`,
   startPipeline: (project: string) => `${project}-events`,
+  /** in an environment's own account, when it is not the tool account: assumed by its deploy and test builds */
+  environmentDeployer: (project: string, env: string) => `${project}-deployer-${env}`,
+  environmentTester: (project: string, env: string) => `${project}-tester-${env}`,
 };
 
 /** Longest role name the settings can produce; checked by the schema against IAM's 64. */

@@ -156,8 +156,8 @@ const buildsSchema = z
     artifactRetentionDays: z.number().int().min(1, { message: 'must be at least 1' }).max(3650, { message: 'must be at most 3650' }).default(30),
     /** ECR repository the SageMaker quality-estimation image is pushed to */
     qeImageRepository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { message: 'must be an ECR repository name' }).min(2).max(256).optional(),
-    /** command that runs the solution's validation tests against a deployed environment */
-    integrationTestCommand: z.string().min(1, { message: 'must not be empty' }).default('python -m pytest source/tests/integration -v --junitxml=reports/integration.xml'),
+    /** command that tests a deployed environment; default: the smoke test `mtpipe render` writes */
+    integrationTestCommand: z.string().min(1, { message: 'must not be empty' }).optional(),
   })
   .superRefine((builds, ctx) => {
     const supported = BUILD_IMAGES[builds.image];
@@ -173,12 +173,17 @@ const buildsSchema = z
     }
   });
 
+/** The sample solution's stacks (deployment/app.py): discovery reads them unless solution.stacks says otherwise. */
+export const SAMPLE_STACKS = ['DatabaseStack', 'SageMakerStack', 'WorkflowStack'] as const;
+/** The sample's state machine (a fixed name in deployment/workflow_stack.py): the smoke test runs it. */
+export const SAMPLE_STATE_MACHINE = 'BatchMachineTranslationStateMachineCDK';
+
 const physicalNames = z.array(z.string().min(1).max(256)).default([]);
 
 /** The deployed solution: where its functions, state machines, Glue jobs and endpoint are found. */
 const solutionSchema = z.strictObject({
   /** CloudFormation stacks of the solution's CDK app; their resources are discovered (ListStackResources) */
-  stacks: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { message: 'must be a CloudFormation stack name' })).default([]),
+  stacks: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { message: 'must be a CloudFormation stack name' })).default([...SAMPLE_STACKS]),
   /** physical names, or logical id → physical name; given names win over discovery */
   lambdaFunctions: z.union([physicalNames, z.record(z.string(), z.string().min(1).max(140))]).default([]),
   stateMachines: physicalNames,

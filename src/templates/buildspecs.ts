@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { parameterPath } from '../commands/set-params.js';
 import { hfTokenSecretName, qeImageRepositoryName } from '../config/resource-names.js';
-import { BUILD_IMAGES, HF_TOKEN_PARAMETER, type Config } from '../config/schema.js';
+import { partition } from '../config/partition.js';
+import { BUILD_IMAGES, HF_TOKEN_PARAMETER, SAMPLE_STATE_MACHINE, type Config } from '../config/schema.js';
 import { fill, templatePath } from './render.js';
 
 /**
@@ -36,12 +37,18 @@ export interface DeployInputs {
   settings: Setting[];
   /** cdk.context: literal, non-secret context values */
   context?: Record<string, string>;
+  /** the environments' CDK bootstrap qualifier (cdk.qualifier) */
+  qualifier: string;
+  /** the quality-estimation image repository in the tool account: name, and `<region>.<dns suffix>` of its registry */
+  qeImage: { repository: string; registry: string };
 }
 
 export interface IntegrationTestInputs {
   image: BuildImage;
   python: string;
   command: string;
+  /** name or ARN of the state machine the smoke test runs */
+  stateMachine: string;
   settings: { name: string; parameter: string }[];
 }
 
@@ -62,24 +69,62 @@ export function renderBuildAndTestBuildspec(inputs: BuildAndTestInputs): string 
   return renderBuildspecFile('buildspec.yml', { python, nodejs, qeImageRepository }, image);
 }
 
+/** The smoke test's callerId (CALLER_ID in the script): its input keys and the workflow's output start with it. */
+export const SMOKE_TEST_CALLER_ID = 'mtpipe-smoke';
+
+/** Where `mtpipe render` writes the smoke test, in the solution repository. */
+export const SMOKE_TEST_SCRIPT = 'scripts/mtpipe-smoke-test.py';
+
+/** The default integration test: the smoke test, with a hint when the repository lacks it. */
+export const SMOKE_TEST_COMMAND =
+  `if [ ! -f ${SMOKE_TEST_SCRIPT} ]; then printf '%s\\n' '${SMOKE_TEST_SCRIPT} is missing: run mtpipe render in the solution repository and commit what it writes' >&2; exit 1; fi\n` +
+  `python ${SMOKE_TEST_SCRIPT}\n`;
+
+/** The smoke test as `mtpipe render` writes it into the solution repository. */
+export function smokeTestScript(): string {
+  return readFileSync(templatePath('mtpipe-smoke-test.py'), 'utf8');
+}
+
+/** The settings of the quality-estimation image and model: the deploy build passes the image built for the commit. */
+export const IMAGE_URI_SETTING = 'quality_estimation_sgm_image_uri';
+export const MODEL_NAME_SETTING = 'quality_estimation_sgm_model_name';
+
+/** The CDK context key that names the bootstrap resources' qualifier (DefaultStackSynthesizer). */
+export const BOOTSTRAP_QUALIFIER_CONTEXT = '@aws-cdk/core:bootstrapQualifier';
+
+/**
+ * A non-empty marketplace_endpoint_name switches the sample solution to a Marketplace endpoint, and its
+ * cdk.json ships a placeholder there: it is passed empty unless a setting or cdk.context gives it.
+ */
+export const MARKETPLACE_ENDPOINT_CONTEXT = 'marketplace_endpoint_name';
+
 /** A value as one single-quoted shell word. */
 function shellQuoted(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 export function renderDeployBuildspec(inputs: DeployInputs): string {
-  const { image, python, nodejs, settings, context = {} } = inputs;
+  const { image, python, nodejs, context = {}, qualifier, qeImage } = inputs;
+  // the image is the one build-and-test pushed for this commit: its setting is not read
+  const settings = inputs.settings.filter((s) => s.name !== IMAGE_URI_SETTING);
   const variables = variablesFor(settings);
+  const contextOf = (s: Setting) =>
+    s.name === MODEL_NAME_SETTING ? `-c ${s.name}="$${variables.get(s.name)}-$QE_MODEL_SUFFIX"` : `-c ${s.name}="$${variables.get(s.name)}"`;
   return renderBuildspecFile(
     'buildspec-deploy.yml',
     {
       python,
       nodejs,
+      imageRegistry: qeImage.registry,
+      qeImageRepository: qeImage.repository,
       settingsFromParameterStore: Object.fromEntries(settings.flatMap((s) => ('parameter' in s ? [[variables.get(s.name), s.parameter]] : []))),
       settingsFromSecretsManager: Object.fromEntries(settings.flatMap((s) => ('secretId' in s ? [[variables.get(s.name), s.secretId]] : []))),
       // quoted, so a value with spaces stays one argument; the value itself never appears in the buildspec
       cdkContext: [
-        ...settings.map((s) => `-c ${s.name}="$${variables.get(s.name)}"`),
+        // the deploy role ARNs, the assets bucket and the bootstrap version check all carry the qualifier
+        `-c ${BOOTSTRAP_QUALIFIER_CONTEXT}=${shellQuoted(qualifier)}`,
+        ...settings.map(contextOf),
+        `-c ${IMAGE_URI_SETTING}="$QE_IMAGE_URI"`,
         ...Object.entries(context).map(([key, value]) => `-c ${key}=${shellQuoted(value)}`),
       ].join(' '),
     },
@@ -88,12 +133,13 @@ export function renderDeployBuildspec(inputs: DeployInputs): string {
 }
 
 export function renderIntegrationTestBuildspec(inputs: IntegrationTestInputs): string {
-  const { image, python, command, settings } = inputs;
+  const { image, python, command, settings, stateMachine } = inputs;
   const variables = variablesFor(settings);
   return renderBuildspecFile(
     'buildspec-test.yml',
     {
       python,
+      stateMachine,
       integrationTestCommand: command,
       settingsFromParameterStore: Object.fromEntries(settings.map((s) => [variables.get(s.name), s.parameter])),
     },
@@ -107,15 +153,30 @@ export function renderBuildspecs(config: Config, envName: string): BuildspecFile
   const settings = environmentSettings(config, envName);
   return {
     'buildspec.yml': renderBuildAndTestBuildspec({ image, python, nodejs, qeImageRepository: qeImageRepositoryName(config) }),
-    'buildspec-deploy.yml': renderDeployBuildspec({ image, python, nodejs, settings, context: config.cdk.context }),
+    'buildspec-deploy.yml': renderDeployBuildspec({
+      image,
+      python,
+      nodejs,
+      settings,
+      context: deployContext(config, settings),
+      qualifier: config.cdk.qualifier,
+      qeImage: { repository: qeImageRepositoryName(config), registry: `${config.region}.${partition(config.region).dnsSuffix}` },
+    }),
     'buildspec-test.yml': renderIntegrationTestBuildspec({
       image,
       python,
-      command: integrationTestCommand,
+      command: integrationTestCommand ?? SMOKE_TEST_COMMAND,
+      stateMachine: config.solution.stateMachines[0] ?? SAMPLE_STATE_MACHINE,
       // the tests need the names of what was deployed, not the token
       settings: settings.filter((s): s is { name: string; parameter: string } => 'parameter' in s && s.name !== HF_TOKEN_PARAMETER),
     }),
   };
+}
+
+/** cdk.context, with marketplace_endpoint_name empty unless a setting or cdk.context names it. */
+function deployContext(config: Config, settings: Setting[]): Record<string, string> {
+  const given = MARKETPLACE_ENDPOINT_CONTEXT in config.cdk.context || settings.some((s) => s.name === MARKETPLACE_ENDPOINT_CONTEXT);
+  return given ? config.cdk.context : { [MARKETPLACE_ENDPOINT_CONTEXT]: '', ...config.cdk.context };
 }
 
 /**

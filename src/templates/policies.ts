@@ -61,7 +61,7 @@ function renderDocument(template: string, variables: Record<string, unknown>, ex
   return { Version: document.Version, Statement: withoutEmptyStatements([...document.Statement, ...extra]) };
 }
 
-function renderStatements(template: string, variables: Record<string, unknown>): PolicyStatement[] {
+export function renderStatements(template: string, variables: Record<string, unknown>): PolicyStatement[] {
   return withoutEmptyStatements(renderTemplate(template, variables) as PolicyStatement[]);
 }
 
@@ -163,7 +163,7 @@ export function customerKey(kmsKeyId: string | undefined, place: Place): Custome
   return { keyArn: `arn:${place.partition}:kms:${place.region}:${place.account}:key/${kmsKeyId}` };
 }
 
-function codeBuildBase(input: CodeBuildInputs, extra: PolicyStatement[]): PolicyDocument {
+export function codeBuildBase(input: CodeBuildInputs, extra: PolicyStatement[]): PolicyDocument {
   return renderDocument(
     'policies/codebuild-base.json',
     {
@@ -176,7 +176,7 @@ function codeBuildBase(input: CodeBuildInputs, extra: PolicyStatement[]): Policy
   );
 }
 
-function environmentReads(input: EnvironmentReadInputs): PolicyStatement[] {
+export function environmentReads(input: EnvironmentReadInputs): PolicyStatement[] {
   const { place, project, env, token } = input;
   const statements = renderStatements('policies/statements/environment-parameters.json', { ...place, project, env });
   if (!token.reads) {
@@ -213,10 +213,13 @@ export function buildAndTestPolicy(input: { build: CodeBuildInputs; qeImageRepos
  * cdk-deploy of one environment: its parameters and the token, and the CDK bootstrap roles of that
  * environment (which do the deployment). Never administrator rights on its own.
  */
-export function cdkDeployPolicy(input: { build: CodeBuildInputs; reads: EnvironmentReadInputs; bootstrapRolePattern: string }): PolicyDocument {
+export function cdkDeployPolicy(input: { build: CodeBuildInputs; reads: EnvironmentReadInputs; bootstrapRolePattern: string; environmentRoleArn?: string }): PolicyDocument {
   return codeBuildBase(input.build, [
     ...environmentReads(input.reads),
-    ...renderStatements('policies/statements/cdk-bootstrap-roles.json', { bootstrapRoles: input.bootstrapRolePattern }),
+    // in another account the build assumes the environment's deployer role, which assumes the bootstrap roles
+    ...(input.environmentRoleArn
+      ? assumeEnvironmentRole(input.environmentRoleArn)
+      : renderStatements('policies/statements/cdk-bootstrap-roles.json', { bootstrapRoles: input.bootstrapRolePattern })),
   ]);
 }
 
@@ -231,32 +234,42 @@ export interface SolutionResources {
   stacks: string[];
 }
 
+/** The statement a tool-account build role needs to take the role mtpipe made in an environment account. */
+export function assumeEnvironmentRole(roleArn: string): PolicyStatement[] {
+  return renderStatements('policies/statements/assume-environment-role.json', { roleArn });
+}
+
 /**
  * integration-test of one environment: its parameters (not the token: its buildspec does not read it),
  * and read/invoke rights on the solution's resources that are known by name. Resources not named are
  * not granted (the CDK roles deploy them).
  */
-export function integrationTestPolicy(input: { build: CodeBuildInputs; reads: EnvironmentReadInputs; solution: SolutionResources }): PolicyDocument {
-  const { partition, region, account } = input.solution.place;
-  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
-  const given = (name: string, make: (name: string) => string) => (name.startsWith('arn:') ? name : make(name));
-  const s = input.solution;
-  const stateMachineArns = s.stateMachines.map((name) => given(name, (n) => arn('states', `stateMachine:${n}`)));
+export function integrationTestPolicy(input: { build: CodeBuildInputs; reads: EnvironmentReadInputs; solution: SolutionResources; environmentRoleArn?: string }): PolicyDocument {
   return codeBuildBase(input.build, [
     ...environmentReads(input.reads),
-    ...renderStatements('policies/statements/solution-access.json', {
-      bucketObjectArns: unique(s.buckets).map((bucket) => `arn:${partition}:s3:::${bucket}/*`),
-      bucketArns: unique(s.buckets).map((bucket) => `arn:${partition}:s3:::${bucket}`),
-      // SageMaker ARNs carry the endpoint name in lower case
-      endpointArns: unique(s.endpoints).map((name) => arn('sagemaker', `endpoint/${name.toLowerCase()}`)),
-      stateMachineArns: unique(stateMachineArns),
-      executionArns: unique(stateMachineArns).map((machine) => `${machine.replace(':stateMachine:', ':execution:')}:*`),
-      functionArns: unique(s.functions).flatMap((name) => {
-        const fn = given(name, (n) => arn('lambda', `function:${n}`));
-        return [fn, `${fn}:*`]; // the function and its versions and aliases
-      }),
-      glueJobArns: unique(s.glueJobs).map((name) => given(name, (n) => arn('glue', `job/${n}`))),
-      stackArns: unique(s.stacks).map((name) => arn('cloudformation', `stack/${name}/*`)),
-    }),
+    // in another account the build assumes the environment's tester role, which holds these rights
+    ...(input.environmentRoleArn ? assumeEnvironmentRole(input.environmentRoleArn) : solutionAccessStatements(input.solution)),
   ]);
+}
+
+/** Read/invoke rights on the solution's resources that are known by name, in one environment. */
+export function solutionAccessStatements(s: SolutionResources): PolicyStatement[] {
+  const { partition, region, account } = s.place;
+  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${account}:${resource}`;
+  const given = (name: string, make: (name: string) => string) => (name.startsWith('arn:') ? name : make(name));
+  const stateMachineArns = s.stateMachines.map((name) => given(name, (n) => arn('states', `stateMachine:${n}`)));
+  return renderStatements('policies/statements/solution-access.json', {
+    bucketObjectArns: unique(s.buckets).map((bucket) => `arn:${partition}:s3:::${bucket}/*`),
+    bucketArns: unique(s.buckets).map((bucket) => `arn:${partition}:s3:::${bucket}`),
+    // SageMaker ARNs carry the endpoint name in lower case
+    endpointArns: unique(s.endpoints).map((name) => arn('sagemaker', `endpoint/${name.toLowerCase()}`)),
+    stateMachineArns: unique(stateMachineArns),
+    executionArns: unique(stateMachineArns).map((machine) => `${machine.replace(':stateMachine:', ':execution:')}:*`),
+    functionArns: unique(s.functions).flatMap((name) => {
+      const fn = given(name, (n) => arn('lambda', `function:${n}`));
+      return [fn, `${fn}:*`]; // the function and its versions and aliases
+    }),
+    glueJobArns: unique(s.glueJobs).map((name) => given(name, (n) => arn('glue', `job/${n}`))),
+    stackArns: unique(s.stacks).map((name) => arn('cloudformation', `stack/${name}/*`)),
+  });
 }

@@ -60,7 +60,9 @@ describe('mtpipe create-builds against moto', () => {
     const dry = await mtpipe(['create-builds', '--yes', '--dry-run', '--debug', ...endpoint]);
     expect(dry.code, explain(dry)).toBe(0);
     expect(debugWrites(dry.stderr)).toEqual([]);
-    expect(dry.stdout).toContain('Plan: 11 to create, 0 to update, 0 to delete, 5 unchanged.');
+    expect(dry.stdout).toContain('Plan: 12 to create, 0 to update, 0 to delete, 5 unchanged.');
+    // and the ECR repository of the quality-estimation image
+    expect(dry.stdout).toContain('  + ecr:repository mt-pipeline-qe');
 
     const first = await mtpipe(['create-builds', '--yes', ...endpoint]);
     expect(first.code, explain(first)).toBe(0);

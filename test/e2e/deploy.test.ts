@@ -104,7 +104,9 @@ describe('mtpipe create-deploy, render and release', () => {
       'buildspec-test-dev.yml',
       'buildspec-test-prod.yml',
       'buildspec.yml',
+      'scripts',
     ]);
+    expect(await readdir(join(out, 'scripts'))).toEqual(['mtpipe-smoke-test.py']);
     expect(parse(await readFile(join(out, 'buildspec.yml'), 'utf8'))).toMatchObject({ version: 0.2 });
     expect(parse(await readFile(join(out, 'appspec.yml'), 'utf8'))).toBeNull();
 

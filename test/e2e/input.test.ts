@@ -151,7 +151,7 @@ describe('mtpipe init', () => {
     // the file as written plans with every default
     const planned = await mtpipe(['set-params', '--dry-run', '--endpoint-url', moto], { cwd, extra: { HF_TOKEN: 'hf_x' } });
     expect(planned.code, explain(planned)).toBe(0);
-    expect(planned.stdout).toContain('Plan: 14 to create');
+    expect(planned.stdout).toContain('Plan: 16 to create');
 
     // edits are kept: a second init refuses
     await writeFile(file, written.replace(/^project: mt-pipeline$/m, 'project: e2e-init'));

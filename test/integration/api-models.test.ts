@@ -69,7 +69,7 @@ describe('every request mtpipe sends is valid against the AWS API models (botoco
 
     setHfToken(HF_TOKEN);
     const first = await run('first run');
-    expect(first.writes).toHaveLength(21);
+    expect(first.writes).toHaveLength(23);
     const second = await run('second run');
     expect(second.writes).toEqual([]);
 

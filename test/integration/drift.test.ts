@@ -111,6 +111,6 @@ describe('drift: a change made outside mtpipe is put back with the fewest calls'
     const names = [...(await parametersUnder(aws.ssm, '/mt-pipeline/dev/')).keys()];
     expect(names).not.toContain(stale);
     expect(names).toContain(foreign);
-    expect(names).toHaveLength(8);
+    expect(names).toHaveLength(9);
   });
 });

@@ -72,7 +72,7 @@ describe('--dry-run against an empty moto', () => {
       .map((line) => line.slice(4));
     expect(created.sort()).toEqual(everyResource().sort());
     expect(run.stdout).not.toMatch(/^ {2}[~-] /m);
-    expect(run.stdout).toContain('Plan: 21 to create, 0 to update, 0 to delete, 0 unchanged.');
+    expect(run.stdout).toContain('Plan: 23 to create, 0 to update, 0 to delete, 0 unchanged.');
     expect(run.stdout).toContain('shared (account 123456789012, us-east-1)');
     expect(run.stdout).toContain('prod (account 123456789012, us-east-1)');
     expect(run.stdout).toContain('After apply:');
@@ -87,7 +87,7 @@ describe('--dry-run against an empty moto', () => {
     const run = await runInProcess('set-params', [setParams], moto, { options: { dryRun: true } });
     expect(run.error).toBeUndefined();
     expect(run.writes).toEqual([]);
-    expect(run.stdout).toContain('Plan: 14 to create, 0 to update, 0 to delete, 0 unchanged.');
+    expect(run.stdout).toContain('Plan: 16 to create, 0 to update, 0 to delete, 0 unchanged.');
     // the missing token is shown as a problem in the plan, not hidden
     expect(run.stdout).toContain('! /mt-pipeline/dev/hugging_face_token has no value yet: set HF_TOKEN or pass --hf-token-stdin');
     await expectNothingExists();

@@ -88,7 +88,7 @@ describe('environments', () => {
     const config = await configFile([...lines, '    allowSharedAccount: true', ''].join('\n'));
     const run = await runInProcess('set-params', [setParams], moto, { options: { config } });
     expect(run.error).toBeUndefined();
-    expect(run.writes).toHaveLength(14);
+    expect(run.writes).toHaveLength(16);
   });
 
   it('--env dev writes the shared resources and dev only', async () => {
@@ -101,14 +101,14 @@ describe('environments', () => {
     // the shared init-repo resources are still part of the run
     expect(run.writes.filter((call) => call.service !== 'SSM')).toHaveLength(7);
     expect((await parametersUnder(aws.ssm, '/mt-pipeline/prod/')).size).toBe(0);
-    expect((await parametersUnder(aws.ssm, '/mt-pipeline/dev/')).size).toBe(7);
+    expect((await parametersUnder(aws.ssm, '/mt-pipeline/dev/')).size).toBe(8);
     expect(run.stdout).not.toMatch(/^prod \(/m);
 
     // and a later --env prod does not touch dev
     const prod = await runInProcess('set-params', [setParams], moto, { options: { env: 'prod' } });
     expect(prod.error).toBeUndefined();
     expect(prod.writes.every((call) => (call.input as { Name: string }).Name.startsWith('/mt-pipeline/prod/'))).toBe(true);
-    expect(prod.writes).toHaveLength(7);
+    expect(prod.writes).toHaveLength(8);
   });
 
   it('--env with an unknown environment is refused before any AWS call', async () => {
@@ -146,7 +146,7 @@ describe('environments', () => {
     const prod = await parametersUnder(aws.ssm, '/mt-pipeline/prod/');
     for (const [name, value] of Object.entries(expectedParameters('prod'))) expect(prod.get(parameterName('prod', name))?.Value).toBe(value);
     expect(prod.get(parameterName('prod', 'hugging_face_token'))?.Value).toBe(HF_TOKEN);
-    expect(run.writes).toHaveLength(14);
+    expect(run.writes).toHaveLength(16);
   });
 
   it('a roleArn in another account: prod parameters stay with the builds (tool account), filled with the prod account id', async () => {
@@ -164,8 +164,8 @@ describe('environments', () => {
     expect(prod.get(parameterName('prod', 'quality_estimation_sgm_image_uri'))?.Value).toBe(
       `${OTHER_ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/mt-pipeline-qe:latest`,
     );
-    expect(prod.size).toBe(7);
-    expect((await parametersUnder(aws.ssm, '/mt-pipeline/dev/')).size).toBe(7);
+    expect(prod.size).toBe(8);
+    expect((await parametersUnder(aws.ssm, '/mt-pipeline/dev/')).size).toBe(8);
 
     // nothing was written into the prod account itself
     const { Credentials } = await aws.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'test' }));
@@ -201,7 +201,7 @@ describe('environments', () => {
     expect(prod.get(parameterName('prod', 'quality_estimation_sgm_image_uri'))?.Value).toBe(
       `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/mt-pipeline-qe:latest`,
     );
-    expect(prod.size).toBe(7);
+    expect(prod.size).toBe(8);
     const again = await runInProcess('set-params', [setParams], moto, { options: { config } });
     expect(again.writes).toEqual([]);
   });

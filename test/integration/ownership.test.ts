@@ -62,7 +62,7 @@ describe('ownership: mtpipe changes a resource without its tag only with --adopt
         },
       },
     ]);
-    expect(run.writes).toHaveLength(13 + 2);
+    expect(run.writes).toHaveLength(15 + 2);
 
     const { Parameter } = await aws.ssm.send(new GetParameterCommand({ Name: INPUT_BUCKET }));
     expect(Parameter?.Value).toBe('mt-pipeline-dev-input-123456789012');

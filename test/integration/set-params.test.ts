@@ -67,7 +67,7 @@ describe('set-params against moto', () => {
   it('creates with one PutParameter per parameter, then makes no write call on the second run', async () => {
     const first = await runInProcess('set-params', [setParams], moto);
     expect(first.error).toBeUndefined();
-    expect(first.writes).toHaveLength(14);
+    expect(first.writes).toHaveLength(16);
     for (const call of first.writes) {
       expect(call.operation).toBe('PutParameter');
       expect(call.input).toMatchObject({ Tags: [expect.anything(), expect.anything()] });
@@ -77,7 +77,7 @@ describe('set-params against moto', () => {
     const second = await runInProcess('set-params', [setParams], moto);
     expect(second.error).toBeUndefined();
     expect(second.writes).toEqual([]);
-    expect(second.stdout).toMatch(/^No changes — 14 resources up to date\.$/m);
+    expect(second.stdout).toMatch(/^No changes — 16 resources up to date\.$/m);
     expect(second.stdout).not.toContain('Plan:');
   });
 
@@ -117,7 +117,7 @@ describe('set-params against moto', () => {
       outputs: Record<string, unknown>;
     };
     expect(report).toMatchObject({ command: 'set-params', dryRun: false });
-    expect(report.resources).toHaveLength(14);
+    expect(report.resources).toHaveLength(16);
     expect(report.resources.every((r) => r.status === 'created')).toBe(true);
     expect(report.resources.find((r) => r.name === '/mt-pipeline/dev/hugging_face_token')).toMatchObject({
       env: 'dev',
@@ -130,7 +130,7 @@ describe('set-params against moto', () => {
     // --debug logs each call: one line per recorded call, secrets shown as ***
     const logged = run.stderr.split('\n').filter((line) => line.startsWith('aws '));
     expect(logged).toHaveLength(run.calls.length);
-    expect(logged.filter((line) => line.startsWith('aws SSM.PutParameter '))).toHaveLength(14);
+    expect(logged.filter((line) => line.startsWith('aws SSM.PutParameter '))).toHaveLength(16);
     expect(logged.find((line) => line.includes('/mt-pipeline/dev/hugging_face_token') && line.startsWith('aws SSM.PutParameter'))).toContain(
       '"Value":"***"',
     );

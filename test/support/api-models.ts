@@ -32,6 +32,7 @@ export const BOTOCORE_SERVICE: Record<string, string> = {
   KMS: 'kms',
   EventBridge: 'events',
   CodeStarConnections: 'codestar-connections',
+  ECR: 'ecr',
 };
 
 interface MemberRef {

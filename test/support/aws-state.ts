@@ -34,6 +34,7 @@ export function expectedParameters(env: string): Record<string, string> {
     quality_estimation_sgm_endpoint_name: `mt-pipeline-${env}-qe-endpoint`,
     quality_estimation_sgm_image_uri: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/mt-pipeline-qe:latest`,
     quality_estimation_sgm_topic_name: `mt-pipeline-${env}-qe-topic`,
+    config_secret_name: 'machine-translation-worklfow-config',
   };
 }
 

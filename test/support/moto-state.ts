@@ -69,11 +69,12 @@ export const DEFAULT_NAMES = {
     'quality_estimation_sgm_endpoint_name',
     'quality_estimation_sgm_image_uri',
     'quality_estimation_sgm_topic_name',
+    'config_secret_name',
     'hugging_face_token',
   ],
 } as const;
 
-/** The 14 parameter paths of the built-in configuration. */
+/** The 16 parameter paths of the built-in configuration. */
 export function defaultParameterPaths(project = 'mt-pipeline'): string[] {
   return DEFAULT_NAMES.environments.flatMap((env) => DEFAULT_NAMES.parameters.map((name) => `/${project}/${env}/${name}`));
 }

@@ -13,13 +13,16 @@ import { ResourceExistsException } from '@aws-sdk/client-secrets-manager';
 import { ParameterAlreadyExists, ParameterNotFound } from '@aws-sdk/client-ssm';
 import { AlreadyExistsException as KmsAlreadyExists, NotFoundException as KmsNotFound } from '@aws-sdk/client-kms';
 import { PipelineNameInUseException, PipelineNotFoundException } from '@aws-sdk/client-codepipeline';
+import { RepositoryAlreadyExistsException as EcrRepositoryExists, RepositoryNotFoundException as EcrRepositoryNotFound } from '@aws-sdk/client-ecr';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { codebuildProject } from '../../../src/aws/codebuild-project.js';
 import { codeconnectionsConnection } from '../../../src/aws/codeconnections-connection.js';
 import { codepipelinePipeline } from '../../../src/aws/codepipeline-pipeline.js';
 import { eventsRule } from '../../../src/aws/events-rule.js';
+import { ecrRepository } from '../../../src/aws/ecr-repository.js';
 import { kmsKey } from '../../../src/aws/kms-key.js';
+import { solutionBucket } from '../../../src/aws/solution-bucket.js';
 import { snsTopic } from '../../../src/aws/sns-topic.js';
 import { approvalRuleTemplate, approvalTemplateAssociation } from '../../../src/aws/codecommit-approval-template.js';
 import { codecommitRepository } from '../../../src/aws/codecommit-repository.js';
@@ -58,6 +61,8 @@ const NOT_IDEMPOTENT: [Kind, Error, Error][] = [
   [codepipelinePipeline as Kind, new PipelineNameInUseException({ message: 'exists', ...meta }), new PipelineNotFoundException({ message: 'x', ...meta })],
   // CreateKey always makes a new key: its alias is what exists (the extra key is scheduled for deletion)
   [kmsKey as Kind, new KmsAlreadyExists({ message: 'alias exists', ...meta }), new KmsNotFound({ message: 'x', ...meta })],
+  [ecrRepository as Kind, new EcrRepositoryExists({ message: 'exists', ...meta }), new EcrRepositoryNotFound({ message: 'x', ...meta })],
+  [solutionBucket as Kind, new BucketAlreadyOwnedByYou({ message: 'yours', ...meta }), new BucketAlreadyExists({ message: 'taken', ...meta })],
 ];
 
 /**

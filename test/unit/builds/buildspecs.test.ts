@@ -18,6 +18,7 @@ function config(overrides: Record<string, unknown> = {}): Config {
 }
 
 const SETTINGS = [
+  'config_secret_name',
   'input_bucket_name',
   'output_bucket_name',
   'quality_estimation_sgm_endpoint_name',
@@ -26,6 +27,14 @@ const SETTINGS = [
   'quality_estimation_sgm_topic_name',
 ];
 const variable = (name: string) => `SETTING_${name.toUpperCase()}`;
+/** The command that takes the environment role's credentials when the project names one. */
+const ASSUME_ENVIRONMENT_ROLE =
+  'if [ -n "${MTPIPE_ENVIRONMENT_ROLE_ARN:-}" ]; then\n' +
+  '  CREDENTIALS="$(aws sts assume-role --role-arn "$MTPIPE_ENVIRONMENT_ROLE_ARN" --role-session-name "mtpipe-${MTPIPE_ENV:-build}" --query \'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]\' --output text)" || exit 1\n' +
+  '  read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<< "$CREDENTIALS"\n' +
+  '  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\n' +
+  '  unset CREDENTIALS\n' +
+  'fi\n';
 const CACHE = { paths: ['/root/.cache/pip/**/*', '/root/.npm/**/*'] };
 const STANDARD_7: BuildImage = 'aws/codebuild/standard:7.0';
 
@@ -43,7 +52,7 @@ describe('golden buildspecs (default configuration, environment dev), compared a
   it('buildspec.yml: build and test', () => {
     expect(parse(files['buildspec.yml'])).toStrictEqual({
       version: 0.2,
-      env: { shell: 'bash', variables: { ECR_REPOSITORY_NAME: 'mt-pipeline-qe', IMAGE_TAG: 'latest' } },
+      env: { shell: 'bash', variables: { ECR_REPOSITORY_NAME: 'mt-pipeline-qe' } },
       phases: {
         install: {
           'runtime-versions': { python: '3.13', nodejs: '22' },
@@ -62,39 +71,89 @@ describe('golden buildspecs (default configuration, environment dev), compared a
             'cd ..',
           ],
         },
-        build: { commands: ['cd source/sagemaker', 'chmod +x build_and_push.sh', './build_and_push.sh', 'cd ../..'] },
+        build: {
+          commands: [
+            'IMAGE_TAG="${SOURCE_COMMIT_ID:-${CODEBUILD_RESOLVED_SOURCE_VERSION:-}}"\n' +
+              "if [ -z \"$IMAGE_TAG\" ]; then printf '%s\\n' 'no source commit (SOURCE_COMMIT_ID, CODEBUILD_RESOLVED_SOURCE_VERSION): cannot tag the image' >&2; exit 1; fi\n" +
+              'export IMAGE_TAG\n' +
+              'printf \'%s\' "$IMAGE_TAG" > qe-image-tag.txt\n',
+            'if aws ecr describe-images --repository-name "$ECR_REPOSITORY_NAME" --image-ids imageTag="$IMAGE_TAG" > /dev/null 2>&1; then\n' +
+              '  printf \'%s\\n\' "image $ECR_REPOSITORY_NAME:$IMAGE_TAG exists already"\n' +
+              'else\n' +
+              '  (cd source/sagemaker && bash -eo pipefail ./build_and_push.sh)\n' +
+              'fi\n',
+          ],
+        },
       },
       reports: { 'unit-tests': { 'base-directory': 'reports', files: ['unit-tests.xml'], 'file-format': 'JUNITXML' } },
-      artifacts: { files: ['deployment/**/*', 'source/**/*', 'buildspec.yml', 'appspec.yml', 'scripts/**/*'], 'discard-paths': 'no' },
+      artifacts: { files: ['deployment/**/*', 'source/**/*', 'buildspec.yml', 'appspec.yml', 'scripts/**/*', 'qe-image-tag.txt', 'sample_data/**/*'], 'discard-paths': 'no' },
       cache: CACHE,
     });
   });
 
-  it('buildspec-deploy.yml: every setting from Parameter Store, each passed as -c, the token included', () => {
-    const parameters = Object.fromEntries([...SETTINGS, 'hugging_face_token'].map((name) => [variable(name), `/mt-pipeline/dev/${name}`]));
-    const context = [...SETTINGS, 'hugging_face_token'].map((name) => `-c ${name}="$${variable(name)}"`).join(' ');
+  it('buildspec-deploy.yml: every setting from Parameter Store, each passed as -c, the token included; the image of the commit', () => {
+    const read = [...SETTINGS.filter((name) => name !== 'quality_estimation_sgm_image_uri'), 'hugging_face_token'];
+    const parameters = Object.fromEntries(read.map((name) => [variable(name), `/mt-pipeline/dev/${name}`]));
+    const context = [
+      "-c @aws-cdk/core:bootstrapQualifier='hnb659fds'",
+      ...read.map((name) =>
+        name === 'quality_estimation_sgm_model_name' ? `-c ${name}="$${variable(name)}-$QE_MODEL_SUFFIX"` : `-c ${name}="$${variable(name)}"`,
+      ),
+      '-c quality_estimation_sgm_image_uri="$QE_IMAGE_URI"',
+      "-c marketplace_endpoint_name=''",
+    ].join(' ');
     expect(parse(files['buildspec-deploy.yml'])).toStrictEqual({
       version: 0.2,
       env: { shell: 'bash', 'parameter-store': parameters },
       phases: {
         install: { 'runtime-versions': { python: '3.13', nodejs: '22' }, commands: ['pip install -r deployment/requirements.txt', 'npm install -g aws-cdk'] },
-        build: { commands: ['cd deployment', `cdk deploy --all --require-approval never ${context}`] },
+        build: {
+          commands: [
+            'QE_IMAGE_TAG="$(cat qe-image-tag.txt 2>/dev/null || true)"\n' +
+              'QE_IMAGE_TAG="${QE_IMAGE_TAG:-${SOURCE_COMMIT_ID:-${CODEBUILD_RESOLVED_SOURCE_VERSION:-}}}"\n' +
+              "if [ -z \"$QE_IMAGE_TAG\" ]; then printf '%s\\n' 'no image tag: neither qe-image-tag.txt nor SOURCE_COMMIT_ID nor CODEBUILD_RESOLVED_SOURCE_VERSION' >&2; exit 1; fi\n" +
+              'QE_IMAGE_URI="$(printf \'%s\' "$CODEBUILD_BUILD_ARN" | cut -d: -f5).dkr.ecr.us-east-1.amazonaws.com/mt-pipeline-qe:$QE_IMAGE_TAG"\n' +
+              'QE_MODEL_SUFFIX="${QE_IMAGE_TAG:0:8}"\n',
+            ASSUME_ENVIRONMENT_ROLE,
+            'cd deployment',
+            `cdk deploy --all --require-approval never ${context}`,
+          ],
+        },
       },
       cache: CACHE,
     });
   });
 
-  it('buildspec-test.yml: the integration test command against the environment, with a JUnit report group', () => {
+  it('buildspec-test.yml: the smoke test mtpipe render writes, against the environment, with the settings it reads', () => {
     expect(parse(files['buildspec-test.yml'])).toStrictEqual({
       version: 0.2,
-      env: { shell: 'bash', 'parameter-store': Object.fromEntries(SETTINGS.map((name) => [variable(name), `/mt-pipeline/dev/${name}`])) },
+      env: {
+        shell: 'bash',
+        'parameter-store': Object.fromEntries(SETTINGS.map((name) => [variable(name), `/mt-pipeline/dev/${name}`])),
+        variables: { SMOKE_STATE_MACHINE: 'BatchMachineTranslationStateMachineCDK' },
+      },
       phases: {
-        install: { 'runtime-versions': { python: '3.13' }, commands: ['if [ -f source/requirements-dev.txt ]; then pip install -r source/requirements-dev.txt; fi'] },
-        build: { commands: ['mkdir -p reports', 'python -m pytest source/tests/integration -v --junitxml=reports/integration.xml'] },
+        install: {
+          'runtime-versions': { python: '3.13' },
+          commands: ['if [ -f source/requirements-dev.txt ]; then pip install -r source/requirements-dev.txt; fi', 'python -c "import boto3" 2>/dev/null || pip install boto3'],
+        },
+        build: {
+          commands: [
+            'mkdir -p reports',
+            ASSUME_ENVIRONMENT_ROLE,
+            "if [ ! -f scripts/mtpipe-smoke-test.py ]; then printf '%s\\n' 'scripts/mtpipe-smoke-test.py is missing: run mtpipe render in the solution repository and commit what it writes' >&2; exit 1; fi\npython scripts/mtpipe-smoke-test.py\n",
+          ],
+        },
       },
       reports: { 'integration-tests': { 'base-directory': 'reports', files: ['**/*.xml'], 'file-format': 'JUNITXML' } },
       cache: { paths: ['/root/.cache/pip/**/*'] },
     });
+  });
+
+  it('buildspec-test.yml: builds.integrationTestCommand replaces the smoke test; the state machine comes from solution.stateMachines', () => {
+    const own = renderBuildspecs(config({ builds: { integrationTestCommand: 'python -m pytest tests/it' }, solution: { stateMachines: ['my-flow'] } }), 'dev')['buildspec-test.yml'];
+    expect(commandsOf(own).at(-1)).toBe('python -m pytest tests/it');
+    expect((parse(own) as { env: { variables: Record<string, string> } }).env.variables).toStrictEqual({ SMOKE_STATE_MACHINE: 'my-flow' });
   });
 
   it('each file starts with a line saying where it comes from', () => {
@@ -105,13 +164,14 @@ describe('golden buildspecs (default configuration, environment dev), compared a
 describe('the deploy buildspec', () => {
   it("reads exactly the settings set-params writes for the environment (its own included), each from that environment's path", () => {
     const withOwn = config({ environments: { dev: { parameters: { vpc_id: 'vpc-123', input_bucket_name: 'dev-in' } }, prod: {} } });
-    const written = Object.keys(environmentParameters(withOwn, testTarget({ name: 'dev' })));
+    // all but the image's: the deploy passes the image build-and-test pushed for the commit
+    const written = Object.keys(environmentParameters(withOwn, testTarget({ name: 'dev' }))).filter((name) => name !== 'quality_estimation_sgm_image_uri');
     const deploy = parse(renderBuildspecs(withOwn, 'dev')['buildspec-deploy.yml']) as Buildspec;
     const fromStore = deploy.env['parameter-store']!;
     expect(Object.keys(fromStore).sort()).toEqual([...written, 'hugging_face_token'].map(variable).sort());
     for (const name of [...written, 'hugging_face_token']) {
       expect(fromStore[variable(name)]).toBe(`/mt-pipeline/dev/${name}`);
-      expect(commandsOf(renderBuildspecs(withOwn, 'dev')['buildspec-deploy.yml']).at(-1)).toContain(` -c ${name}="$${variable(name)}"`);
+      expect(commandsOf(renderBuildspecs(withOwn, 'dev')['buildspec-deploy.yml']).at(-1)).toContain(` -c ${name}="$${variable(name)}`);
     }
     // prod has no vpc_id
     expect(renderBuildspecs(withOwn, 'prod')['buildspec-deploy.yml']).not.toContain('vpc_id');
@@ -121,7 +181,7 @@ describe('the deploy buildspec', () => {
     const inSecretsManager = config({ secrets: { huggingFaceToken: { store: 'secretsmanager' } } });
     const deploy = parse(renderBuildspecs(inSecretsManager, 'prod')['buildspec-deploy.yml']) as Buildspec;
     expect(deploy.env['secrets-manager']).toEqual({ SETTING_HUGGING_FACE_TOKEN: 'mt-pipeline/prod/hugging-face-token' });
-    expect(Object.keys(deploy.env['parameter-store']!)).toEqual(SETTINGS.map(variable));
+    expect(Object.keys(deploy.env['parameter-store']!)).toEqual(SETTINGS.filter((name) => name !== 'quality_estimation_sgm_image_uri').map(variable));
     expect(commandsOf(renderBuildspecs(inSecretsManager, 'prod')['buildspec-deploy.yml']).at(-1)).toContain('-c hugging_face_token="$SETTING_HUGGING_FACE_TOKEN"');
   });
 
@@ -169,7 +229,7 @@ describe('validation of rendered buildspecs', () => {
   });
 
   it('rejects a placeholder without a value, and a value without a placeholder', () => {
-    const unknown = template.replace('IMAGE_TAG: latest', 'IMAGE_TAG: "{{imageTag}}"');
+    const unknown = template.replace('ECR_REPOSITORY_NAME: "{{qeImageRepository}}"', 'ECR_REPOSITORY_NAME: "{{qeImageRepository}}"\n    IMAGE_TAG: "{{imageTag}}"');
     expect(() => renderBuildspecSource('buildspec.yml', unknown, variables, STANDARD_7)).toThrow('template buildspec.yml: placeholder {{imageTag}} has no value');
     expect(() => renderBuildspecSource('buildspec.yml', template, { ...variables, imageTag: 'v1' }, STANDARD_7)).toThrow('template buildspec.yml: no placeholder for {{imageTag}}');
   });
@@ -182,6 +242,36 @@ describe('validation of rendered buildspecs', () => {
     expect(() => validateBuildspec('x.yml', 'version: 0.2\nphases:\n  build:\n    commands: ["set -ex", make]\n', STANDARD_7)).toThrow('"set -x" would print');
     expect(() => validateBuildspec('x.yml', 'version: 0.2\nphases: [\n', STANDARD_7)).toThrow('is not valid YAML');
     expect(() => validateBuildspec('x.yml', 'version: 0.2\nphases:\n  build:\n    commands: [make]\n', STANDARD_7)).not.toThrow();
+  });
+});
+
+describe('the context the sample solution expects', () => {
+  const deployCommand = (cfg: Config, env = 'dev') => commandsOf(renderBuildspecs(cfg, env)['buildspec-deploy.yml']).find((c) => c.startsWith('cdk deploy'))!;
+
+  it("passes marketplace_endpoint_name empty by default: the sample's cdk.json placeholder would switch it to marketplace mode", () => {
+    expect(deployCommand(config())).toMatch(/ -c marketplace_endpoint_name=''$/);
+  });
+
+  it('passes marketplace_endpoint_name as configured, once, whether in cdk.context or as a setting', () => {
+    const inContext = deployCommand(config({ cdk: { context: { marketplace_endpoint_name: 'my-mp' } } }));
+    expect(inContext.match(/marketplace_endpoint_name/g)).toHaveLength(1);
+    expect(inContext).toContain("-c marketplace_endpoint_name='my-mp'");
+    const asSetting = deployCommand(config({ environments: { dev: { parameters: { marketplace_endpoint_name: 'my-mp' } }, prod: {} } }));
+    expect(asSetting.match(/marketplace_endpoint_name/g)).toHaveLength(1);
+    expect(asSetting).toContain('-c marketplace_endpoint_name="$SETTING_MARKETPLACE_ENDPOINT_NAME"');
+    // prod has no such setting: empty there
+    expect(deployCommand(config({ environments: { dev: { parameters: { marketplace_endpoint_name: 'my-mp' } }, prod: {} } }), 'prod')).toMatch(/ -c marketplace_endpoint_name=''$/);
+  });
+
+  it('passes the bootstrap qualifier of cdk.qualifier, so that a non-default qualifier finds its roles and bucket', () => {
+    expect(deployCommand(config({ cdk: { qualifier: 'mtq1' } }))).toContain("-c @aws-cdk/core:bootstrapQualifier='mtq1'");
+  });
+
+  it('config_secret_name is a setting per environment with the sample default, read from Parameter Store like the others', () => {
+    const own = config({ environments: { dev: { parameters: { config_secret_name: 'dev-config' } }, prod: {} } });
+    expect(environmentParameters(own, testTarget({ name: 'dev' })).config_secret_name).toBe('dev-config');
+    expect(environmentParameters(own, testTarget({ name: 'prod' })).config_secret_name).toBe('machine-translation-worklfow-config');
+    expect(deployCommand(own)).toContain('-c config_secret_name="$SETTING_CONFIG_SECRET_NAME"');
   });
 });
 

@@ -77,6 +77,14 @@ describe('createBuilds.desired', () => {
     expect(privileged).toEqual(['mt-pipeline-build-and-test']);
   });
 
+  it('the test build of an environment in another account takes the tester role there, whatever the test command', () => {
+    const variables = (cfg: Config) => projectSpec(desired(cfg), 'dev/codebuild:project/mt-pipeline-integration-test-dev').environmentVariables;
+    expect(variables(config())).toMatchObject({ MTPIPE_ENVIRONMENT_ROLE_ARN: 'arn:aws:iam::111111111111:role/mtpipe/mt-pipeline-tester-dev' });
+    expect(variables(config({ builds: { integrationTestCommand: 'pytest' } }))).toMatchObject({
+      MTPIPE_ENVIRONMENT_ROLE_ARN: 'arn:aws:iam::111111111111:role/mtpipe/mt-pipeline-tester-dev',
+    });
+  });
+
   it("sets a per-environment project's role, buildspec, cache, logs, limits and the environment it acts on", () => {
     const cfg = config({ builds: { timeoutMinutes: 90, computeType: 'BUILD_GENERAL1_LARGE' } });
     expect(projectSpec(desired(cfg), 'dev/codebuild:project/mt-pipeline-cdk-deploy-dev')).toStrictEqual({
@@ -92,6 +100,8 @@ describe('createBuilds.desired', () => {
         CDK_DEPLOY_REGION: 'eu-west-1',
         AWS_REGION: 'eu-west-1',
         AWS_DEFAULT_REGION: 'eu-west-1',
+        // dev is another account: the build deploys through the role mtpipe made there
+        MTPIPE_ENVIRONMENT_ROLE_ARN: 'arn:aws:iam::111111111111:role/mtpipe/mt-pipeline-deployer-dev',
       },
       serviceRoleArn: `arn:aws:iam::${TOOL}:role/mtpipe/mt-pipeline-deploy-dev`,
       timeoutInMinutes: 90,

@@ -12,7 +12,9 @@ describe('the built-in default configuration', () => {
     const config = configSchema.parse(defaultConfig('eu-west-1'));
     expect(config.project).toBe(DEFAULT_PROJECT);
     expect(config.region).toBe('eu-west-1');
-    expect(Object.keys(config.parameters).sort()).toEqual([...SOLUTION_PARAMETERS].sort());
+    expect(Object.keys(config.parameters).sort()).toEqual([...SOLUTION_PARAMETERS, 'config_secret_name'].sort());
+    // the sample's cdk.json default, misspelt as it is there
+    expect(config.parameters.config_secret_name).toBe('machine-translation-worklfow-config');
     expect(config.environments.prod).toMatchObject({ approval: true, parameters: {} });
   });
 

@@ -72,7 +72,7 @@ describe('loadConfig', () => {
     expect(config.environments.staging).toMatchObject({ account: '123456789012', approval: false, parameters: {} });
     expect(config.parameters.input_bucket_name).toBe('my-input');
     expect(config.parameters.output_bucket_name).toBe('${project}-${env}-output-${account}');
-    expect(Object.keys(config.parameters)).toHaveLength(6);
+    expect(Object.keys(config.parameters)).toHaveLength(7);
   });
 
   it('merges nested keys: a repository name leaves the other repository defaults', async () => {

@@ -109,7 +109,7 @@ describe('createDeploy.desired', () => {
   });
 
   it('reads no stack when solution.stacks is empty; stack reads of two steps merge into one', () => {
-    expect(createDeploy.desired({}, config(), targets(false)).some((item) => item.kind === solutionStack)).toBe(false);
+    expect(createDeploy.desired({}, config({ solution: { stacks: [] } }), targets(false)).some((item) => item.kind === solutionStack)).toBe(false);
     const cfg = config({ solution: { stacks: ['MtStack'] } });
     const twice = preferOwners([...createDeploy.desired({}, cfg, targets(false)), ...createDeploy.desired({}, cfg, targets(false)).filter((item) => item.kind === solutionStack)]);
     expect(twice.filter((item) => item.kind === solutionStack)).toHaveLength(2);
@@ -153,8 +153,17 @@ describe('createDeploy.outputs', () => {
     expect(notes.at(-1)).toBe('Release a function: mtpipe release <function> --env <env> (shifts its "live" alias through CodeDeploy).');
   });
 
+  it('says the stacks are not deployed yet and what the next run covers (default stacks, nothing read)', () => {
+    const { notes, data } = createDeploy.outputs!({}, config(), targets(false), undefined);
+    expect(notes).toContain('  no Lambda functions known yet');
+    expect(notes).toContain(
+      '  stack(s) DatabaseStack, SageMakerStack, WorkflowStack not deployed in dev yet: their Lambda functions, state machines, Glue jobs are covered by the next run after the first deploy.',
+    );
+    expect(data.dev).toMatchObject({ notDeployed: ['DatabaseStack', 'SageMakerStack', 'WorkflowStack'] });
+  });
+
   it('says how to name functions when none is known, and warns about hooks AWSCodeDeployRoleForLambda cannot invoke', () => {
-    const cfg = config();
+    const cfg = config({ solution: { stacks: [] } });
     Object.assign(cfg.solution, { hooks: { beforeAllowTraffic: 'my-pre-hook', afterAllowTraffic: 'CodeDeployHook_post' } });
     const { notes, actions } = createDeploy.outputs!({}, cfg, targets(false), undefined);
     // what the user must still do is an action (shown after every run); the rest are notes

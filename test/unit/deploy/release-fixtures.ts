@@ -27,7 +27,7 @@ export function fakeClock() {
 
 export function session(options: { dryRun?: boolean; env?: string; solution?: Record<string, unknown> } = {}) {
   const info: string[] = [];
-  const config: Config = configSchema.parse({ ...defaultConfig('us-east-1'), solution: options.solution ?? { lambdaFunctions: { PromptGeneratorCDK: FUNCTION } } });
+  const config: Config = configSchema.parse({ ...defaultConfig('us-east-1'), solution: options.solution ?? { stacks: [], lambdaFunctions: { PromptGeneratorCDK: FUNCTION } } });
   const value: ReleaseSession = {
     options: { dryRun: options.dryRun ?? false, env: 'env' in options ? options.env : 'prod' },
     draft: { config },

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
@@ -9,7 +9,7 @@ import { render, type RenderSession } from '../../../src/commands/render.js';
 import { defaultConfig } from '../../../src/config/defaults.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { UserInputError } from '../../../src/errors.js';
-import { renderBuildspecs } from '../../../src/templates/buildspecs.js';
+import { renderBuildspecs, smokeTestScript } from '../../../src/templates/buildspecs.js';
 import { cloudformationMock, resetDeployMocks, stsMock } from './mock-sdk.js';
 
 let dir: string;
@@ -40,11 +40,15 @@ beforeEach(() => {
 });
 
 describe('mtpipe render', () => {
-  it('with one environment writes buildspec.yml, buildspec-deploy.yml, buildspec-test.yml and appspec.yml', async () => {
+  it('with one environment writes buildspec.yml, buildspec-deploy.yml, buildspec-test.yml, the smoke test and appspec.yml', async () => {
     const result = await render(session({ env: 'prod' }).value, { outDir: dir, force: false }, { functions });
 
-    expect(result.files.map((file) => file.name)).toStrictEqual(['buildspec.yml', 'buildspec-deploy.yml', 'buildspec-test.yml', 'appspec.yml']);
-    expect((await readdir(dir)).sort()).toStrictEqual(['appspec.yml', 'buildspec-deploy.yml', 'buildspec-test.yml', 'buildspec.yml']);
+    expect(result.files.map((file) => file.name)).toStrictEqual(['buildspec.yml', 'buildspec-deploy.yml', 'buildspec-test.yml', 'scripts/mtpipe-smoke-test.py', 'appspec.yml']);
+    expect((await readdir(dir)).sort()).toStrictEqual(['appspec.yml', 'buildspec-deploy.yml', 'buildspec-test.yml', 'buildspec.yml', 'scripts']);
+    // the test buildspec runs it; it is executable
+    expect(await readFile(join(dir, 'scripts/mtpipe-smoke-test.py'), 'utf8')).toBe(smokeTestScript());
+    expect((await stat(join(dir, 'scripts/mtpipe-smoke-test.py'))).mode & 0o777).toBe(0o755);
+    expect(await readFile(join(dir, 'buildspec-test.yml'), 'utf8')).toContain('python scripts/mtpipe-smoke-test.py');
     const expected = renderBuildspecs(config, 'prod');
     for (const name of ['buildspec.yml', 'buildspec-deploy.yml', 'buildspec-test.yml'] as const) {
       expect(await readFile(join(dir, name), 'utf8'), name).toBe(expected[name]);
@@ -67,6 +71,7 @@ describe('mtpipe render', () => {
       'buildspec-test-dev.yml',
       'buildspec-test-prod.yml',
       'buildspec.yml',
+      'scripts',
     ]);
     expect(await readFile(join(dir, 'buildspec-deploy-dev.yml'), 'utf8')).toBe(renderBuildspecs(config, 'dev')['buildspec-deploy.yml']);
     expect(await readFile(join(dir, 'buildspec-test-prod.yml'), 'utf8')).toBe(renderBuildspecs(config, 'prod')['buildspec-test.yml']);
@@ -100,11 +105,11 @@ describe('mtpipe render', () => {
     const nested = join(dir, 'a', 'b');
     const dry = await render(session({ env: 'dev', dryRun: true }).value, { outDir: nested, force: false }, { functions });
     expect(dry).toMatchObject({ dryRun: true, outDir: nested });
-    expect(dry.files).toHaveLength(4);
+    expect(dry.files).toHaveLength(5);
     expect(await readdir(dir)).toStrictEqual([]);
 
     await render(session({ env: 'dev' }).value, { outDir: nested, force: false }, { functions });
-    expect(await readdir(nested)).toHaveLength(4);
+    expect(await readdir(nested)).toHaveLength(5);
   });
 
   it('refuses an --out that is a file', async () => {
@@ -136,7 +141,7 @@ describe('mtpipe render', () => {
 
   it('names configured functions without any AWS call (the default lookup)', async () => {
     const result = await render(session({ env: 'dev' }).value, { outDir: dir, force: false });
-    expect(result.files).toHaveLength(4);
+    expect(result.files).toHaveLength(5);
     expect(await readFile(join(dir, 'appspec.yml'), 'utf8')).toContain('Name: mt-prompt');
     expect(stsMock).not.toHaveReceivedAnyCommand();
     expect(cloudformationMock).not.toHaveReceivedAnyCommand();

@@ -6,6 +6,7 @@ import {
   isCdkFrameworkFunction,
   lookupFunction,
   solutionStack,
+  stackNotFound,
 } from '../../../src/aws/solution-discovery.js';
 import { configSchema, type Config } from '../../../src/config/schema.js';
 import { defaultConfig } from '../../../src/config/defaults.js';
@@ -13,6 +14,7 @@ import { MtpipeError } from '../../../src/errors.js';
 import { testTarget } from '../../support/target.js';
 import { cloudformationMock, resetDeployMocks, sentCommands, serviceError } from './mock-sdk.js';
 
+const ROTATION_ARN = 'arn:aws:cloudformation:us-east-1:123456789012:stack/MtStack-Rotation-1Q2W/00000000-0000-11ef-9a1b-0a1b2c3d4e5f';
 const NESTED_ARN = 'arn:aws:cloudformation:us-east-1:123456789012:stack/MtStack-QualityNested1A2B-XYZ/4f5e6d70-0000-11ef-9a1b-0a1b2c3d4e5f';
 
 function config(solution: Record<string, unknown>): Config {
@@ -39,7 +41,9 @@ function solutionAccount(): void {
     .on(ListStackResourcesCommand, { StackName: 'MtStack', NextToken: 'page-2' })
     .resolves({
       StackResourceSummaries: [
-        summary('QualityNested', 'AWS::CloudFormation::Stack', NESTED_ARN),
+        summary('QualityNestedStackQualityNestedStackResource1A2B3C4D', 'AWS::CloudFormation::Stack', NESTED_ARN),
+        // the secret rotation of a HostedRotation: a nested stack the SecretsManager transform adds, not the app's
+        summary('AuroraCredentialsRotationSchedule8F3D2B1ARotationLambda', 'AWS::CloudFormation::Stack', ROTATION_ARN),
         summary('QeEndpoint', 'AWS::SageMaker::Endpoint', 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/mt-pipeline-dev-qe-endpoint'),
       ],
     })
@@ -115,17 +119,20 @@ describe('discoverSolution', () => {
   });
 
   it('without stacks reads nothing and returns what config names', async () => {
-    const found = await discoverSolution(testTarget({ name: 'dev' }), config({ lambdaFunctions: ['fn-a', 'fn-b'] }));
-    expect(found).toStrictEqual({ functions: [{ name: 'fn-a' }, { name: 'fn-b' }], stateMachines: [], glueJobs: [] });
+    const found = await discoverSolution(testTarget({ name: 'dev' }), config({ stacks: [], lambdaFunctions: ['fn-a', 'fn-b'] }));
+    expect(found).toStrictEqual({ functions: [{ name: 'fn-a' }, { name: 'fn-b' }], stateMachines: [], glueJobs: [], sagemakerEndpoint: 'mt-pipeline-dev-qe-endpoint' });
     expect(cloudformationMock).not.toHaveReceivedCommand(ListStackResourcesCommand);
   });
 
-  it('names a stack that does not exist, with the environment and a hint', async () => {
+  it('lists a stack that does not exist as not deployed, and covers what the others hold', async () => {
     solutionAccount();
     cloudformationMock.on(ListStackResourcesCommand, { StackName: 'MtStackTypo' }).rejects(serviceError('ValidationError', 'Stack with id MtStackTypo does not exist'));
     const target = testTarget({ name: 'prod', region: 'eu-west-1', account: '210987654321' });
 
-    const error = await discoverSolution(target, config({ stacks: ['MtStack', 'MtStackTypo'] })).catch((caught: unknown) => caught);
+    const found = await discoverSolution(target, config({ stacks: ['MtStack', 'MtStackTypo'] }));
+    expect(found.notDeployed).toStrictEqual(['MtStackTypo']);
+    expect(found.functions).toHaveLength(2);
+    const error = stackNotFound(target, found.notDeployed!);
     expect(error).toBeInstanceOf(MtpipeError);
     expect((error as MtpipeError).message).toBe('CloudFormation stack "MtStackTypo" does not exist in environment prod (account 210987654321, eu-west-1)');
     expect((error as MtpipeError).hint).toMatch(/deploy the solution there first \(cdk deploy\), or correct solution\.stacks/);
@@ -138,21 +145,23 @@ describe('discoverSolution', () => {
 });
 
 describe('solutionStack (plan entry) and discoveredSoFar', () => {
-  it('is a read-only reference: blocked with a hint when missing, and what it read serves the outputs', async () => {
+  it('is a read-only reference: a missing stack reads as empty (nothing to do, not blocked), and what it read serves the outputs', async () => {
     solutionAccount();
     cloudformationMock.on(ListStackResourcesCommand, { StackName: 'Missing' }).rejects(serviceError('ValidationError', 'Stack with id Missing does not exist'));
     const target = testTarget({ name: 'dev' });
     const cfg = config({ stacks: ['MtStack'] });
 
-    expect(discoveredSoFar(target, cfg).functions).toStrictEqual([]);
+    expect(discoveredSoFar(target, cfg)).toMatchObject({ functions: [], notDeployed: ['MtStack'] });
     const resources = await solutionStack.find(target, { name: 'MtStack' });
-    expect(resources).toHaveLength(8);
-    expect(solutionStack.check!(resources, { name: 'MtStack' })).toBeUndefined();
+    // the rotation stack is listed but not read: nothing of it is the solution's
+    expect(resources).toHaveLength(9);
+    expect(solutionStack.check).toBeUndefined();
     expect(discoveredSoFar(target, cfg).functions.map((fn) => fn.logicalId)).toStrictEqual(['TranslationPromptGeneratorCDK', 'QualityAssessmentCDK']);
+    expect(discoveredSoFar(target, cfg).notDeployed).toBeUndefined();
 
     const missing = await solutionStack.find(target, { name: 'Missing' });
-    expect(missing).toBeUndefined();
-    expect(solutionStack.check!(missing, { name: 'Missing' })).toMatch(/does not exist here: deploy the solution first/);
+    expect(missing).toStrictEqual([]);
+    expect(discoveredSoFar(target, config({ stacks: ['MtStack', 'Missing'] })).notDeployed).toStrictEqual(['Missing']);
     expect(solutionStack.isReference).toBe(true);
     expect(solutionStack.diff(resources, { name: 'MtStack' })).toStrictEqual([]);
     await expect(solutionStack.create(target, { name: 'MtStack' })).rejects.toThrow(/never creates/);

@@ -52,6 +52,8 @@ export function configFor(variant: Variant): Config {
       glueJobs: ['mt-batch-job'],
       sagemakerEndpoint: 'MT-QE-Endpoint',
     };
+    // a test suite of its own instead of the smoke test: its role gets rights on every named resource
+    raw.builds = { integrationTestCommand: 'python -m pytest tests/integration --junitxml=reports/integration.xml' };
   }
   return configSchema.parse(raw);
 }

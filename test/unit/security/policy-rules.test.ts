@@ -71,8 +71,16 @@ function ruleViolations(policy: FoundPolicy, scope: Scope): string[] {
       // a trust policy
       const principal = statement.Principal as Record<string, unknown>;
       const keys = Object.keys(principal ?? {});
+      if (keys.length === 1 && keys[0] === 'AWS') {
+        // a role in an environment account, assumed by exactly one of mtpipe's build roles
+        const role = /^arn:aws:iam::(\d{12}):role\/mtpipe\/[\w+=,.@-]+$/.exec(typeof principal.AWS === 'string' ? principal.AWS : '');
+        if (!role || !scope.accounts.includes(role[1]!)) fail(sid, `principal ${JSON.stringify(principal)} is not exactly one mtpipe role of the project's accounts`);
+        else if (role[1] === policy.account) fail(sid, `principal ${String(principal.AWS)} is in the role's own account: no role is needed for that`);
+        if (JSON.stringify(actions) !== '["sts:AssumeRole"]') fail(sid, `trust allows ${actions.join(', ')}, not just sts:AssumeRole`);
+        continue;
+      }
       if (keys.length !== 1 || keys[0] !== 'Service' || typeof principal.Service !== 'string') {
-        fail(sid, `principal ${JSON.stringify(principal)} is not exactly one service`);
+        fail(sid, `principal ${JSON.stringify(principal)} is not exactly one service or one mtpipe role`);
         continue;
       }
       if (JSON.stringify(actions) !== '["sts:AssumeRole"]') fail(sid, `trust allows ${actions.join(', ')}, not just sts:AssumeRole`);
@@ -257,9 +265,16 @@ describe('the rules are not blind', () => {
     const condition = { StringEquals: { 'aws:SourceAccount': TOOL_ACCOUNT } };
     expect(check(trust({ Sid: 'T', Principal: { Service: 'codebuild.amazonaws.com' }, Condition: condition }))).toEqual([]);
     expect(check(trust({ Sid: 'T', Principal: { Service: ['codebuild.amazonaws.com', 'codepipeline.amazonaws.com'] }, Condition: condition }))).toEqual([
-      expect.stringContaining('is not exactly one service'),
+      expect.stringContaining('is not exactly one service or one mtpipe role'),
     ]);
-    expect(check(trust({ Sid: 'T', Principal: { AWS: `arn:aws:iam::${TOOL_ACCOUNT}:root` } }))).toEqual([expect.stringContaining('is not exactly one service')]);
+    expect(check(trust({ Sid: 'T', Principal: { AWS: `arn:aws:iam::${TOOL_ACCOUNT}:root` } }))).toEqual([expect.stringContaining('is not exactly one mtpipe role')]);
+    // a role of another account: one mtpipe build role, never a whole account, a wildcard or the role's own account
+    const buildRole = `arn:aws:iam::${TOOL_ACCOUNT}:role/mtpipe/mt-pipeline-deploy-prod`;
+    expect(check(trust({ Sid: 'T', Principal: { AWS: buildRole } }), PROD_ACCOUNT)).toEqual([]);
+    expect(check(trust({ Sid: 'T', Principal: { AWS: `arn:aws:iam::${TOOL_ACCOUNT}:role/mtpipe/*` } }), PROD_ACCOUNT)).toEqual([expect.stringContaining('is not exactly one mtpipe role')]);
+    expect(check(trust({ Sid: 'T', Principal: { AWS: [buildRole] } }), PROD_ACCOUNT)).toEqual([expect.stringContaining('is not exactly one mtpipe role')]);
+    expect(check(trust({ Sid: 'T', Principal: { AWS: buildRole } }))).toEqual([expect.stringContaining("is in the role's own account")]);
+    expect(check(trust({ Sid: 'T', Principal: { AWS: buildRole }, Action: ['sts:AssumeRole', 'sts:TagSession'] }), PROD_ACCOUNT)).toEqual([expect.stringContaining('not just sts:AssumeRole')]);
     expect(check(trust({ Sid: 'T', Principal: { Service: 'codebuild.amazonaws.com' } }))).toEqual([expect.stringContaining('must name 123456789012')]);
     expect(check(trust({ Sid: 'T', Principal: { Service: 'codebuild.amazonaws.com' }, Condition: condition }), PROD_ACCOUNT)).toEqual([
       expect.stringContaining(`must name ${PROD_ACCOUNT}`),

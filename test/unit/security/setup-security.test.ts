@@ -41,6 +41,9 @@ describe('setup-security: the roles', () => {
       `dev ${TOOL_ACCOUNT} mt-pipeline-itest-dev`,
       `dev ${TOOL_ACCOUNT} mt-pipeline-codedeploy-dev`,
       // the builds of prod run in the tool account; its CodeDeploy role is in prod's own account
+      // prod is another account: its builds deploy and test through roles there
+      `prod ${PROD_ACCOUNT} mt-pipeline-deployer-prod`,
+      `prod ${PROD_ACCOUNT} mt-pipeline-tester-prod`,
       `prod ${TOOL_ACCOUNT} mt-pipeline-deploy-prod`,
       `prod ${TOOL_ACCOUNT} mt-pipeline-itest-prod`,
       `prod ${PROD_ACCOUNT} mt-pipeline-codedeploy-prod`,
@@ -52,7 +55,7 @@ describe('setup-security: the roles', () => {
   });
 
   it('trust: one service each, for the account the role is in', () => {
-    const trusted = roles(desired).map((r) => [r.spec.name, r.spec.trustPolicy.Statement.map((s) => [s.Principal.Service, s.Condition?.StringEquals?.['aws:SourceAccount']])]);
+    const trusted = roles(desired).map((r) => [r.spec.name, r.spec.trustPolicy.Statement.map((s) => ['Service' in s.Principal ? s.Principal.Service : s.Principal.AWS, s.Condition?.StringEquals?.['aws:SourceAccount']])]);
     expect(Object.fromEntries(trusted)).toEqual({
       'mt-pipeline-pipeline': [['codepipeline.amazonaws.com', TOOL_ACCOUNT]],
       'mt-pipeline-events': [['events.amazonaws.com', TOOL_ACCOUNT]],
@@ -63,6 +66,9 @@ describe('setup-security: the roles', () => {
       'mt-pipeline-deploy-prod': [['codebuild.amazonaws.com', TOOL_ACCOUNT]],
       'mt-pipeline-itest-prod': [['codebuild.amazonaws.com', TOOL_ACCOUNT]],
       'mt-pipeline-codedeploy-prod': [['codedeploy.amazonaws.com', PROD_ACCOUNT]],
+      // each trusts only the one build role of its environment
+      'mt-pipeline-deployer-prod': [[`arn:aws:iam::${TOOL_ACCOUNT}:role/mtpipe/mt-pipeline-deploy-prod`, undefined]],
+      'mt-pipeline-tester-prod': [[`arn:aws:iam::${TOOL_ACCOUNT}:role/mtpipe/mt-pipeline-itest-prod`, undefined]],
     });
   });
 
@@ -76,7 +82,15 @@ describe('setup-security: the roles', () => {
       const roleName = (item.spec as { roleName: string }).roleName;
       expect(item.dependsOn).toEqual([`${item.target.name}/iam:role/${roleName}`]);
     }
-    expect(desired.filter((d) => d.kind === roleInlinePolicy).map((d) => (d.spec as { policyName: string }).policyName)).toEqual(Array(7).fill(INLINE_POLICY_NAME));
+    expect(desired.filter((d) => d.kind === roleInlinePolicy).map((d) => (d.spec as { policyName: string }).policyName)).toEqual(Array(9).fill(INLINE_POLICY_NAME));
+  });
+
+  it('the roles in another account are created after the build roles their trust names (IAM refuses an unknown principal)', () => {
+    const targets = targetsFor();
+    const dependsOn = (name: string) => desired.find((d) => d.kind === iamRole && (d.spec as RoleSpec).name === name)?.dependsOn;
+    expect(dependsOn('mt-pipeline-deployer-prod')).toStrictEqual([roleId(targets.environmentsInToolAccount[1]!, 'mt-pipeline-deploy-prod')]);
+    expect(dependsOn('mt-pipeline-tester-prod')).toStrictEqual([roleId(targets.environmentsInToolAccount[1]!, 'mt-pipeline-itest-prod')]);
+    expect(dependsOn('mt-pipeline-deploy-prod')).toBeUndefined();
   });
 
   it('CodeDeploy roles: the AWS managed policy for Lambda deployments and no inline policy', () => {
@@ -191,7 +205,7 @@ describe('setup-security: what each role may do', () => {
     ]);
   });
 
-  it('build-and-test: its own logs and report groups, the artifacts, and ECR push (with CreateRepository) on the QE repository', () => {
+  it('build-and-test: its own logs and report groups, the artifacts, and ECR push on the QE repository (mtpipe creates it: no CreateRepository)', () => {
     const statements = statementsOf(desiredFor({ store: 'ssm' }), 'mt-pipeline-build');
     expect(bySid(statements, 'BuildLogs')?.Resource).toEqual([
       `arn:aws:logs:${tool}:log-group:/aws/codebuild/mt-pipeline-build-and-test`,
@@ -201,19 +215,38 @@ describe('setup-security: what each role may do', () => {
     expect(bySid(statements, 'RegistryLogin')).toMatchObject({ Action: ['ecr:GetAuthorizationToken'], Resource: '*' });
     const push = bySid(statements, 'PushTheQualityEstimationImage');
     expect(push?.Resource).toBe(`arn:aws:ecr:${tool}:repository/mt-pipeline-qe`);
-    expect(push?.Action).toContain('ecr:CreateRepository');
+    expect(push?.Action).not.toContain('ecr:CreateRepository');
+    expect(push?.Action).toContain('ecr:DescribeImages');
     expect(push?.Action).toContain('ecr:PutImage');
     expect(actionsOf(statements).filter((a) => a.startsWith('ssm:') || a.startsWith('secretsmanager:') || a.startsWith('sts:'))).toEqual([]);
   });
 
-  it('cdk-deploy: its environment\'s parameters, and only the CDK bootstrap roles of its environment', () => {
+  it('cdk-deploy: its environment\'s parameters, and only the CDK bootstrap roles of its environment (in another account: through the deployer role there)', () => {
     const desired = desiredFor({ store: 'ssm' });
     const prod = statementsOf(desired, 'mt-pipeline-deploy-prod');
     expect(bySid(prod, 'ReadTheEnvironmentParameters')).toMatchObject({ Action: ['ssm:GetParameters'], Resource: `arn:aws:ssm:${tool}:parameter/mt-pipeline/prod/*` });
-    expect(bySid(prod, 'AssumeTheCdkBootstrapRolesOfTheEnvironment')).toMatchObject({
+    expect(bySid(prod, 'AssumeTheCdkBootstrapRolesOfTheEnvironment')).toBeUndefined();
+    expect(bySid(prod, 'AssumeTheRoleInTheEnvironmentAccount')).toStrictEqual({
+      Sid: 'AssumeTheRoleInTheEnvironmentAccount',
+      Effect: 'Allow',
       Action: ['sts:AssumeRole'],
-      Resource: `arn:aws:iam::${PROD_ACCOUNT}:role/cdk-hnb659fds-*-role-${PROD_ACCOUNT}-${PROD_REGION}`,
+      Resource: `arn:aws:iam::${PROD_ACCOUNT}:role/mtpipe/mt-pipeline-deployer-prod`,
     });
+    const deployer = statementsOf(desired, 'mt-pipeline-deployer-prod');
+    expect(deployer).toStrictEqual([
+      {
+        Sid: 'AssumeTheCdkBootstrapRolesOfTheEnvironment',
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole'],
+        Resource: `arn:aws:iam::${PROD_ACCOUNT}:role/cdk-hnb659fds-*-role-${PROD_ACCOUNT}-${PROD_REGION}`,
+      },
+      {
+        Sid: 'ReadTheCdkBootstrapVersion',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter'],
+        Resource: `arn:aws:ssm:${PROD_REGION}:${PROD_ACCOUNT}:parameter/cdk-bootstrap/hnb659fds/version`,
+      },
+    ]);
     expect(bySid(statementsOf(desired, 'mt-pipeline-deploy-dev'), 'AssumeTheCdkBootstrapRolesOfTheEnvironment')?.Resource).toBe(
       `arn:aws:iam::${TOOL_ACCOUNT}:role/cdk-hnb659fds-*-role-${TOOL_ACCOUNT}-${TOOL_REGION}`,
     );
@@ -224,7 +257,11 @@ describe('setup-security: what each role may do', () => {
   });
 
   it('integration-test: the parameters but never the token, and read/invoke on the resources of its environment known by name', () => {
-    const named = statementsOf(desiredFor({ store: 'ssm', namedSolution: true }), 'mt-pipeline-itest-prod');
+    // prod is another account: its test build may only take the tester role there, which holds the rights
+    const namedDesired = desiredFor({ store: 'ssm', namedSolution: true });
+    expect(statementsOf(namedDesired, 'mt-pipeline-itest-prod').map((s) => s.Sid).slice(-1)).toStrictEqual(['AssumeTheRoleInTheEnvironmentAccount']);
+    expect(actionsOf(statementsOf(namedDesired, 'mt-pipeline-itest-prod')).filter((a) => !/^(logs|s3|codebuild|ssm|sts):/.test(a))).toStrictEqual([]);
+    const named = statementsOf(namedDesired, 'mt-pipeline-tester-prod');
     const prod = `${PROD_REGION}:${PROD_ACCOUNT}`;
     expect(bySid(named, 'SolutionBucketObjects')?.Resource).toEqual([
       `arn:aws:s3:::mt-pipeline-prod-input-${PROD_ACCOUNT}/*`,
@@ -237,7 +274,7 @@ describe('setup-security: what each role may do', () => {
     expect(bySid(named, 'ReadGlueJobRuns')?.Resource).toEqual([`arn:aws:glue:${prod}:job/mt-batch-job`]);
     expect(bySid(named, 'ReadSolutionStacks')?.Resource).toEqual([`arn:aws:cloudformation:${prod}:stack/MachineTranslationStack/*`]);
 
-    // nothing named: only the buckets and the endpoint from the parameters
+    // by default integration-test runs the smoke test: exactly the calls it makes, on what the settings name
     const unnamed = statementsOf(desiredFor({ store: 'ssm' }), 'mt-pipeline-itest-dev');
     expect(unnamed.map((s) => s.Sid)).toEqual([
       'BuildLogs',
@@ -246,11 +283,40 @@ describe('setup-security: what each role may do', () => {
       'TestReports',
       'ReadTheEnvironmentParameters',
       'NeverTheTokenParameter',
-      'SolutionBucketObjects',
-      'SolutionBuckets',
-      'QualityEstimationEndpoint',
+      'EndpointInService',
+      'PutSampleInput',
+      'StartOneExecution',
+      'FollowOrStopTheExecution',
+      'ListAnalysisOutput',
+      'ReadAnalysisOutput',
     ]);
-    expect(bySid(unnamed, 'QualityEstimationEndpoint')?.Resource).toEqual([`arn:aws:sagemaker:${tool}:endpoint/mt-pipeline-dev-qe-endpoint`]);
+    expect(unnamed.slice(6)).toStrictEqual([
+      { Sid: 'EndpointInService', Effect: 'Allow', Action: ['sagemaker:DescribeEndpoint'], Resource: `arn:aws:sagemaker:${tool}:endpoint/mt-pipeline-dev-qe-endpoint` },
+      { Sid: 'PutSampleInput', Effect: 'Allow', Action: ['s3:PutObject'], Resource: `arn:aws:s3:::mt-pipeline-dev-input-${TOOL_ACCOUNT}/mtpipe-smoke/*` },
+      { Sid: 'StartOneExecution', Effect: 'Allow', Action: ['states:StartExecution'], Resource: `arn:aws:states:${tool}:stateMachine:BatchMachineTranslationStateMachineCDK` },
+      {
+        Sid: 'FollowOrStopTheExecution',
+        Effect: 'Allow',
+        Action: ['states:DescribeExecution', 'states:StopExecution'],
+        Resource: `arn:aws:states:${tool}:execution:BatchMachineTranslationStateMachineCDK:*`,
+      },
+      {
+        Sid: 'ListAnalysisOutput',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: `arn:aws:s3:::mt-pipeline-dev-output-${TOOL_ACCOUNT}`,
+        Condition: { StringLike: { 's3:prefix': 'mtpipe-smoke/*' } },
+      },
+      { Sid: 'ReadAnalysisOutput', Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::mt-pipeline-dev-output-${TOOL_ACCOUNT}/mtpipe-smoke/*` },
+    ]);
+    // prod is in its own account and region: so are the resources the smoke test touches there
+    // prod is another account: the test build assumes the tester role there, which may make the same calls
+    const itestProd = statementsOf(desiredFor({ store: 'ssm' }), 'mt-pipeline-itest-prod');
+    expect(bySid(itestProd, 'StartOneExecution')).toBeUndefined();
+    expect(bySid(itestProd, 'AssumeTheRoleInTheEnvironmentAccount')?.Resource).toBe(`arn:aws:iam::${PROD_ACCOUNT}:role/mtpipe/mt-pipeline-tester-prod`);
+    expect(bySid(statementsOf(desiredFor({ store: 'ssm' }), 'mt-pipeline-tester-prod'), 'StartOneExecution')?.Resource).toBe(
+      `arn:aws:states:${prod}:stateMachine:BatchMachineTranslationStateMachineCDK`,
+    );
     // its buildspec reads the settings, not the token: the wildcard over the path is cut by an explicit Deny
     expect(bySid(unnamed, 'NeverTheTokenParameter')).toEqual({
       Sid: 'NeverTheTokenParameter',
@@ -381,6 +447,8 @@ describe('setup-security: outputs', () => {
             codedeploy: role(TOOL_ACCOUNT, 'mt-pipeline-codedeploy-dev'),
           },
           prod: {
+            deployer: role(PROD_ACCOUNT, 'mt-pipeline-deployer-prod'),
+            tester: role(PROD_ACCOUNT, 'mt-pipeline-tester-prod'),
             'cdk-deploy': role(TOOL_ACCOUNT, 'mt-pipeline-deploy-prod'),
             'integration-test': role(TOOL_ACCOUNT, 'mt-pipeline-itest-prod'),
             codedeploy: role(PROD_ACCOUNT, 'mt-pipeline-codedeploy-prod'),

@@ -1,0 +1,199 @@
+import {
+  CreateRepositoryCommand,
+  DeleteRepositoryPolicyCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetLifecyclePolicyCommand,
+  GetRepositoryPolicyCommand,
+  ListTagsForResourceCommand,
+  PutImageScanningConfigurationCommand,
+  PutImageTagMutabilityCommand,
+  PutLifecyclePolicyCommand,
+  SetRepositoryPolicyCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-ecr';
+import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
+import type { ResourceKind, Target } from '../engine/types.js';
+import { isEcrLifecyclePolicyNotFound, isEcrRepositoryAlreadyExists, isEcrRepositoryNotFound, isEcrRepositoryPolicyNotFound } from './errors.js';
+
+/**
+ * The ECR repository of the quality-estimation image, in the tool account: scan on push, immutable
+ * tags (an image tag names one build for good), a lifecycle rule, and a policy statement that lets
+ * each environment's account pull (SageMaker pulls with the environment's own role).
+ */
+export interface EcrRepositorySpec {
+  name: string;
+  /** accounts other than the repository's own that may pull its images */
+  pullAccounts: string[];
+  partition: string;
+  /** images kept; older ones are expired */
+  keepImages: number;
+  tags: Record<string, string>;
+}
+
+interface Statement {
+  Sid?: string;
+  [field: string]: unknown;
+}
+
+export interface EcrRepository {
+  name: string;
+  arn: string;
+  scanOnPush: boolean;
+  tagMutability: string | undefined;
+  lifecyclePolicy: unknown;
+  policy: { Version?: string; Statement: Statement[] } | undefined;
+  tags: Record<string, string>;
+}
+
+export const PULL_SID = 'MtpipeEnvironmentsPull';
+const IMMUTABLE = 'IMMUTABLE';
+
+/** Expire all but the newest images (ECR lifecycle policy syntax). */
+export function lifecyclePolicy(keepImages: number): unknown {
+  return {
+    rules: [
+      {
+        rulePriority: 1,
+        description: `mtpipe: keep the ${keepImages} newest images`,
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keepImages },
+        action: { type: 'expire' },
+      },
+    ],
+  };
+}
+
+/** What the environments' SageMaker roles need to pull an image across accounts. */
+export function pullStatement(partition: string, accounts: string[]): Statement | undefined {
+  if (accounts.length === 0) return undefined;
+  return {
+    Sid: PULL_SID,
+    Effect: 'Allow',
+    Principal: { AWS: [...accounts].sort().map((account) => `arn:${partition}:iam::${account}:root`) },
+    Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+  };
+}
+
+export function repositoryArn(target: Pick<Target, 'partition' | 'region' | 'account'>, name: string): string {
+  return `arn:${target.partition}:ecr:${target.region}:${target.account}:repository/${name}`;
+}
+
+async function unlessAbsent<T>(read: Promise<T>, isAbsent: (error: unknown) => boolean): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isAbsent(error)) return undefined;
+    throw error;
+  }
+}
+
+/** ECR answers one principal as a string rather than a list: compare the same shape. */
+function normalised(statement: Statement | undefined): Statement | undefined {
+  if (!statement) return undefined;
+  const principal = (statement.Principal as { AWS?: string | string[] } | undefined)?.AWS;
+  const action = statement.Action;
+  return {
+    ...statement,
+    ...(principal === undefined ? {} : { Principal: { AWS: [principal].flat().sort() } }),
+    ...(action === undefined ? {} : { Action: [action].flat().sort() }),
+  };
+}
+
+export const ecrRepository: ResourceKind<EcrRepositorySpec, EcrRepository> = {
+  kind: 'ecr:repository',
+  name: (spec) => spec.name,
+
+  async find(target, spec) {
+    const client = target.clients.get(ECRClient);
+    const found = await unlessAbsent(client.send(new DescribeRepositoriesCommand({ repositoryNames: [spec.name] })), isEcrRepositoryNotFound);
+    const repository = found?.repositories?.[0];
+    if (!repository?.repositoryArn) return undefined;
+    const repositoryName = spec.name;
+    const [lifecycle, policy, tags] = await Promise.all([
+      unlessAbsent(client.send(new GetLifecyclePolicyCommand({ repositoryName })), isEcrLifecyclePolicyNotFound),
+      unlessAbsent(client.send(new GetRepositoryPolicyCommand({ repositoryName })), isEcrRepositoryPolicyNotFound),
+      client.send(new ListTagsForResourceCommand({ resourceArn: repository.repositoryArn })),
+    ]);
+    return {
+      name: spec.name,
+      arn: repository.repositoryArn,
+      scanOnPush: repository.imageScanningConfiguration?.scanOnPush ?? false,
+      tagMutability: repository.imageTagMutability,
+      lifecyclePolicy: lifecycle?.lifecyclePolicyText ? (JSON.parse(lifecycle.lifecyclePolicyText) as unknown) : undefined,
+      policy: policy?.policyText ? (JSON.parse(policy.policyText) as EcrRepository['policy']) : undefined,
+      tags: fromTagList(tags.tags),
+    };
+  },
+
+  diff(current, spec) {
+    const pull = pullStatement(spec.partition, spec.pullAccounts);
+    if (!current) {
+      return fieldsToCreate({
+        scanOnPush: true,
+        tagMutability: IMMUTABLE,
+        lifecyclePolicy: `keep the ${spec.keepImages} newest images`,
+        ...(pull ? { policy: `accounts ${spec.pullAccounts.join(', ')} may pull` } : {}),
+        tags: spec.tags,
+      });
+    }
+    // only mtpipe's own statement is compared: others' are kept
+    const own = current.policy?.Statement.find((statement) => statement.Sid === PULL_SID);
+    return [
+      ...compareField('scanOnPush', current.scanOnPush, true),
+      ...compareField('tagMutability', current.tagMutability, IMMUTABLE),
+      ...compareField('lifecyclePolicy', current.lifecyclePolicy, lifecyclePolicy(spec.keepImages)),
+      ...compareField('policy', normalised(own), normalised(pull)),
+      ...compareTags(current.tags, spec.tags),
+    ];
+  },
+
+  async create(target, spec) {
+    const client = target.clients.get(ECRClient);
+    const { repository } = await client.send(
+      new CreateRepositoryCommand({
+        repositoryName: spec.name,
+        imageScanningConfiguration: { scanOnPush: true },
+        imageTagMutability: IMMUTABLE,
+        tags: toTagList(spec.tags),
+      }),
+    );
+    await putSettings(target, spec, undefined, ['lifecyclePolicy', 'policy']);
+    return { arn: repository?.repositoryArn ?? repositoryArn(target, spec.name) };
+  },
+
+  async update(target, spec, current, diffs) {
+    await putSettings(target, spec, current, diffs.map((diff) => diff.field));
+    return { arn: current.arn };
+  },
+
+  alreadyExists: isEcrRepositoryAlreadyExists,
+  tagsOf: (current) => current.tags,
+  arnOf: (target, spec) => repositoryArn(target, spec.name),
+};
+
+async function putSettings(target: Target, spec: EcrRepositorySpec, current: EcrRepository | undefined, fields: string[]): Promise<void> {
+  const client = target.clients.get(ECRClient);
+  const repositoryName = spec.name;
+  const differs = (field: string) => fields.some((f) => f === field || f.startsWith(`${field}.`));
+  if (current && differs('tags')) {
+    await client.send(new TagResourceCommand({ resourceArn: current.arn, tags: toTagList(tagsToAdd(current.tags, spec.tags)) }));
+  }
+  if (differs('scanOnPush')) {
+    await client.send(new PutImageScanningConfigurationCommand({ repositoryName, imageScanningConfiguration: { scanOnPush: true } }));
+  }
+  if (differs('tagMutability')) await client.send(new PutImageTagMutabilityCommand({ repositoryName, imageTagMutability: IMMUTABLE }));
+  if (differs('lifecyclePolicy')) {
+    await client.send(new PutLifecyclePolicyCommand({ repositoryName, lifecyclePolicyText: JSON.stringify(lifecyclePolicy(spec.keepImages)) }));
+  }
+  const pull = pullStatement(spec.partition, spec.pullAccounts);
+  const others = (current?.policy?.Statement ?? []).filter((statement) => statement.Sid !== PULL_SID);
+  if (!differs('policy')) return;
+  const statements = [...others, ...(pull ? [pull] : [])];
+  if (statements.length > 0) {
+    const policy = { Version: current?.policy?.Version ?? '2012-10-17', Statement: statements };
+    await client.send(new SetRepositoryPolicyCommand({ repositoryName, policyText: JSON.stringify(policy) }));
+  } else if (current?.policy) {
+    // no environment in another account any more, and no statement of anyone else
+    await client.send(new DeleteRepositoryPolicyCommand({ repositoryName }));
+  }
+}
