@@ -22,7 +22,8 @@ export interface PipelineInputs {
   connectionArn?: string;
 }
 
-
+/** the BuildAndTest action's variables: what its buildspec exports (exported-variables) */
+export const BUILD_NAMESPACE = 'BuildVariables';
 export const SOURCE_NAMESPACE = 'SourceVariables';
 const SOURCE_OUTPUT = 'SourceOutput';
 const BUILD_OUTPUT = 'BuildOutput';
@@ -94,8 +95,8 @@ function environmentStages(config: Config, place: PipelinePlace, inputs: Pipelin
           configuration: {
             NotificationArn: inputs.approvalTopicArn,
             CustomData: `Deploy ${project} to ${env}? Commit #{${SOURCE_NAMESPACE}.CommitId} on ${inputs.branch}: #{${SOURCE_NAMESPACE}.CommitMessage}`,
-            // the execution, where the build-and-test run of this commit and its reports are linked
-            ExternalEntityLink: `${consoleBase(place)}/codesuite/codepipeline/pipelines/${inputs.name}/executions/#{codepipeline.PipelineExecutionId}/timeline?region=${place.region}`,
+            // the build-and-test run of this commit (its id exported by the buildspec: exported-variables)
+            ExternalEntityLink: `${consoleBase(place)}/codesuite/codebuild/projects/${projectNames.buildAndTest(project)}/build/#{${BUILD_NAMESPACE}.MTPIPE_BUILD_ID}/?region=${place.region}`,
           },
           inputArtifacts: [],
           outputArtifacts: [],
@@ -122,7 +123,7 @@ export function pipelineDeclaration(config: Config, place: PipelinePlace, inputs
     { name: 'Source', actions: [sourceAction(config, inputs)] },
     {
       name: 'BuildAndTest',
-      actions: [codeBuild('BuildAndTest', projectNames.buildAndTest(project), SOURCE_OUTPUT, { outputArtifacts: [{ name: BUILD_OUTPUT }] })],
+      actions: [codeBuild('BuildAndTest', projectNames.buildAndTest(project), SOURCE_OUTPUT, { outputArtifacts: [{ name: BUILD_OUTPUT }], namespace: BUILD_NAMESPACE })],
     },
     ...inputs.envs.flatMap((env) => environmentStages(config, place, inputs, env)),
   ];

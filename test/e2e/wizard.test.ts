@@ -119,7 +119,7 @@ describe('the wizard on a real terminal (tmux)', () => {
     await tty.waitFor('a value is required');
     expect(await tty.capture()).not.toContain('Plan:');
     await tty.type(token);
-    await tty.waitFor('Apply these 7 change(s)? (Y/n)');
+    await tty.waitFor('Apply these 8 change(s)? (Y/n)');
     await tty.type('y');
     expect(await tty.exitCode(), await tty.capture()).toBe(0);
     expect((await parametersUnder(clients, '/mt-pipeline/dev/')).get('/mt-pipeline/dev/hugging_face_token')).toMatchObject({ Value: token });
@@ -145,7 +145,7 @@ describe('the wizard on a real terminal (tmux)', () => {
   it('Enter at the confirmation of a plan for protected prod declines: exit 130, nothing written', async () => {
     const where = await workDirs(`project: mt-pipeline\nregion: us-east-1\nenvironments:\n  prod:\n    account: "${MOTO_ACCOUNT}"\n`);
     const tty = await onTerminal(['set-params'], where, { HF_TOKEN: 'hf_neverWritten' });
-    await tty.waitFor('This plan (7 changes) changes protected environment prod (7 changes). Apply? (y/N)');
+    await tty.waitFor('This plan (8 changes) changes protected environment prod (8 changes). Apply? (y/N)');
     await tty.press('Enter');
     expect(await tty.exitCode(), await tty.capture()).toBe(130);
     expect((await parametersUnder(clients, '/mt-pipeline/prod/')).size).toBe(0);

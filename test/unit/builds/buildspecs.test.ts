@@ -52,7 +52,7 @@ describe('golden buildspecs (default configuration, environment dev), compared a
   it('buildspec.yml: build and test', () => {
     expect(parse(files['buildspec.yml'])).toStrictEqual({
       version: 0.2,
-      env: { shell: 'bash', variables: { ECR_REPOSITORY_NAME: 'mt-pipeline-qe' } },
+      env: { shell: 'bash', variables: { ECR_REPOSITORY_NAME: 'mt-pipeline-qe' }, 'exported-variables': ['MTPIPE_BUILD_ID'] },
       phases: {
         install: {
           'runtime-versions': { python: '3.13', nodejs: '22' },
@@ -64,6 +64,7 @@ describe('golden buildspecs (default configuration, environment dev), compared a
         },
         pre_build: {
           commands: [
+            'export MTPIPE_BUILD_ID="$CODEBUILD_BUILD_ID"',
             'mkdir -p reports',
             'if [ -d source/tests/unit ]; then\n  status=0\n  python -m pytest source/tests/unit -v --junitxml=reports/unit-tests.xml || status=$?\n  if [ "$status" -ne 0 ] && [ "$status" -ne 5 ]; then exit "$status"; fi\nfi\n',
             'cd deployment',

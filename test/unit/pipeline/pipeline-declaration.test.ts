@@ -61,15 +61,16 @@ describe('the pipeline declaration', () => {
     expect(built.stages!.find((s) => s.name === 'Test-dev')!.actions![0]!.configuration?.ProjectName).toBe('mt-pipeline-integration-test-dev');
   });
 
-  it('approval notifies the topic with the environment, the commit and a link to the execution', () => {
+  it('approval notifies the topic with the environment, the commit and a link to the build-and-test run of that commit', () => {
     const approve = built.stages!.find((s) => s.name === 'Approve-prod')!.actions![0]!;
     expect(approve.actionTypeId).toEqual({ category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' });
     expect(approve.configuration).toEqual({
       NotificationArn: TOPIC,
       CustomData: 'Deploy mt-pipeline to prod? Commit #{SourceVariables.CommitId} on main: #{SourceVariables.CommitMessage}',
-      ExternalEntityLink:
-        'https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/mt-pipeline-pipeline/executions/#{codepipeline.PipelineExecutionId}/timeline?region=us-east-1',
+      ExternalEntityLink: 'https://us-east-1.console.aws.amazon.com/codesuite/codebuild/projects/mt-pipeline-build-and-test/build/#{BuildVariables.MTPIPE_BUILD_ID}/?region=us-east-1',
     });
+    // the variable comes from the BuildAndTest action, whose buildspec exports it
+    expect(built.stages!.find((s) => s.name === 'BuildAndTest')!.actions![0]!.namespace).toBe('BuildVariables');
   });
 
   it('QUEUED when configured', () => {
