@@ -80,8 +80,10 @@ describe('conflicts the SDK does not retry', () => {
           'ConcurrentModification:iam.PutRolePolicy:1',
           'OperationAborted:s3.PutBucketPolicy:1',
           'OperationAbortedException:logs.PutRetentionPolicy:1',
-          // no step of bootstrap calls CodePipeline or EventBridge yet: the name means the same on any service
           'ConcurrentModificationException:codedeploy.CreateDeploymentGroup:1',
+          // CodePipeline and EventBridge answer conflicts with this name (AWS-FACTS)
+          'ConcurrentModificationException:events.PutTargets:1',
+          'ConcurrentModificationException:codepipeline.CreatePipeline:1',
         ],
       },
       true,
@@ -91,9 +93,12 @@ describe('conflicts the SDK does not retry', () => {
     // each of the 16 parameters (8 settings in dev and prod) was refused once, then written
     expect(refused('PutParameter', 'TooManyUpdates')).toBe(16);
     expect(refused('PutRolePolicy', 'ConcurrentModificationException')).toBeGreaterThanOrEqual(5);
-    expect(refused('PutBucketPolicy', 'OperationAborted')).toBe(1);
+    // the artifact bucket and the solution's input and output buckets of dev and prod
+    expect(refused('PutBucketPolicy', 'OperationAborted')).toBe(5);
     expect(refused('PutRetentionPolicy', 'OperationAbortedException')).toBeGreaterThanOrEqual(3);
     expect(refused('CreateDeploymentGroup', 'ConcurrentModificationException')).toBe(2);
+    expect(refused('PutTargets', 'ConcurrentModificationException')).toBeGreaterThanOrEqual(2);
+    expect(refused('CreatePipeline', 'ConcurrentModificationException')).toBe(1);
     expect(first.stderr).toMatch(/retrying SSM PutParameter after TooManyUpdates \(attempt 2 of 6, waited \d+\.\d s\)/);
     expect(first.stderr).toMatch(/retrying IAM PutRolePolicy after ConcurrentModificationException \(attempt 2 of 6/);
   });
