@@ -106,13 +106,15 @@ const environmentSchema = z.strictObject({
   account: accountId.optional(),
   region: region.optional(),
   roleArn: z.string().regex(IAM_ROLE_ARN, { message: 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)' }).optional(),
-  approval: z.boolean().default(false),
+  /** unset: true for prod only (see byNameDefaults) */
+  approval: z.boolean({ message: 'must be true or false' }).optional(),
+  /** unset: canary for prod, all at once otherwise (see byNameDefaults) */
   deploymentConfig: z
     .enum([...DEPLOYMENT_CONFIGS, ...DEPLOYMENT_CONFIGS.map(shortName)] as [DeploymentConfig, ...string[]], {
       message: `must be one of ${DEPLOYMENT_CONFIGS.map(shortName).join(', ')} (with or without the prefix ${DEPLOYMENT_CONFIG_PREFIX})`,
     })
     .transform((name): DeploymentConfig => (name.startsWith(DEPLOYMENT_CONFIG_PREFIX) ? name : `${DEPLOYMENT_CONFIG_PREFIX}${name}`) as DeploymentConfig)
-    .default('CodeDeployDefault.LambdaAllAtOnce'),
+    .optional(),
   parameters: parameterMap.default({}),
   /** apply confirmations default to No when a plan changes it; unset: true for prod only (see isProtected) */
   protected: z.boolean({ message: 'must be true or false' }).optional(),
@@ -255,7 +257,8 @@ export const configSchema = z
     source: sourceSchema.default({ provider: 'codecommit', connectionProvider: 'GitHub' }),
     environments: z
       .record(named(names.environment), environmentSchema)
-      .refine((envs) => Object.keys(envs).length > 0, { message: 'must name at least one environment' }),
+      .refine((envs) => Object.keys(envs).length > 0, { message: 'must name at least one environment' })
+      .transform(byNameDefaults),
   })
   .superRefine((config, ctx) => {
     const { branch, approvals, approvers } = config.repository;
@@ -314,8 +317,25 @@ function environmentPlaceProblems(toolRegion: string, environments: Record<strin
 
 export type Config = z.output<typeof configSchema>;
 
+/**
+ * What an environment leaves unset defaults by its name, also when mtpipe.yaml gives the environments
+ * (which replaces the built-in set): `prod` gets a manual approval and a canary deployment, as it gets
+ * `protected`; every other environment neither.
+ */
+function byNameDefaults<E extends { approval?: boolean | undefined; deploymentConfig?: DeploymentConfig | undefined }>(
+  environments: Record<string, E>,
+): Record<string, E & { approval: boolean; deploymentConfig: DeploymentConfig }> {
+  return Object.fromEntries(
+    Object.entries(environments).map(([name, env]) => {
+      const prod = name === 'prod';
+      const deploymentConfig: DeploymentConfig = env.deploymentConfig ?? (prod ? 'CodeDeployDefault.LambdaCanary10Percent5Minutes' : 'CodeDeployDefault.LambdaAllAtOnce');
+      return [name, { ...env, approval: env.approval ?? prod, deploymentConfig }];
+    }),
+  );
+}
+
 /** `environments.<name>.protected`, or, when unset, whether the environment is `prod`. */
 export function isProtected(config: Config, envName: string): boolean {
   return config.environments[envName]?.protected ?? envName === 'prod';
 }
-export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type EnvironmentConfig = Config['environments'][string];

@@ -79,3 +79,18 @@ describe('environments.<name>.deploymentConfig', () => {
     expect(result.error!.issues[0]!.message).toMatch(/^must be one of LambdaAllAtOnce, .* \(with or without the prefix CodeDeployDefault\.\)$/);
   });
 });
+
+describe('defaults by the environment\'s name', () => {
+  it('a prod that mtpipe.yaml gives without approval or deploymentConfig keeps the approval and the canary of prod', () => {
+    const { environments } = config({ dev: {}, prod: { allowSharedAccount: true }, staging: {} });
+    expect(environments.prod).toMatchObject({ approval: true, deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' });
+    expect(environments.dev).toMatchObject({ approval: false, deploymentConfig: 'CodeDeployDefault.LambdaAllAtOnce' });
+    expect(environments.staging).toMatchObject({ approval: false, deploymentConfig: 'CodeDeployDefault.LambdaAllAtOnce' });
+  });
+
+  it('what the file says wins over the name', () => {
+    const { environments } = config({ prod: { approval: false, deploymentConfig: 'LambdaLinear10PercentEvery1Minute' }, dev: { approval: true } });
+    expect(environments.prod).toMatchObject({ approval: false, deploymentConfig: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute' });
+    expect(environments.dev!.approval).toBe(true);
+  });
+});
