@@ -254,7 +254,8 @@ async function report(error: unknown, debug: boolean, json = false): Promise<num
   const useColor = !process.argv.includes('--no-color') && Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
   const red = (text: string) => (useColor ? `\x1b[31m${text}\x1b[39m` : text);
   if (error instanceof MtpipeError) {
-    process.stderr.write(`${red('error:')} ${error.message}\n`);
+    // declining is the user's choice, not a failure
+    process.stderr.write(`${error.code === 'aborted' ? 'aborted:' : red('error:')} ${error.message}\n`);
     if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
     if (debug && error.cause) process.stderr.write(`cause: ${formatCause(error.cause)}\n`);
 

@@ -83,14 +83,14 @@ async function askHfToken(context: ResolveContext): Promise<string | undefined> 
   }
   const stored = await storedTokens(context);
   const missing = stored.filter((s) => !s.stored).map((s) => s.env);
+  // stored everywhere: nothing to ask (a new token comes from HF_TOKEN or --hf-token-stdin)
+  if (!context.targets.offline && missing.length === 0) return undefined;
   const names = (envs: string[]) => envs.join(', ');
   // on a dry run nothing is written: the token is never required, the plan shows what lacks one
   const required = !context.targets.offline && missing.length > 0 && !context.dryRun;
   const message = context.targets.offline
     ? 'Hugging Face token (offline: whether one is stored cannot be checked; leave empty to plan without it)'
-    : missing.length === 0
-      ? 'Hugging Face token (leave empty to keep the stored one)'
-      : required
+    : required
         ? `Hugging Face token (required: none is stored for ${names(missing)})`
         : `Hugging Face token (none is stored for ${names(missing)}; leave empty to plan without it)`;
   const typed = await prompter.secret({

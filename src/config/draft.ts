@@ -13,6 +13,10 @@ export interface ConfigQuestion {
   default?: string;
   /** an empty answer leaves the key unset (say in `message` what that means) */
   optional?: boolean;
+  /** a rule beyond the schema's: the problem with an answer, or undefined */
+  check?: (value: unknown) => string | undefined;
+  /** ask even though this run answered it already (the answer was refused by a later question) */
+  again?: boolean;
 }
 
 /**
@@ -40,14 +44,15 @@ export class ConfigDraft {
 
   /** Asks for `key` unless a flag or mtpipe.yaml gives it, or nobody may be asked (non-interactive). */
   async ask(question: ConfigQuestion): Promise<void> {
-    if (this.isGiven(question.key) || !this.prompter.interactive) return;
+    const answered = this.answers.has(question.key) && question.again === true;
+    if ((this.isGiven(question.key) && !answered) || !this.prompter.interactive) return;
     const parse = (answer: string) => (question.optional && answer === '' ? undefined : (question.parse ?? String)(answer));
     const current = question.default ?? getDotted(this.loaded.raw, question.key);
     const answer = await this.prompter.text({
       name: question.key,
       message: question.message,
       ...(current === undefined ? {} : { default: String(current) }),
-      validate: (value) => this.problemWith(question.key, parse(value)) ?? true,
+      validate: (value) => this.problemWith(question.key, parse(value)) ?? question.check?.(parse(value)) ?? true,
       source: { what: question.key, ...(question.flag ? { flag: question.flag } : {}), configKey: question.key },
     });
     this.set(question.key, parse(answer));

@@ -86,19 +86,15 @@ describe('the wizard on a real terminal (tmux)', () => {
       project: 'mt-wizard',
       region: 'us-east-1',
       repository: { name: 'wizard-repo', approvals: 2 },
-      environments: { dev: { account: MOTO_ACCOUNT }, prod: { protected: true, allowSharedAccount: true } },
+      environments: { dev: { account: MOTO_ACCOUNT }, prod: { protected: true, allowSharedAccount: true, account: MOTO_ACCOUNT } },
     });
     expect((await findRepository(clients, 'wizard-repo'))?.repositoryName).toBe('wizard-repo');
     expect((await parametersUnder(clients, '/mt-wizard/dev/')).get('/mt-wizard/dev/hugging_face_token')).toMatchObject({ Value: token });
 
-    // a plain second run on the terminal: only what was left empty is asked again, and nothing changes
+    // a plain second run on the terminal asks nothing (the stored token is kept) and changes nothing
     await tty.kill();
     await rm(join(where.cwd, '.exit-code'));
     const second = await onTerminal(['bootstrap'], where);
-    await second.waitFor('AWS account of environment prod');
-    await second.type('');
-    await second.waitFor('Hugging Face token (leave empty to keep the stored one)');
-    await second.press('Enter');
     expect(await second.exitCode(120_000), await second.capture()).toBe(0);
     const last = await second.capture();
     expect(last).toContain('No changes');
@@ -125,16 +121,15 @@ describe('the wizard on a real terminal (tmux)', () => {
     expect((await parametersUnder(clients, '/mt-pipeline/dev/')).get('/mt-pipeline/dev/hugging_face_token')).toMatchObject({ Value: token });
   }, 90_000);
 
-  it('with the token stored, Enter keeps it; a plan that changes only dev defaults to Yes', async () => {
+  it('with the token stored, it is not asked for; a plan that changes only dev defaults to Yes', async () => {
     const where = await workDirs(`project: mt-pipeline\nregion: us-east-1\nenvironments:\n  dev:\n    account: "${MOTO_ACCOUNT}"\n`);
     const first = await runCli(['set-params', '--yes', '--endpoint-url', moto], { cwd: where.cwd, env: cleanEnv({ home: where.home, extra: { HF_TOKEN: 'hf_storedBefore' } }) });
     expect(first.code, explain(first)).toBe(0);
     await writeFile(join(where.cwd, 'mtpipe.yaml'), `project: mt-pipeline\nregion: us-east-1\nenvironments:\n  dev:\n    account: "${MOTO_ACCOUNT}"\n    parameters:\n      input_bucket_name: changed-input\n`);
 
     const tty = await onTerminal(['set-params'], where);
-    await tty.waitFor('Hugging Face token (leave empty to keep the stored one)');
-    await tty.press('Enter');
-    await tty.waitFor('Apply these 1 change(s)? (Y/n)');
+    const question = await tty.waitFor('Apply these 1 change(s)? (Y/n)');
+    expect(question).not.toContain('Hugging Face token');
     await tty.press('Enter');
     expect(await tty.exitCode(), await tty.capture()).toBe(0);
     const stored = await parametersUnder(clients, '/mt-pipeline/dev/');
@@ -148,6 +143,10 @@ describe('the wizard on a real terminal (tmux)', () => {
     await tty.waitFor('This plan (8 changes) changes protected environment prod (8 changes). Apply? (y/N)');
     await tty.press('Enter');
     expect(await tty.exitCode(), await tty.capture()).toBe(130);
+    // the user's choice, not an error
+    const screen = await tty.capture();
+    expect(screen).toContain('aborted: nothing was changed');
+    expect(screen).not.toContain('error:');
     expect((await parametersUnder(clients, '/mt-pipeline/prod/')).size).toBe(0);
   }, 90_000);
 });

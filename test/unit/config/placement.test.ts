@@ -45,38 +45,42 @@ describe('where things go: project, region, accounts', () => {
     expect(prompter.asked).toEqual([]);
   });
 
-  it("offers the caller's account for the first environment only; the same account needs no role", async () => {
+  it("offers the caller's account for the first environment only; Enter keeps the credentials' account and writes it", async () => {
+    const prompter = new ScriptedPrompter({ 'environments.dev.account': '' });
+    const draft = await draftFor(prompter, `environments:\n  dev: {}\n`);
+    await askEnvironmentAccounts(draft, ['dev'], online, prompter);
+    expect(prompter.asked).toEqual([
+      { kind: 'text', name: 'environments.dev.account', message: `AWS account of environment dev (12 digits; empty: the credentials' account, ${CALLER})`, default: CALLER },
+    ]);
+    // written as the account it means, so that the next run asks nothing
+    expect([...draft.answers]).toEqual([['environments.dev.account', CALLER]]);
+  });
+
+  it("an environment left in an earlier one's account: sharing is asked (default No); No asks for another account, and its role", async () => {
+    const role = `arn:aws:iam::${OTHER}:role/mtpipe-deployer`;
     const prompter = new ScriptedPrompter({
       'environments.dev.account': CALLER,
-      'environments.prod.account': '',
+      'environments.prod.account': ['', CALLER, OTHER],
       'environments.prod.allowSharedAccount': false,
+      'environments.prod.roleArn': role,
     });
     const draft = await draftFor(prompter);
     await askEnvironmentAccounts(draft, ['dev', 'prod'], online, prompter);
-    expect(prompter.asked).toEqual([
-      { kind: 'text', name: 'environments.dev.account', message: `AWS account of environment dev (12 digits; empty: the credentials' account, ${CALLER})`, default: CALLER },
-      { kind: 'text', name: 'environments.prod.account', message: `AWS account of environment prod (12 digits; empty: the credentials' account, ${CALLER})` },
-      {
-        kind: 'confirm',
-        name: 'environments.prod.allowSharedAccount',
-        message: `prod shares account ${CALLER} with dev (fixed resource names collide). Share anyway?`,
-        default: false,
-      },
+    expect(prompter.asked.map((q) => [q.kind, q.name])).toEqual([
+      ['text', 'environments.dev.account'],
+      ['text', 'environments.prod.account'],
+      ['confirm', 'environments.prod.allowSharedAccount'],
+      ['text', 'environments.prod.account'],
+      ['text', 'environments.prod.roleArn'],
     ]);
-    expect(draft.config.environments.dev!.account).toBe(CALLER);
-    expect(draft.config.environments.prod!.account).toBeUndefined();
-    expect(draft.config.environments.prod!.allowSharedAccount).toBe(false);
-  });
-
-  it('an environment put in an earlier one\'s account shares it only when the user says so, and the answer is kept', async () => {
-    const prompter = new ScriptedPrompter({ 'environments.prod.account': CALLER, 'environments.prod.allowSharedAccount': true });
-    const draft = await draftFor(prompter, `environments:\n  dev:\n    account: "${CALLER}"\n  prod: {}\n`);
-    await askEnvironmentAccounts(draft, ['dev', 'prod'], online, prompter);
-    expect(draft.config.environments.prod!.allowSharedAccount).toBe(true);
-    expect([...draft.answers]).toEqual([
-      ['environments.prod.account', CALLER],
-      ['environments.prod.allowSharedAccount', true],
+    expect(prompter.asked[2]).toMatchObject({ message: `prod shares account ${CALLER} with dev (fixed resource names collide). Share anyway?`, default: false });
+    expect(prompter.asked[3]!.message).toBe('AWS account of environment prod (12 digits; not one an earlier environment uses)');
+    // now an answer is required, and dev's account, typed again, is refused with the reason
+    expect(prompter.rejected).toEqual([
+      { name: 'environments.prod.account', answer: '', message: 'environments.prod.account: must be a 12-digit AWS account id' },
+      { name: 'environments.prod.account', answer: CALLER, message: `dev uses account ${CALLER}: give another account` },
     ]);
+    expect(draft.config.environments.prod).toMatchObject({ account: OTHER, roleArn: role, allowSharedAccount: false });
   });
 
   it('another account needs the role mtpipe assumes there, and an empty role is refused', async () => {

@@ -54,20 +54,20 @@ describe('the Hugging Face token question says what an empty answer does in this
     expect(prompter.asked[0]!.message).toBe('Hugging Face token (required: none is stored for prod)');
   });
 
-  it('stored everywhere: empty keeps the stored one', async () => {
-    const prompter = new ScriptedPrompter({ hfToken: '' });
+  it('stored everywhere: not asked, the stored one is kept', async () => {
+    const prompter = new ScriptedPrompter({});
     await expect(setParams.resolve(context(prompter, ['dev', 'prod']).ctx)).resolves.toEqual({ hfToken: undefined });
-    expect(prompter.asked[0]!.message).toBe('Hugging Face token (leave empty to keep the stored one)');
+    expect(prompter.asked).toEqual([]);
   });
 
   it('in Secrets Manager: the secret with a current value counts as stored', async () => {
-    const prompter = new ScriptedPrompter({ hfToken: '' });
+    const prompter = new ScriptedPrompter({});
     const { ctx, reads } = context(prompter, ['dev', 'prod'], { variant: { store: 'secretsmanager' } });
     // set-params leaves a Secrets Manager token to setup-security; its question is the same
     const { setupSecurity } = await import('../../../src/commands/setup-security.js');
     await expect(setupSecurity.resolve(ctx)).resolves.toEqual({ hfToken: undefined });
     expect(reads).toEqual(['mt-pipeline/dev/hugging-face-token', 'mt-pipeline/prod/hugging-face-token']);
-    expect(prompter.asked[0]!.message).toBe('Hugging Face token (leave empty to keep the stored one)');
+    expect(prompter.asked).toEqual([]);
   });
 
   it('a dry run never requires it', async () => {
