@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
-import { isEcrLifecyclePolicyNotFound, isEcrRepositoryAlreadyExists, isEcrRepositoryNotFound, isEcrRepositoryPolicyNotFound } from './errors.js';
+import { isEcrLifecyclePolicyNotFound, isEcrRepositoryAlreadyExists, isEcrRepositoryNotFound, isEcrRepositoryPolicyNotFound, unlessAbsent } from './errors.js';
 
 /**
  * The ECR repository of the quality-estimation image, in the tool account: scan on push, immutable
@@ -78,14 +78,6 @@ export function repositoryArn(target: Pick<Target, 'partition' | 'region' | 'acc
   return `arn:${target.partition}:ecr:${target.region}:${target.account}:repository/${name}`;
 }
 
-async function unlessAbsent<T>(read: Promise<T>, isAbsent: (error: unknown) => boolean): Promise<T | undefined> {
-  try {
-    return await read;
-  } catch (error) {
-    if (isAbsent(error)) return undefined;
-    throw error;
-  }
-}
 
 /** ECR answers one principal as a string rather than a list: compare the same shape. */
 function normalised(statement: Statement | undefined): Statement | undefined {

@@ -143,3 +143,16 @@ export const isKmsAliasInUse = named('AlreadyExistsException');
 export const isRuleNotFound = named('ResourceNotFoundException');
 /** CodeConnections (CodeStar Connections) GetConnection: no such connection. */
 export const isConnectionNotFound = named('ResourceNotFoundException');
+
+/**
+ * The answer of `read`, or undefined when it fails with an error `isAbsent` recognises (a setting or
+ * resource AWS reports as a specific "not found" error); any other error propagates.
+ */
+export async function unlessAbsent<T>(read: Promise<T>, isAbsent: (error: unknown) => boolean): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isAbsent(error)) return undefined;
+    throw error;
+  }
+}

@@ -22,16 +22,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { compareField, compareTags, fieldsToCreate, fromTagList, toTagList } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
-import {
-  alreadyExists,
-  isBucketEncryptionNotFound,
-  isBucketNotFound,
-  isBucketPolicyNotFound,
-  isBucketTagSetNotFound,
-  isLifecycleConfigurationNotFound,
-  isOwnershipControlsNotFound,
-  isPublicAccessBlockNotFound,
-} from './errors.js';
+import { alreadyExists, isBucketEncryptionNotFound, isBucketNotFound, isBucketPolicyNotFound, isBucketTagSetNotFound, isLifecycleConfigurationNotFound, isOwnershipControlsNotFound, isPublicAccessBlockNotFound, unlessAbsent } from './errors.js';
 import { sameKmsKey } from './kms-key-name.js';
 import { canonicalStatement, comparePolicy } from './policy-document.js';
 
@@ -139,15 +130,6 @@ function ruleView(rule: LifecycleRule | undefined) {
 
 const isValidName = (name: string) => name.length >= 3 && name.length <= MAX_BUCKET_NAME_LENGTH;
 
-/** A setting S3 reports as a specific error when it was never configured; any other error propagates. */
-async function unlessAbsent<T>(read: Promise<T>, isAbsent: (error: unknown) => boolean): Promise<T | undefined> {
-  try {
-    return await read;
-  } catch (error) {
-    if (isAbsent(error)) return undefined;
-    throw error;
-  }
-}
 
 export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
   kind: 's3:bucket',
