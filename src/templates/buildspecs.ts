@@ -49,6 +49,8 @@ export interface IntegrationTestInputs {
   command: string;
   /** name or ARN of the state machine the smoke test runs */
   stateMachine: string;
+  /** solution.sagemakerEndpoint; empty: the environment's quality_estimation_sgm_endpoint_name (as the role's rights) */
+  endpoint: string;
   settings: { name: string; parameter: string }[];
 }
 
@@ -133,13 +135,14 @@ export function renderDeployBuildspec(inputs: DeployInputs): string {
 }
 
 export function renderIntegrationTestBuildspec(inputs: IntegrationTestInputs): string {
-  const { image, python, command, settings, stateMachine } = inputs;
+  const { image, python, command, settings, stateMachine, endpoint } = inputs;
   const variables = variablesFor(settings);
   return renderBuildspecFile(
     'buildspec-test.yml',
     {
       python,
       stateMachine,
+      endpoint,
       integrationTestCommand: command,
       settingsFromParameterStore: Object.fromEntries(settings.map((s) => [variables.get(s.name), s.parameter])),
     },
@@ -167,6 +170,7 @@ export function renderBuildspecs(config: Config, envName: string): BuildspecFile
       python,
       command: integrationTestCommand ?? SMOKE_TEST_COMMAND,
       stateMachine: config.solution.stateMachines[0] ?? SAMPLE_STATE_MACHINE,
+      endpoint: config.solution.sagemakerEndpoint ?? '',
       // the tests need the names of what was deployed, not the token
       settings: settings.filter((s): s is { name: string; parameter: string } => 'parameter' in s && s.name !== HF_TOKEN_PARAMETER),
     }),

@@ -101,7 +101,8 @@ def run(log=print):
 
     input_bucket = setting("SETTING_INPUT_BUCKET_NAME")
     output_bucket = setting("SETTING_OUTPUT_BUCKET_NAME")
-    endpoint = setting("SETTING_QUALITY_ESTIMATION_SGM_ENDPOINT_NAME")
+    # solution.sagemakerEndpoint when configured (the role may describe that one), else the setting
+    endpoint = os.environ.get("SMOKE_ENDPOINT_NAME") or setting("SETTING_QUALITY_ESTIMATION_SGM_ENDPOINT_NAME")
     machine = setting("SMOKE_STATE_MACHINE")
     sample_file = os.environ.get("SMOKE_SAMPLE_FILE") or "sample_data/sample_test.json"
     timeout = float(os.environ.get("SMOKE_TIMEOUT_SECONDS") or 2400)

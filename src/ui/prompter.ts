@@ -93,7 +93,7 @@ async function ask<T>(prompt: () => Promise<T>): Promise<T> {
   try {
     return await prompt();
   } catch (error) {
-    if ((error as Error).name === 'ExitPromptError') throw new AbortedError('aborted at a prompt');
+    if ((error as Error).name === 'ExitPromptError') throw new AbortedError('stopped at a prompt; nothing was changed');
     throw error;
   }
 }

@@ -131,7 +131,7 @@ describe('golden buildspecs (default configuration, environment dev), compared a
       env: {
         shell: 'bash',
         'parameter-store': Object.fromEntries(SETTINGS.map((name) => [variable(name), `/mt-pipeline/dev/${name}`])),
-        variables: { SMOKE_STATE_MACHINE: 'BatchMachineTranslationStateMachineCDK' },
+        variables: { SMOKE_STATE_MACHINE: 'BatchMachineTranslationStateMachineCDK', SMOKE_ENDPOINT_NAME: '' },
       },
       phases: {
         install: {
@@ -151,10 +151,13 @@ describe('golden buildspecs (default configuration, environment dev), compared a
     });
   });
 
-  it('buildspec-test.yml: builds.integrationTestCommand replaces the smoke test; the state machine comes from solution.stateMachines', () => {
-    const own = renderBuildspecs(config({ builds: { integrationTestCommand: 'python -m pytest tests/it' }, solution: { stateMachines: ['my-flow'] } }), 'dev')['buildspec-test.yml'];
+  it('buildspec-test.yml: builds.integrationTestCommand replaces the smoke test; the state machine and endpoint come from solution.*, as the role\'s rights do', () => {
+    const own = renderBuildspecs(
+      config({ builds: { integrationTestCommand: 'python -m pytest tests/it' }, solution: { stateMachines: ['my-flow'], sagemakerEndpoint: 'my-qe-endpoint' } }),
+      'dev',
+    )['buildspec-test.yml'];
     expect(commandsOf(own).at(-1)).toBe('python -m pytest tests/it');
-    expect((parse(own) as { env: { variables: Record<string, string> } }).env.variables).toStrictEqual({ SMOKE_STATE_MACHINE: 'my-flow' });
+    expect((parse(own) as { env: { variables: Record<string, string> } }).env.variables).toStrictEqual({ SMOKE_STATE_MACHINE: 'my-flow', SMOKE_ENDPOINT_NAME: 'my-qe-endpoint' });
   });
 
   it('each file starts with a line saying where it comes from', () => {
