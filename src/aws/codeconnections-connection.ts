@@ -32,24 +32,6 @@ export interface Connection {
   tags: Record<string, string>;
 }
 
-/** What each connection read in this run was (status for the outputs), by ARN. */
-const seen = new Map<string, Connection>();
-
-/** The connection as last read or created in this run, if any. */
-export function connectionSeen(arn: string): Connection | undefined {
-  return seen.get(arn);
-}
-
-/** The ARN of the connection of this name read or created in this run, if any. */
-export function findConnectionArnSeen(name: string): string | undefined {
-  return [...seen.values()].find((connection) => connection.name === name)?.arn;
-}
-
-function remember(connection: Connection): Connection {
-  seen.set(connection.arn, connection);
-  return connection;
-}
-
 const toConnection = (found: SdkConnection, tags: Record<string, string>): Connection => ({
   name: found.ConnectionName ?? '',
   arn: found.ConnectionArn ?? '',
@@ -71,7 +53,7 @@ export async function findConnectionByName(target: Target, name: string, provide
     for (const found of page.Connections ?? []) {
       if (found.ConnectionName !== name || !found.ConnectionArn) continue;
       const { Tags } = await client.send(new ListTagsForResourceCommand({ ResourceArn: found.ConnectionArn }));
-      return remember(toConnection(found, fromTagList(Tags)));
+      return toConnection(found, fromTagList(Tags));
     }
     NextToken = page.NextToken;
   } while (NextToken);
@@ -96,7 +78,6 @@ export const codeconnectionsConnection: ResourceKind<ConnectionSpec, Connection>
       new CreateConnectionCommand({ ConnectionName: spec.name, ProviderType: spec.providerType, Tags: toTagList(spec.tags) }),
     );
     if (!ConnectionArn) throw new Error('CreateConnection returned no ConnectionArn');
-    remember({ name: spec.name, arn: ConnectionArn, providerType: spec.providerType, status: 'PENDING', tags: spec.tags });
     return { arn: ConnectionArn };
   },
 
@@ -118,7 +99,7 @@ export const existingConnection: ResourceKind<{ arn: string }, Connection> = {
     const client = target.clients.get(CodeStarConnectionsClient);
     try {
       const { Connection: found } = await client.send(new GetConnectionCommand({ ConnectionArn: spec.arn }));
-      return found ? remember(toConnection(found, {})) : undefined;
+      return found ? toConnection(found, {}) : undefined;
     } catch (error) {
       if (isConnectionNotFound(error)) return undefined;
       throw error;

@@ -42,12 +42,12 @@ export interface Topic {
 
 const PENDING = 'PendingConfirmation';
 
-/** Subscriptions as read or made in this run, by topic ARN (for the outputs: who still has to confirm). */
-const seen = new Map<string, Subscription[]>();
-
-/** The wanted addresses that have not confirmed their subscription (all of them for a topic created in this run). */
-export function unconfirmedEmails(topicArn: string, emails: string[]): string[] {
-  const subscriptions = seen.get(topicArn) ?? [];
+/**
+ * The wanted addresses that have not confirmed their subscription, from the topic as the plan read it
+ * (undefined: the topic is created in this run, so none has).
+ */
+export function unconfirmedEmails(current: Topic | undefined, emails: string[]): string[] {
+  const subscriptions = current?.subscriptions ?? [];
   return emails.filter((email) => !subscriptions.some((s) => s.protocol === 'email' && s.endpoint === email && s.confirmed));
 }
 
@@ -59,7 +59,6 @@ async function subscribe(target: Target, arn: string, emails: string[]): Promise
   for (const email of emails) {
     await client.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'email', Endpoint: email, ReturnSubscriptionArn: true }));
   }
-  seen.set(arn, [...(seen.get(arn) ?? []), ...emails.map((endpoint) => ({ endpoint, protocol: 'email', confirmed: false }))]);
 }
 
 export const snsTopic: ResourceKind<TopicSpec, Topic> = {
@@ -85,7 +84,6 @@ export const snsTopic: ResourceKind<TopicSpec, Topic> = {
       }
       NextToken = page.NextToken;
     } while (NextToken);
-    seen.set(arn, subscriptions);
     const { Tags } = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
     return { arn, kmsMasterKeyId: attributes.KmsMasterKeyId ?? '', policy: statementsOf(attributes.Policy), subscriptions, tags: fromTagList(Tags) };
   },
@@ -122,7 +120,6 @@ export const snsTopic: ResourceKind<TopicSpec, Topic> = {
       }),
     );
     const arn = TopicArn ?? topicArn(target, spec.name);
-    seen.set(arn, []);
     await subscribe(target, arn, spec.emails);
     return { arn };
   },

@@ -1,15 +1,15 @@
 import { codebuildProject, type ProjectSpec } from '../aws/codebuild-project.js';
-import { codeconnectionsConnection, connectionConsoleUrl, connectionSeen, existingConnection, findConnectionArnSeen } from '../aws/codeconnections-connection.js';
+import { codeconnectionsConnection, connectionConsoleUrl, existingConnection, type Connection } from '../aws/codeconnections-connection.js';
 import { codepipelinePipeline, pipelineArn } from '../aws/codepipeline-pipeline.js';
 import { eventsRule } from '../aws/events-rule.js';
 import { kmsKey } from '../aws/kms-key.js';
 import { s3Bucket, type BucketSpec } from '../aws/s3-bucket.js';
-import { snsTopic, unconfirmedEmails, type TopicSpec } from '../aws/sns-topic.js';
+import { snsTopic, unconfirmedEmails, type Topic, type TopicSpec } from '../aws/sns-topic.js';
 import { SHARED, type Targets } from '../aws/targets.js';
 import { artifactBucketName, pipelineNames, pipelinesOf, projectNames, roleNames } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
 import { existing } from '../engine/reference.js';
-import type { Desired, Target } from '../engine/types.js';
+import type { Change, Desired, ResourceKind, Target } from '../engine/types.js';
 import { pipelineConsoleUrl, pipelineDeclaration, type PipelinePlace } from './pipeline-declaration.js';
 import { alertTopic, approvalTopic, failureRule, notificationKey, triggerRule } from './pipeline-notifications.js';
 import { roleReference } from './security-roles.js';
@@ -114,13 +114,16 @@ export const createPipeline: Step<Record<string, never>> = {
     return items;
   },
 
-  outputs(_inputs, config, targets) {
+  outputs(_inputs, config, targets, results, changes) {
     const { shared } = targets;
     const place = placeOf(shared);
+    // what the plan read of a resource (undefined: created by this run, or not read)
+    const read = <S, C>(kind: ResourceKind<S, C>, name: string): C | undefined =>
+      (changes.find((c: Change) => c.desired.kind === (kind as unknown) && c.desired.kind.name(c.desired.spec) === name)?.current as C | undefined);
     const pipelines = selectedPipelines(config, targets).map((p) => ({ name: p.name, arn: pipelineArn(place, p.name), consoleUrl: pipelineConsoleUrl(place, p.name), environments: p.envs, branch: p.branch }));
     const topic = (spec: TopicSpec) => {
       const arn = snsTopic.arnOf(shared, spec)!;
-      return { name: spec.name, arn, unconfirmed: unconfirmedEmails(arn, spec.emails) };
+      return { name: spec.name, arn, unconfirmed: unconfirmedEmails(read<TopicSpec, Topic>(snsTopic, spec.name), spec.emails) };
     };
     const approvals = needsApproval(config) ? topic(approvalTopic(config, undefined, {})) : undefined;
     const alerts = topic(alertTopic(config, place, undefined, {}));
@@ -135,8 +138,12 @@ export const createPipeline: Step<Record<string, never>> = {
     if (approvals && config.notifications.approvers.length === 0) actions.push('No approver is notified: set notifications.approvers to email addresses.');
     const data: Record<string, unknown> = { pipelines, ...(approvals ? { approvalTopic: approvals } : {}), alertTopic: alerts };
     if (config.source.provider === 'codeconnections') {
-      const arn = config.source.connectionArn ?? findConnectionArnSeen(pipelineNames.connection(config.project));
-      const status = arn ? connectionSeen(arn)?.status : undefined;
+      const name = config.source.connectionArn ?? pipelineNames.connection(config.project);
+      const found = read<unknown, Connection>(config.source.connectionArn ? existingConnection : codeconnectionsConnection, name);
+      // a connection created by this run is PENDING; its ARN is in the results
+      const created = results?.find((r) => r.kind === codeconnectionsConnection.kind && r.status === 'created')?.arn;
+      const arn = config.source.connectionArn ?? found?.arn ?? created;
+      const status = found?.status;
       data.connection = { arn, status: status ?? 'PENDING' };
       if (status !== 'AVAILABLE') {
         actions.push(

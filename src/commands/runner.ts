@@ -71,7 +71,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
       const actions: string[] = [];
       const outputs: Record<string, unknown> = {};
       steps.forEach((step, index) => {
-        const out = step.outputs?.(inputs[index], config, targets, results);
+        const out = step.outputs?.(inputs[index], config, targets, results, changes);
         if (!out) return;
         notes.push(...out.notes);
         actions.push(...(out.actions ?? []));

@@ -1,7 +1,7 @@
 import type { ConfigDraft } from '../config/draft.js';
 import type { Config } from '../config/schema.js';
 import type { Targets } from '../aws/targets.js';
-import { TAG_REGION, type Desired, type PruneScope, type ResourceResult } from '../engine/types.js';
+import { TAG_REGION, type Change, type Desired, type PruneScope, type ResourceResult } from '../engine/types.js';
 import type { Prompter } from '../ui/prompter.js';
 
 export interface ResolveContext {
@@ -47,7 +47,8 @@ export interface Step<Inputs> {
   desired(inputs: Inputs, config: Config, targets: Targets): Desired[];
   /** where resources this step made earlier, and no longer wants, are looked for and deleted */
   pruneScopes?(inputs: Inputs, config: Config, targets: Targets): PruneScope[];
-  outputs?(inputs: Inputs, config: Config, targets: Targets, results: ResourceResult[] | undefined): StepOutputs;
+  /** `changes` is the plan, with each resource as it was read (`current`); `results` is undefined on a dry run */
+  outputs?(inputs: Inputs, config: Config, targets: Targets, results: ResourceResult[] | undefined, changes: Change[]): StepOutputs;
 }
 
 /** Resource ids are unique per target and kind. */

@@ -130,7 +130,7 @@ describe('createBuilds.desired', () => {
   });
 
   it('names the projects and the bucket in its outputs', () => {
-    const out = createBuilds.outputs!({}, config(), targets(), undefined);
+    const out = createBuilds.outputs!({}, config(), targets(), undefined, []);
     expect(out.data).toEqual({
       artifactBucket: `mt-pipeline-artifacts-${TOOL}-us-east-1`,
       projects: [

@@ -132,7 +132,7 @@ describe('createDeploy.outputs', () => {
     // what the plan does: read each stack entry
     for (const item of createDeploy.desired({}, cfg, all).filter((entry) => entry.kind === solutionStack)) await item.kind.find(item.target, item.spec);
 
-    const { data, notes } = createDeploy.outputs!({}, cfg, all, undefined);
+    const { data, notes } = createDeploy.outputs!({}, cfg, all, undefined, []);
     expect(data).toStrictEqual({
       dev: {
         application: 'mt-pipeline-lambda',
@@ -154,7 +154,7 @@ describe('createDeploy.outputs', () => {
   });
 
   it('says the stacks are not deployed yet and what the next run covers (default stacks, nothing read)', () => {
-    const { notes, data } = createDeploy.outputs!({}, config(), targets(false), undefined);
+    const { notes, data } = createDeploy.outputs!({}, config(), targets(false), undefined, []);
     expect(notes).toContain('  no Lambda functions known yet');
     expect(notes).toContain(
       '  stack(s) DatabaseStack, SageMakerStack, WorkflowStack not deployed in dev yet: their Lambda functions, state machines, Glue jobs are covered by the next run after the first deploy.',
@@ -165,7 +165,7 @@ describe('createDeploy.outputs', () => {
   it('says how to name functions when none is known, and warns about hooks AWSCodeDeployRoleForLambda cannot invoke', () => {
     const cfg = config({ solution: { stacks: [] } });
     Object.assign(cfg.solution, { hooks: { beforeAllowTraffic: 'my-pre-hook', afterAllowTraffic: 'CodeDeployHook_post' } });
-    const { notes, actions } = createDeploy.outputs!({}, cfg, targets(false), undefined);
+    const { notes, actions } = createDeploy.outputs!({}, cfg, targets(false), undefined, []);
     // what the user must still do is an action (shown after every run); the rest are notes
     expect(notes.join('\n')).not.toContain('no Lambda functions known');
     expect(actions).toContain('dev, prod: no Lambda functions known to release: set solution.stacks (discovery) or solution.lambdaFunctions in mtpipe.yaml');

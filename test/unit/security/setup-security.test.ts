@@ -433,7 +433,7 @@ describe('setup-security: resolve', () => {
 
 describe('setup-security: outputs', () => {
   it('lists every role ARN, per environment, and the secrets', () => {
-    const outputs = setupSecurity.outputs!({ hfToken: undefined }, configFor({ store: 'secretsmanager' }), targetsFor(), undefined);
+    const outputs = setupSecurity.outputs!({ hfToken: undefined }, configFor({ store: 'secretsmanager' }), targetsFor(), undefined, []);
     const role = (account: string, name: string) => `arn:aws:iam::${account}:role/mtpipe/${name}`;
     expect(outputs.data).toEqual({
       roles: {
@@ -466,7 +466,7 @@ describe('setup-security: outputs', () => {
   });
 
   it('with the token in SSM: no secrets', () => {
-    const outputs = setupSecurity.outputs!({ hfToken: undefined }, configFor({ store: 'ssm' }), targetsFor(['dev']), undefined);
+    const outputs = setupSecurity.outputs!({ hfToken: undefined }, configFor({ store: 'ssm' }), targetsFor(['dev']), undefined, []);
     expect(outputs.data).not.toHaveProperty('secrets');
     expect(Object.keys((outputs.data.roles as { environments: object }).environments)).toEqual(['dev']);
   });
