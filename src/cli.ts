@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-secrets.js';
-import { isPrintedInJson, MtpipeError } from './errors.js';
+import { isPrintedInJson, MtpipeError, printedInJson } from './errors.js';
 import type { GlobalOptions } from './commands/session.js';
 
 // Only commander and errors.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
@@ -184,11 +184,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--timeout <minutes>', 'how long to follow the deployment (default: its shift time + 15)').argParser(positiveInt))
     .action(async (fn: string, flags: { timeout?: number }, command: Command) => {
       const options = globalOptions(command);
-      const [{ openSession }, { release, releaseNotes, ReleaseFailedError }, { printedInJson }] = await Promise.all([
-        import('./commands/session.js'),
-        import('./commands/release.js'),
-        import('./errors.js'),
-      ]);
+      const [{ openSession }, { release, releaseNotes, ReleaseFailedError }] = await Promise.all([import('./commands/session.js'), import('./commands/release.js')]);
       const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
       const print = (result: import('./commands/release.js').ReleaseResult) =>
         process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${releaseNotes(result).join('\n')}\n`);

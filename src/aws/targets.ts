@@ -104,7 +104,8 @@ export async function resolveTargets(
         ? await assumedRoleCredentials(env.roleArn, region, settings, base)
         : base;
       const clients = region === config.region && !env.roleArn ? sharedClients : new ClientFactory(region, settings, credentials);
-      const account = env.roleArn || region !== config.region ? await reach(clients, name, env.roleArn) : sharedAccount;
+      // the same credentials in another region reach the same account: STS is asked again only through a role
+      const account = env.roleArn ? await reach(clients, name, env.roleArn) : sharedAccount;
       if (env.account && env.account !== account) {
         throw new MtpipeError('wrong_account', `environment ${name}: the credentials reach account ${account}, but environments.${name}.account is ${env.account}`, {
           exitCode: 2,

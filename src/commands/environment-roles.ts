@@ -5,7 +5,7 @@ import type { PolicyStatement } from '../aws/iam-policy.js';
 import { buildRoleTrustPolicy, environmentDeployerPolicy, environmentTesterPolicy } from '../templates/environment-policies.js';
 import { iamRole } from '../aws/iam-role.js';
 import type { SecurityRole } from './security-roles.js';
-import { resourceId, standardTags } from './step.js';
+import { accountGlobalTags, resourceId } from './step.js';
 
 /** As the service roles: no person assumes these. */
 const MAX_SESSION_SECONDS = 3600;
@@ -37,7 +37,8 @@ export function environmentRoles(input: {
     trustPolicy: buildRoleTrustPolicy(roleArn(inTool.partition, inTool.account, buildRole)),
     description: `mtpipe (${project}): ${what}`,
     maxSessionDuration: MAX_SESSION_SECONDS,
-    tags: standardTags(project, env),
+    // IAM names are account-wide: the plan refuses a role that serves another region of the project
+    tags: accountGlobalTags(project, env, config.region),
   });
   return [
     {

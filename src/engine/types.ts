@@ -85,12 +85,6 @@ export interface ResourceKind<Spec, Current> {
   accountGlobal?: boolean;
   /** set on references to resources another step owns (see engine/reference.ts) */
   isReference?: boolean;
-  /**
-   * True for the error a create answers when the resource already exists (a create whose response was
-   * lost and was sent again). After a create failed with this error, the engine reads the resource
-   * again and converges.
-   */
-  alreadyExists?(error: unknown): boolean;
   /** a problem that only shows once the current state is known (e.g. a required secret nobody gave) */
   check?(current: Current | undefined, spec: Spec): string | undefined;
 }

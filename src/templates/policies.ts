@@ -99,7 +99,7 @@ export function codePipelinePolicy(input: CodePipelinePolicyInputs): PolicyDocum
   const extra: PolicyStatement[] = [];
   if (input.approvalTopicArn && input.notificationKeyAlias) {
     // SNS encrypts what the role publishes with the topic's key, on the role's behalf
-    const viaService = `sns.${place.region}.${place.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+    const viaService = `sns.${place.region}.${partition(place.region).dnsSuffix}`;
     extra.push(...renderStatements('policies/statements/publish-with-notification-key.json', { ...place, alias: input.notificationKeyAlias, viaService }));
   }
   const connection = input.connection;
