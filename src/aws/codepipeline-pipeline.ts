@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import type { ProviderType } from '@aws-sdk/client-codestar-connections';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd } from '../engine/diff.js';
-import { IAM_PROPAGATION_TIMEOUT_MS, retryWhile } from '../engine/retry.js';
-import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
+import { IAM_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
+import type { FieldDiff, ResourceKind, Target, WriteContext } from '../engine/types.js';
 import { findConnectionByName } from './codeconnections-connection.js';
 import { isPipelineNameInUse, isPipelineNotFound, propagation } from './errors.js';
 
@@ -130,9 +130,11 @@ function withConnection(declaration: PipelineDeclaration, from: string, to: stri
   };
 }
 
-/** The pipeline role may have been created moments ago: CodePipeline then cannot assume it yet. */
-function withRolePropagation<T>(write: () => Promise<T>): Promise<T> {
-  return retryWhile(write, propagation.codepipelineCannotAssumeRole, { timeoutMs: IAM_PROPAGATION_TIMEOUT_MS });
+/** The pipeline role may have been created moments ago in this run: CodePipeline then cannot assume it yet. Any other role's refusal is permanent. */
+function withRolePropagation<T>(write: () => Promise<T>, spec: PipelineSpec, context: WriteContext | undefined): Promise<T> {
+  const roleArn = spec.declaration.roleArn;
+  const roleIsNew = roleArn !== undefined && (context?.createdInThisRun('iam:role', roleArn) ?? false);
+  return whileIamPropagates(write, (error) => roleIsNew && propagation.codepipelineCannotAssumeRole(error), { timeoutMs: IAM_PROPAGATION_TIMEOUT_MS, context });
 }
 
 const pipelineTags = (tags: Record<string, string>) => Object.entries(tags).map(([key, value]) => ({ key, value }));
@@ -174,20 +176,20 @@ export const codepipelinePipeline: ResourceKind<PipelineSpec, Pipeline> = {
     return [...declarationDiff(current.declaration, spec.declaration), ...compareTags(current.tags, spec.tags)];
   },
 
-  async create(target, spec) {
+  async create(target, spec, context) {
     const client = target.clients.get(CodePipelineClient);
     const pipeline = await resolved(target, spec);
-    const { pipeline: created } = await withRolePropagation(() => client.send(new CreatePipelineCommand({ pipeline, tags: pipelineTags(spec.tags) })));
+    const { pipeline: created } = await withRolePropagation(() => client.send(new CreatePipelineCommand({ pipeline, tags: pipelineTags(spec.tags) })), spec, context);
     return { arn: pipelineArn(target, created?.name ?? pipeline.name!) };
   },
 
-  async update(target, spec, current, diffs) {
+  async update(target, spec, current, diffs, context) {
     const client = target.clients.get(CodePipelineClient);
     if (diffs.some((diff) => diff.field !== 'tags')) {
       const wanted = await resolved(target, spec);
       const connection = spec.connection ? wanted.stages?.[0]?.actions?.[0]?.configuration?.ConnectionArn : undefined;
       const currentDeclaration = connection ? withConnection(current.declaration, CONNECTION_PLACEHOLDER, connection) : current.declaration;
-      await withRolePropagation(() => client.send(new UpdatePipelineCommand({ pipeline: mergedDeclaration(currentDeclaration, wanted) })));
+      await withRolePropagation(() => client.send(new UpdatePipelineCommand({ pipeline: mergedDeclaration(currentDeclaration, wanted) })), spec, context);
     }
     const missing = tagsToAdd(current.tags, spec.tags);
     if (Object.keys(missing).length > 0) await client.send(new TagResourceCommand({ resourceArn: current.arn, tags: pipelineTags(missing) }));

@@ -10,8 +10,8 @@ import {
   type Target as SdkTarget,
 } from '@aws-sdk/client-eventbridge';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
-import { IAM_PROPAGATION_TIMEOUT_MS, retryWhile } from '../engine/retry.js';
-import type { ResourceKind, Target } from '../engine/types.js';
+import { IAM_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
+import type { ResourceKind, Target, WriteContext } from '../engine/types.js';
 import { isRuleNotFound, propagation } from './errors.js';
 
 export interface RuleTarget {
@@ -56,13 +56,16 @@ function ownedTarget(target: SdkTarget | RuleTarget | undefined): Record<string,
 const ruleArn = (place: Pick<Target, 'partition' | 'account' | 'region'>, name: string) =>
   `arn:${place.partition}:events:${place.region}:${place.account}:rule/${name}`;
 
-async function putTargets(target: Target, rule: string, targets: RuleTarget[]): Promise<void> {
+async function putTargets(target: Target, rule: string, targets: RuleTarget[], context: WriteContext | undefined): Promise<void> {
   if (targets.length === 0) return;
   const client = target.clients.get(EventBridgeClient);
-  // the role may have been created moments ago: EventBridge then cannot assume it yet
-  const result = await retryWhile(() => client.send(new PutTargetsCommand({ Rule: rule, Targets: targets })), propagation.eventsCannotAssumeRole, {
-    timeoutMs: IAM_PROPAGATION_TIMEOUT_MS,
-  });
+  // a role created moments ago in this run: EventBridge may not be able to assume it yet; any other refusal is permanent
+  const roleIsNew = targets.some((t) => t.RoleArn !== undefined && (context?.createdInThisRun('iam:role', t.RoleArn) ?? false));
+  const result = await whileIamPropagates(
+    () => client.send(new PutTargetsCommand({ Rule: rule, Targets: targets })),
+    (error) => roleIsNew && propagation.eventsCannotAssumeRole(error),
+    { timeoutMs: IAM_PROPAGATION_TIMEOUT_MS, context },
+  );
   // PutTargets answers 200 with the targets it refused listed in FailedEntries
   const failed = result.FailedEntries ?? [];
   if ((result.FailedEntryCount ?? failed.length) > 0) {
@@ -115,24 +118,24 @@ export const eventsRule: ResourceKind<RuleSpec, Rule> = {
     ];
   },
 
-  async create(target, spec) {
+  async create(target, spec, context) {
     const client = target.clients.get(EventBridgeClient);
     // PutRule creates or updates: a lost response is simply sent again
     const { RuleArn } = await client.send(
       new PutRuleCommand({ Name: spec.name, Description: spec.description, EventPattern: JSON.stringify(spec.eventPattern), State: 'ENABLED', Tags: toTagList(spec.tags) }),
     );
-    await putTargets(target, spec.name, spec.targets);
+    await putTargets(target, spec.name, spec.targets, context);
     return { arn: RuleArn ?? ruleArn(target, spec.name) };
   },
 
-  async update(target, spec, current, diffs) {
+  async update(target, spec, current, diffs, context) {
     const client = target.clients.get(EventBridgeClient);
     const changed = diffs.map((diff) => diff.field);
     if (changed.some((field) => ['description', 'eventPattern', 'state'].includes(field))) {
       await client.send(new PutRuleCommand({ Name: spec.name, Description: spec.description, EventPattern: JSON.stringify(spec.eventPattern), State: 'ENABLED' }));
     }
     // targets are upserted by Id: others' targets of the rule stay as they are
-    await putTargets(target, spec.name, spec.targets.filter((t) => changed.includes(`targets.${t.Id}`)));
+    await putTargets(target, spec.name, spec.targets.filter((t) => changed.includes(`targets.${t.Id}`)), context);
     const missing = tagsToAdd(current.tags, spec.tags);
     if (Object.keys(missing).length > 0) await client.send(new TagResourceCommand({ ResourceARN: current.arn, Tags: toTagList(missing) }));
     return { arn: current.arn };

@@ -14,6 +14,7 @@ import { defaultConfig } from '../../../src/config/defaults.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { testTarget } from '../../support/target.js';
 import { awsError, connectionsMock, pipelineMock, resetPipelineMocks, sent } from './mock-sdk.js';
+import { runThatCreated } from '../write-context.js';
 
 const target = testTarget();
 const PLACE = { partition: 'aws', account: '123456789012', region: 'us-east-1' };
@@ -118,7 +119,7 @@ describe('codepipeline:pipeline create and update', () => {
         .on(CreatePipelineCommand)
         .rejectsOnce(awsError('InvalidStructureException', 400, 'CodePipeline is not authorized to perform AssumeRole on role arn:aws:iam::123456789012:role/mtpipe/mt-pipeline-pipeline'))
         .resolves({ pipeline: wanted });
-      const created = codepipelinePipeline.create(target, spec);
+      const created = codepipelinePipeline.create(target, spec, runThatCreated(`iam:role ${spec.declaration.roleArn}`));
       await vi.runAllTimersAsync();
       expect(await created).toEqual({ arn: ARN });
     } finally {
@@ -126,6 +127,12 @@ describe('codepipeline:pipeline create and update', () => {
     }
     const input = { pipeline: wanted, tags: [{ key: 'mtpipe:project', value: 'mt-pipeline' }, { key: 'mtpipe:env', value: 'shared' }] };
     expect(sent(pipelineMock)).toEqual([['CreatePipelineCommand', input], ['CreatePipelineCommand', input]]);
+  });
+
+  it('a role this run did not create is not waited for: the refusal fails at once', async () => {
+    pipelineMock.on(CreatePipelineCommand).rejects(awsError('InvalidStructureException', 400, 'CodePipeline is not authorized to perform AssumeRole on role x'));
+    await expect(codepipelinePipeline.create(target, spec, runThatCreated())).rejects.toThrow('not authorized');
+    expect(sent(pipelineMock)).toHaveLength(1);
   });
 
   it('answers "already exists" for PipelineNameInUseException only', () => {

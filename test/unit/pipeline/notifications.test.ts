@@ -40,6 +40,7 @@ import { defaultConfig } from '../../../src/config/defaults.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { testTarget } from '../../support/target.js';
 import { awsError, connectionsMock, eventsMock, kmsMock, resetPipelineMocks, sent, snsMock } from './mock-sdk.js';
+import { runThatCreated } from '../write-context.js';
 
 const target = testTarget();
 const PLACE = { partition: 'aws', account: '123456789012', region: 'us-east-1' };
@@ -208,7 +209,7 @@ describe('events:rule', () => {
         .on(PutTargetsCommand)
         .rejectsOnce(awsError('ValidationException', 400, 'Access denied: role cannot be assumed by principal events.amazonaws.com'))
         .resolves({ FailedEntryCount: 0, FailedEntries: [] });
-      const created = eventsRule.create(target, trigger);
+      const created = eventsRule.create(target, trigger, runThatCreated(`iam:role ${TARGET.RoleArn}`));
       await vi.runAllTimersAsync();
       await created;
     } finally {
