@@ -14,7 +14,7 @@ import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd } fro
 import { IAM_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
 import type { FieldDiff, ResourceKind, Target, WriteContext } from '../engine/types.js';
 import { findConnectionByName } from './codeconnections-connection.js';
-import { isPipelineNameInUse, isPipelineNotFound, propagation } from './errors.js';
+import { alreadyExists, isPipelineNotFound, propagation } from './errors.js';
 
 /** Stands for the ARN of a connection mtpipe creates in the same run; filled in when the pipeline is written. */
 export const CONNECTION_PLACEHOLDER = '<connection created by mtpipe>';
@@ -196,7 +196,7 @@ export const codepipelinePipeline: ResourceKind<PipelineSpec, Pipeline> = {
     return { arn: current.arn };
   },
 
-  alreadyExists: isPipelineNameInUse,
+  alreadyExists: alreadyExists.codepipelinePipeline,
   tagsOf: (current) => current.tags,
   arnOf: (target, spec) => pipelineArn(target, spec.declaration.name!),
 };

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
-import { isEcrLifecyclePolicyNotFound, isEcrRepositoryAlreadyExists, isEcrRepositoryNotFound, isEcrRepositoryPolicyNotFound, unlessAbsent } from './errors.js';
+import { alreadyExists, isEcrLifecyclePolicyNotFound, isEcrRepositoryNotFound, isEcrRepositoryPolicyNotFound, unlessAbsent } from './errors.js';
 
 /**
  * The ECR repository of the quality-estimation image, in the tool account: scan on push, immutable
@@ -158,7 +158,7 @@ export const ecrRepository: ResourceKind<EcrRepositorySpec, EcrRepository> = {
     return { arn: current.arn };
   },
 
-  alreadyExists: isEcrRepositoryAlreadyExists,
+  alreadyExists: alreadyExists.ecrRepository,
   tagsOf: (current) => current.tags,
   arnOf: (target, spec) => repositoryArn(target, spec.name),
 };

@@ -34,7 +34,6 @@ export const isDeploymentGroupNotFound = named('DeploymentGroupDoesNotExistExcep
 export const isEcrRepositoryNotFound = named('RepositoryNotFoundException');
 export const isEcrLifecyclePolicyNotFound = named('LifecyclePolicyNotFoundException');
 export const isEcrRepositoryPolicyNotFound = named('RepositoryPolicyNotFoundException');
-export const isEcrRepositoryAlreadyExists = named('RepositoryAlreadyExistsException');
 /** S3 HeadBucket: no such bucket */
 export const isBucketNotFound = named('NotFound', 'NoSuchBucket');
 /** S3 reports each bucket setting that was never configured as an error of its own. */
@@ -102,11 +101,18 @@ export const alreadyExists = {
   ssmParameter: named('ParameterAlreadyExists'),
   /** Lambda CreateAlias: "Alias already exists: <arn>" (ResourceConflictException also means "an update is in progress") */
   lambdaAlias: (error: unknown) => errorName(error) === 'ResourceConflictException' && /already exists/i.test(shape(error).message ?? ''),
+  /** CodePipeline CreatePipeline: a pipeline of that name exists */
+  codepipelinePipeline: named('PipelineNameInUseException'),
+  /** KMS CreateAlias: the alias exists (CreateKey itself always makes a new key) */
+  kmsAlias: named('AlreadyExistsException'),
+  ecrRepository: named('RepositoryAlreadyExistsException'),
 };
 
 /**
  * Errors that mean "try again in a moment" which the SDK's standard retry strategy does not retry (it
  * knows throttling and transient codes only). mtpipe retries them for every write (clients.ts).
+ * Lambda's update-in-progress conflict is not among them: PublishVersion, where it happens, waits for it
+ * with a deadline of its own (lambda-alias.ts), and one layer of retries is enough.
  */
 export const transient = {
   /** SSM PutParameter and friends during a burst of writes to Parameter Store */
@@ -119,9 +125,6 @@ export const transient = {
   s3OperationAborted: named('OperationAborted'),
   /** CloudWatch Logs: concurrent requests to update the same log group were in conflict */
   logsOperationAborted: named('OperationAbortedException'),
-  /** Lambda: the function's last update is still being applied (other ResourceConflictExceptions mean "exists") */
-  lambdaUpdateInProgress: (error: unknown) =>
-    errorName(error) === 'ResourceConflictException' && /in progress/i.test(shape(error).message ?? ''),
 };
 
 /** True for the errors of `transient`: worth the same request again after a pause. */
@@ -131,14 +134,10 @@ export function isTransientConflict(error: unknown): boolean {
 
 /** CodePipeline GetPipeline: no such pipeline. */
 export const isPipelineNotFound = named('PipelineNotFoundException');
-/** CodePipeline CreatePipeline: a pipeline of that name exists (a lost response to an earlier create). */
-export const isPipelineNameInUse = named('PipelineNameInUseException');
 /** SNS GetTopicAttributes: no such topic (query error code "NotFound"). */
 export const isTopicNotFound = named('NotFoundException', 'NotFound');
 /** KMS DescribeKey of an alias that does not exist. */
 export const isKmsNotFound = named('NotFoundException');
-/** KMS CreateAlias: the alias exists. */
-export const isKmsAliasInUse = named('AlreadyExistsException');
 /** EventBridge DescribeRule: no such rule. */
 export const isRuleNotFound = named('ResourceNotFoundException');
 /** CodeConnections (CodeStar Connections) GetConnection: no such connection. */

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
-import { isKmsAliasInUse, isKmsNotFound } from './errors.js';
+import { alreadyExists, isKmsNotFound } from './errors.js';
 import { comparable, mergedPolicy, ownedStatements, statementsOf, type ResourcePolicyStatement } from './resource-policy.js';
 
 export interface KeySpec {
@@ -104,7 +104,7 @@ export const kmsKey: ResourceKind<KeySpec, Key> = {
       await client.send(new CreateAliasCommand({ AliasName: spec.alias, TargetKeyId: keyId }));
     } catch (error) {
       // another run made the key and its alias: this key would be an orphan nobody finds again
-      if (isKmsAliasInUse(error)) await client.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: PENDING_WINDOW_DAYS }));
+      if (alreadyExists.kmsAlias(error)) await client.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: PENDING_WINDOW_DAYS }));
       throw error;
     }
     await client.send(new EnableKeyRotationCommand({ KeyId: keyId }));
@@ -126,7 +126,7 @@ export const kmsKey: ResourceKind<KeySpec, Key> = {
     return { arn: current.arn };
   },
 
-  alreadyExists: isKmsAliasInUse,
+  alreadyExists: alreadyExists.kmsAlias,
   tagsOf: (current) => current.tags,
   arnOf: (target, spec) => `arn:${target.partition}:kms:${target.region}:${target.account}:${spec.alias}`,
 };
