@@ -4,7 +4,7 @@ import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-sec
 import { isPrintedInJson, MtpipeError, printedInJson } from './errors.js';
 import type { GlobalOptions } from './commands/session.js';
 
-// Only commander and errors.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
+// Only commander, errors.ts and config/argv-secrets.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
 
 function positiveInt(value: string): number {
   const n = Number(value);

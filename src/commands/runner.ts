@@ -3,9 +3,9 @@ import { DEFAULT_CONFIG_FILE } from '../config/load.js';
 import { configWrites, formatValue, saveConfigValues } from '../config/save.js';
 import { apply } from '../engine/apply.js';
 import { preferOwners } from '../engine/graph.js';
-import { plan } from '../engine/plan.js';
-import type { Desired, ResourceResult } from '../engine/types.js';
-import { AbortedError, AwsError, MtpipeError, printedInJson } from '../errors.js';
+import { plan, readCurrent } from '../engine/plan.js';
+import type { ResourceResult } from '../engine/types.js';
+import { AbortedError, MtpipeError, printedInJson } from '../errors.js';
 import { applyQuestion } from './confirmation.js';
 import { askEnvironmentAccounts, askProjectAndRegion } from './placement.js';
 import type { Session } from './session.js';
@@ -42,16 +42,12 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     connection.sharedClients.destroy();
     throw error;
   }
-  const read = <S, C>(item: Desired<S, C>): Promise<C | undefined> =>
-    item.target.offline ? Promise.resolve(undefined) : item.kind.find(item.target, item.spec).catch((error: unknown) => {
-      throw new AwsError(`reading ${item.kind.kind} "${item.kind.name(item.spec)}"`, error);
-    });
   try {
     // a dry run shows it as a plan problem (the README's first line must still work)
     if (!options.dryRun) refuseSharedAccounts(targets);
     const problems = sharedAccountProblems(targets.accountClashes ?? []);
     for (const step of steps) {
-      inputs.push(await step.resolve({ draft, prompter: session.prompter, flags, once, dryRun: options.dryRun, targets, read }));
+      inputs.push(await step.resolve({ draft, prompter: session.prompter, flags, once, dryRun: options.dryRun, targets, read: readCurrent }));
     }
     const config = draft.config;
     const file = session.options.config ?? DEFAULT_CONFIG_FILE;

@@ -17,6 +17,15 @@ export interface PlanOptions extends OwnershipRules {
   prune?: PruneScope[];
 }
 
+/**
+ * One resource as it is now (undefined: absent, and always offline). Throws AwsError saying what was
+ * read. The plan reads through it, and so do questions that depend on AWS (the runner's `context.read`).
+ */
+export function readCurrent<S, C>(item: Desired<S, C>): Promise<C | undefined> {
+  if (item.target.offline) return Promise.resolve(undefined);
+  return read(`${item.kind.kind} "${item.kind.name(item.spec)}"${where(item.target)}`, () => item.kind.find(item.target, item.spec));
+}
+
 /** Reads what exists and compares it with what the configuration wants. Makes no write call. */
 export async function plan(desired: Desired[], options: PlanOptions): Promise<Change[]> {
   const byId = indexDesired(desired);
@@ -31,7 +40,7 @@ export async function plan(desired: Desired[], options: PlanOptions): Promise<Ch
       ? batched.get(item.id)
       : mustCreate
         ? undefined
-        : await limit(() => read(`${item.kind.kind} "${item.kind.name(item.spec)}"${where(item.target)}`, () => item.kind.find(item.target, item.spec)));
+        : await limit(() => readCurrent(item));
     return changeFor(item, current, options, deps);
   });
   const [changes, deletions] = await Promise.all([
