@@ -1,4 +1,4 @@
-import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
+import { TAG_PROJECT, type FieldDiff, type ResourceKind } from '../engine/types.js';
 import { alreadyExists } from './errors.js';
 import { s3Bucket, type Bucket, type BucketSpec } from './s3-bucket.js';
 
@@ -18,9 +18,6 @@ export interface SolutionBucketSpec {
   /** the setting that names it, for messages: input_bucket_name or output_bucket_name */
   setting: string;
 }
-
-/** What each bucket that belongs to someone else lacks, by target and name (read in plan time). */
-const foreign = new WeakMap<Target, Map<string, string[]>>();
 
 const asBucketSpec = (spec: SolutionBucketSpec): BucketSpec => ({ name: spec.name, partition: spec.partition, tags: spec.tags });
 const isOurs = (current: Bucket, spec: SolutionBucketSpec) => current.tags[TAG_PROJECT] === spec.project;
@@ -50,10 +47,6 @@ export const solutionBucket: ResourceKind<SolutionBucketSpec, Bucket> = {
       }
       throw error;
     }
-    const byName = foreign.get(target) ?? new Map<string, string[]>();
-    foreign.set(target, byName);
-    if (current && !isOurs(current, spec)) byName.set(spec.name, gaps(current, spec));
-    else byName.delete(spec.name);
     return current;
   },
 
@@ -66,7 +59,10 @@ export const solutionBucket: ResourceKind<SolutionBucketSpec, Bucket> = {
   arnOf: (target, spec) => s3Bucket.arnOf(target, asBucketSpec(spec)),
 };
 
-/** The solution buckets of a target read so far that belong to someone else, with what each lacks. */
-export function foreignBuckets(target: Target): Map<string, string[]> {
-  return foreign.get(target) ?? new Map();
+/**
+ * What a bucket as the plan read it lacks of mtpipe's settings, when it belongs to someone else;
+ * undefined when it is mtpipe's or does not exist yet.
+ */
+export function foreignGaps(current: Bucket | undefined, spec: SolutionBucketSpec): string[] | undefined {
+  return current && !isOurs(current, spec) ? gaps(current, spec) : undefined;
 }

@@ -1,4 +1,5 @@
-import { foreignBuckets, solutionBucket } from '../aws/solution-bucket.js';
+import { foreignGaps, solutionBucket, type SolutionBucketSpec } from '../aws/solution-bucket.js';
+import type { Bucket } from '../aws/s3-bucket.js';
 import type { Config } from '../config/schema.js';
 import type { Desired, Target } from '../engine/types.js';
 import { environmentParameters } from './set-params.js';
@@ -42,12 +43,19 @@ export const solutionBuckets: Step<Record<string, never>> = {
     );
   },
 
-  outputs(_inputs, config, { environments }) {
+  outputs(_inputs, config, { environments }, _results, changes) {
     const data: Record<string, unknown> = {};
     const notes: string[] = [];
     for (const target of environments) {
       const buckets = plannedBuckets(config, target);
-      const foreign = foreignBuckets(target);
+      // someone else's buckets, as the plan read them, with what each lacks
+      const foreign = new Map<string, string[]>();
+      for (const change of changes) {
+        if (change.desired.kind !== (solutionBucket as unknown) || change.desired.target !== target) continue;
+        const spec = change.desired.spec as SolutionBucketSpec;
+        const lacks = foreignGaps(change.current as Bucket | undefined, spec);
+        if (lacks) foreign.set(spec.name, lacks);
+      }
       data[target.name] = {
         buckets: buckets.map(({ setting, name }) => ({ setting, name, ...(foreign.has(name) ? { foreign: true, lacks: foreign.get(name) } : {}) })),
       };
