@@ -7,9 +7,10 @@ import {
   UpdateRepositoryDescriptionCommand,
 } from '@aws-sdk/client-codecommit';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
-import type { ResourceKind, Target } from '../engine/types.js';
+import type { ResourceKind } from '../engine/types.js';
 import { partition } from '../config/partition.js';
 import { alreadyExists, isRepositoryNotFound } from './errors.js';
+import { codecommitRepositoryArn as repositoryArn } from '../config/arns.js';
 
 export interface RepositorySpec {
   name: string;
@@ -92,9 +93,7 @@ export const codecommitRepository: ResourceKind<RepositorySpec, Repository> = {
   arnOf: (target, spec) => repositoryArn(target, spec.name),
 };
 
-export function repositoryArn(target: Target, name: string): string {
-  return `arn:${target.partition}:codecommit:${target.region}:${target.account}:${name}`;
-}
+export { repositoryArn };
 
 /** Clone URLs of a repository; the host's DNS suffix is the region's partition's (amazonaws.com.cn in China). */
 export function cloneUrls(region: string, name: string): { https: string; ssh: string; grc: string } {

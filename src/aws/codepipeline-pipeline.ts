@@ -15,6 +15,7 @@ import { IAM_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.
 import type { FieldDiff, ResourceKind, Target, WriteContext } from '../engine/types.js';
 import { findConnectionByName } from './codeconnections-connection.js';
 import { alreadyExists, isPipelineNotFound, propagation } from './errors.js';
+import { pipelineArn } from '../config/arns.js';
 
 /** Stands for the ARN of a connection mtpipe creates in the same run; filled in when the pipeline is written. */
 export const CONNECTION_PLACEHOLDER = '<connection created by mtpipe>';
@@ -201,6 +202,4 @@ export const codepipelinePipeline: ResourceKind<PipelineSpec, Pipeline> = {
   arnOf: (target, spec) => pipelineArn(target, spec.declaration.name!),
 };
 
-export function pipelineArn(place: Pick<Target, 'partition' | 'account' | 'region'>, name: string): string {
-  return `arn:${place.partition}:codepipeline:${place.region}:${place.account}:${name}`;
-}
+export { pipelineArn };

@@ -13,6 +13,7 @@ import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTa
 import type { ResourceKind, Target } from '../engine/types.js';
 import { isTopicNotFound } from './errors.js';
 import { comparable, mergedPolicy, ownedStatements, statementsOf, type ResourcePolicyStatement } from './resource-policy.js';
+import { topicArn } from '../config/arns.js';
 
 export interface TopicSpec {
   name: string;
@@ -143,6 +144,4 @@ export const snsTopic: ResourceKind<TopicSpec, Topic> = {
   arnOf: (target, spec) => topicArn(target, spec.name),
 };
 
-export function topicArn(place: Pick<Target, 'partition' | 'account' | 'region'>, name: string): string {
-  return `arn:${place.partition}:sns:${place.region}:${place.account}:${name}`;
-}
+export { topicArn };

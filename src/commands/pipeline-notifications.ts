@@ -8,6 +8,7 @@ import type { KeySpec } from '../aws/kms-key.js';
 import { pipelineArn } from '../aws/codepipeline-pipeline.js';
 import type { ResourcePolicyStatement } from '../aws/resource-policy.js';
 import { topicArn, type TopicSpec } from '../aws/sns-topic.js';
+import { codecommitRepositoryArn } from '../config/arns.js';
 import { approvalTopicName, pipelineNames, roleArn, roleNames } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
 import type { PipelinePlace } from './pipeline-declaration.js';
@@ -108,7 +109,7 @@ export function triggerRule(config: Config, place: PipelinePlace, pipeline: stri
     eventPattern: {
       source: ['aws.codecommit'],
       'detail-type': ['CodeCommit Repository State Change'],
-      resources: [`arn:${place.partition}:codecommit:${place.region}:${place.account}:${config.repository.name}`],
+      resources: [codecommitRepositoryArn(place, config.repository.name)],
       detail: { event: ['referenceCreated', 'referenceUpdated'], referenceType: ['branch'], referenceName: [branch] },
     },
     targets: [{ Id: 'pipeline', Arn: pipelineArn(place, pipeline), RoleArn: roleArn(place.partition, place.account, roleNames.startPipeline(config.project)) }],

@@ -41,6 +41,7 @@ import { smokeTestPolicy, smokeTestStatements } from '../templates/environment-p
 import { environmentRoles } from './environment-roles.js';
 import { environmentParameters } from './set-params.js';
 import { accountGlobalTags, resourceId } from './step.js';
+import { topicArn } from '../config/arns.js';
 
 /** Name of every role's inline policy (the role's own name says what it is for). */
 export const INLINE_POLICY_NAME = 'mtpipe-least-privilege';
@@ -137,7 +138,7 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
           ...envNames.flatMap((env) => [projectArn(tool, projectNames.cdkDeploy(project, env)), projectArn(tool, projectNames.integrationTest(project, env))]),
         ],
         artifactBucket,
-        ...(needsApproval ? { approvalTopicArn: `arn:${tool.partition}:sns:${tool.region}:${tool.account}:${approvalTopicName(project)}` } : {}),
+        ...(needsApproval ? { approvalTopicArn: topicArn(tool, approvalTopicName(project)) } : {}),
         ...(config.notifications.encryption === 'kms' ? { notificationKeyAlias: pipelineNames.notificationKeyAlias(project) } : {}),
         ...(config.source.provider === 'codeconnections' ? { connection: config.source.connectionArn ? { arn: config.source.connectionArn } : { project } } : {}),
       }),

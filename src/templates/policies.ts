@@ -1,5 +1,6 @@
 import type { PolicyDocument, PolicyStatement } from '../aws/iam-policy.js';
 import type { TrustPolicyDocument } from '../aws/iam-role.js';
+import { pipelineArn } from '../config/arns.js';
 import { partition } from '../config/partition.js';
 import { renderTemplate } from './render.js';
 
@@ -118,7 +119,7 @@ export function codePipelinePolicy(input: CodePipelinePolicyInputs): PolicyDocum
 export function startPipelinePolicy(input: { place: Place; pipelineNames: string[] }): PolicyDocument {
   const { partition, region, account } = input.place;
   return renderDocument('policies/eventbridge-start-pipeline.json', {
-    pipelineArns: unique(input.pipelineNames).map((name) => `arn:${partition}:codepipeline:${region}:${account}:${name}`),
+    pipelineArns: unique(input.pipelineNames).map((name) => pipelineArn({ partition, region, account }, name)),
   });
 }
 
