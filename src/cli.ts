@@ -31,7 +31,7 @@ function globalOptions(command: Command): GlobalOptions {
   };
 }
 
-type StepCommand = 'init-repo' | 'set-params' | 'setup-security' | 'create-builds' | 'create-deploy' | 'create-pipeline' | 'bootstrap';
+type StepCommand = 'init-repo' | 'set-params' | 'setup-security' | 'create-builds' | 'create-deploy' | 'create-pipeline' | 'setup-monitoring' | 'bootstrap';
 
 /** Runs provisioning steps: the command's own flags become config overrides named by their flag. */
 async function runProvisioning(command: Command, name: StepCommand): Promise<void> {
@@ -80,6 +80,10 @@ async function loadSteps(name: StepCommand) {
     case 'create-pipeline': {
       const { createPipeline } = await import('./commands/create-pipeline.js');
       return { steps: [createPipeline], flagKeys: {} };
+    }
+    case 'setup-monitoring': {
+      const { setupMonitoring } = await import('./commands/setup-monitoring.js');
+      return { steps: [setupMonitoring], flagKeys: {} };
     }
     case 'bootstrap': {
       const { BOOTSTRAP_STEPS, BOOTSTRAP_FLAGS } = await import('./commands/bootstrap.js');
@@ -163,6 +167,11 @@ export function buildProgram(): Command {
     .command('create-pipeline')
     .description('CodePipeline V2 (Source → BuildAndTest → per environment [Approve] → Deploy → Test), push trigger, approval and failure topics')
     .action((_flags, command: Command) => runProvisioning(command, 'create-pipeline'));
+
+  program
+    .command('setup-monitoring')
+    .description("alarms on how the solution fails (to <project>-<env>-alerts), health, quality and pipeline dashboards, X-Ray tracing of the solution's functions")
+    .action((_flags, command: Command) => runProvisioning(command, 'setup-monitoring'));
 
   program
     .command('render')

@@ -4,6 +4,7 @@ import { createPipeline } from './create-pipeline.js';
 import { initRepo, INIT_REPO_FLAGS } from './init-repo.js';
 import { qeImage } from './qe-image.js';
 import { setParams } from './set-params.js';
+import { setupMonitoring } from './setup-monitoring.js';
 import { setupSecurity } from './setup-security.js';
 import { solutionBuckets } from './solution-buckets.js';
 import type { Step } from './step.js';
@@ -13,6 +14,6 @@ import type { Step } from './step.js';
  * (setup-monitoring, verify) join this list.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const BOOTSTRAP_STEPS: Step<any>[] = [initRepo, setupSecurity, setParams, createBuilds, qeImage, createDeploy, solutionBuckets, createPipeline];
+export const BOOTSTRAP_STEPS: Step<any>[] = [initRepo, setupSecurity, setParams, createBuilds, qeImage, createDeploy, solutionBuckets, createPipeline, setupMonitoring];
 
 export const BOOTSTRAP_FLAGS: Record<string, string> = { ...INIT_REPO_FLAGS, ...CREATE_BUILDS_FLAGS };

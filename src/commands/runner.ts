@@ -50,6 +50,9 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
       inputs.push(await step.resolve({ draft, prompter: session.prompter, flags, once, dryRun: options.dryRun, targets, read: readCurrent }));
     }
     const config = draft.config;
+    // reads that need every answer (the environments, the stacks' names), for all steps at once
+    const prepared = await Promise.all(steps.map((step, index) => step.prepare?.(inputs[index], { config, targets, dryRun: options.dryRun }) ?? inputs[index]));
+    inputs.splice(0, inputs.length, ...prepared);
     const file = session.options.config ?? DEFAULT_CONFIG_FILE;
     const { writes, warnings } = configWrites(draft, session.loaded, session.flags, { save: Boolean(flags.save), file });
     for (const warning of warnings) reporter.warn(warning);

@@ -22,6 +22,13 @@ export interface ResolveContext {
   read<Spec, Current>(item: Desired<Spec, Current>): Promise<Current | undefined>;
 }
 
+/** What a step's preparation may use: reads only, after every question and before the plan. */
+export interface PrepareContext {
+  config: Config;
+  targets: Targets;
+  dryRun: boolean;
+}
+
 export interface StepOutputs {
   /** facts printed after the results when the run changed something (always with --verbose) */
   notes: string[];
@@ -44,6 +51,12 @@ export interface Step<Inputs> {
    */
   validate?(config: Config, flags: Record<string, unknown>): void;
   resolve(context: ResolveContext): Promise<Inputs>;
+  /**
+   * Reads what `desired` depends on and no question decides (the deployed solution's resources, a
+   * function's timeout), after every step's questions and before the plan; returns the inputs with
+   * them. Read-only; offline (`targets.offline`) nothing can be read, and the inputs say so.
+   */
+  prepare?(inputs: Inputs, context: PrepareContext): Promise<Inputs>;
   desired(inputs: Inputs, config: Config, targets: Targets): Desired[];
   /** where resources this step made earlier, and no longer wants, are looked for and deleted */
   pruneScopes?(inputs: Inputs, config: Config, targets: Targets): PruneScope[];

@@ -62,6 +62,21 @@ export const alarmNames = {
 /** the alarms of a deployment group (CodeDeploy takes at most 10) */
 export const deploymentAlarmNames = (project: string, env: string) => [alarmNames.lambdaErrors(project, env), alarmNames.executionsFailed(project, env)];
 
+/** Names of setup-monitoring's resources. */
+export const monitoringNames = {
+  /** SNS topic each environment's alarms notify (in the environment's account and region) */
+  alertsTopic: (project: string, env: string) => `${project}-${env}-alerts`,
+  /** customer KMS key of the alerts topic: CloudWatch and EventBridge may use it */
+  alertsKeyAlias: (project: string, env: string) => `alias/${project}-${env}-alerts`,
+  /** alarm names are <project>-<env>-<what> (tool account: <project>-pipeline-<what>) */
+  alarm: (project: string, env: string, what: string) => `${project}-${env}-${what}`,
+  healthDashboard: (project: string, env: string) => `${project}-${env}-health`,
+  qualityDashboard: (project: string, env: string) => `${project}-${env}-quality`,
+  pipelineDashboard: (project: string) => `${project}-pipeline`,
+  /** X-Ray group of an environment's workflow */
+  xrayGroup: (project: string, env: string) => `${project}-${env}-workflow`,
+};
+
 /** Names of create-pipeline's resources. */
 export const pipelineNames = {
   /** per-environment layout: one pipeline per environment */

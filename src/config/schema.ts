@@ -5,6 +5,7 @@ import { notificationsSchema, pipelineSchema, sourceSchema } from './pipeline-sc
 import { AWS_ACCOUNT, IAM_ROLE_ARN, names, SSM_STANDARD_VALUE_MAX, type NameRule } from './names.js';
 import { partition, regionProblem } from './partition.js';
 import { buildsSchema, solutionSchema } from './builds-schema.js';
+import { monitoringSchema } from './monitoring-schema.js';
 
 export { BUILD_IMAGES, LOG_RETENTION_DAYS, SAMPLE_STACKS, SAMPLE_STATE_MACHINE } from './builds-schema.js';
 
@@ -124,6 +125,8 @@ const environmentSchema = z.strictObject({
   /** this environment may share its account with an earlier one (only for solutions without fixed resource names) */
   allowSharedAccount: z.boolean({ message: 'must be true or false' }).default(false),
   /** the branch this environment's pipeline builds (pipeline.layout per-environment); default repository.branch */
+  /** addresses alerted of this environment's alarms instead of notifications.alerts */
+  alerts: z.array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { message: 'must be an email address' })).max(100, { message: 'must name at most 100 addresses' }).optional(),
   branch: z.string().regex(/^[\w.\-/]{1,256}$/, { message: 'must be a branch name (letters, digits, ".", "_", "-", "/")' }).optional(),
 });
 
@@ -182,6 +185,7 @@ export const configSchema = z
     solution: solutionSchema.default(() => solutionSchema.parse({})),
     pipeline: pipelineSchema.default({ executionMode: 'SUPERSEDED', layout: 'single' }),
     notifications: notificationsSchema.default({ approvers: [], alerts: [], encryption: 'kms' }),
+    monitoring: monitoringSchema,
     source: sourceSchema.default({ provider: 'codecommit', connectionProvider: 'GitHub' }),
     environments: z
       .record(named(names.environment), environmentSchema)
