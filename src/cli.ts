@@ -3,8 +3,9 @@ import { createRequire } from 'node:module';
 import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-secrets.js';
 import { isPrintedInJson, MtpipeError, printedInJson } from './errors.js';
 import type { GlobalOptions } from './commands/session.js';
+import { configKeysOf, mergedFlags, STEP_COMMANDS, type FlagDeclaration, type StepCommandName } from './commands/flags.js';
 
-// Only commander, errors.ts and config/argv-secrets.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
+// Only commander, errors.ts, config/argv-secrets.ts and commands/flags.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -31,14 +32,15 @@ function globalOptions(command: Command): GlobalOptions {
   };
 }
 
-type StepCommand = 'init-repo' | 'set-params' | 'setup-security' | 'create-builds' | 'create-deploy' | 'create-pipeline' | 'setup-monitoring' | 'bootstrap';
+type StepCommand = StepCommandName | 'bootstrap';
 
 /** Runs provisioning steps: the command's own flags become config overrides named by their flag. */
-async function runProvisioning(command: Command, name: StepCommand): Promise<void> {
+async function runProvisioning(command: Command, name: StepCommand, declared: FlagDeclaration[]): Promise<void> {
   const options = globalOptions(command);
   const flags = command.opts();
   const [{ openSession }, { runSteps }] = await Promise.all([import('./commands/session.js'), import('./commands/runner.js')]);
-  const { steps, flagKeys } = await loadSteps(name);
+  const steps = await loadSteps(name);
+  const flagKeys = configKeysOf(declared);
   const overrides: Record<string, unknown> = {};
   for (const [key, flag] of Object.entries(flagKeys)) {
     const value = flags[camel(flag)];
@@ -56,44 +58,54 @@ async function runProvisioning(command: Command, name: StepCommand): Promise<voi
 async function loadSteps(name: StepCommand) {
   switch (name) {
     case 'init-repo': {
-      const { initRepo, INIT_REPO_FLAGS } = await import('./commands/init-repo.js');
-      return { steps: [initRepo], flagKeys: INIT_REPO_FLAGS };
+      const { initRepo } = await import('./commands/init-repo.js');
+      return [initRepo];
     }
     case 'set-params': {
       const { setParams } = await import('./commands/set-params.js');
-      return { steps: [setParams], flagKeys: {} };
+      return [setParams];
     }
     case 'setup-security': {
       const { setupSecurity } = await import('./commands/setup-security.js');
-      return { steps: [setupSecurity], flagKeys: {} };
+      return [setupSecurity];
     }
     case 'create-builds': {
-      const { createBuilds, CREATE_BUILDS_FLAGS } = await import('./commands/create-builds.js');
+      const { createBuilds } = await import('./commands/create-builds.js');
       const { qeImage } = await import('./commands/qe-image.js');
-      return { steps: [createBuilds, qeImage], flagKeys: CREATE_BUILDS_FLAGS };
+      return [createBuilds, qeImage];
     }
     case 'create-deploy': {
       const { createDeploy } = await import('./commands/create-deploy.js');
       const { solutionBuckets } = await import('./commands/solution-buckets.js');
-      return { steps: [createDeploy, solutionBuckets], flagKeys: {} };
+      return [createDeploy, solutionBuckets];
     }
     case 'create-pipeline': {
       const { createPipeline } = await import('./commands/create-pipeline.js');
-      return { steps: [createPipeline], flagKeys: {} };
+      return [createPipeline];
     }
     case 'setup-monitoring': {
       const { setupMonitoring } = await import('./commands/setup-monitoring.js');
-      return { steps: [setupMonitoring], flagKeys: {} };
+      return [setupMonitoring];
     }
     case 'bootstrap': {
-      const { BOOTSTRAP_STEPS, BOOTSTRAP_FLAGS } = await import('./commands/bootstrap.js');
-      return { steps: BOOTSTRAP_STEPS, flagKeys: BOOTSTRAP_FLAGS };
+      const { BOOTSTRAP_STEPS } = await import('./commands/bootstrap.js');
+      return BOOTSTRAP_STEPS;
     }
   }
 }
 
 function camel(flag: string): string {
   return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** A provisioning command whose options are its steps' declared flags (commands/flags.ts). */
+function stepCommand(program: Command, name: StepCommand, description: string, flags: FlagDeclaration[]): void {
+  const command = program.command(name).description(description);
+  for (const flag of flags) {
+    if (flag.numeric) command.option(flag.flags, flag.description, Number);
+    else command.option(flag.flags, flag.description);
+  }
+  command.action((_flags, self: Command) => runProvisioning(self, name, flags));
 }
 
 export function buildProgram(): Command {
@@ -130,48 +142,9 @@ export function buildProgram(): Command {
       process.stdout.write(options.json ? `${JSON.stringify({ command: 'init', wrote: written }, null, 2)}\n` : `wrote ${written}\n`);
     });
 
-  program
-    .command('init-repo')
-    .description('CodeCommit repository, protection of the main branch (approval rule template, deny-push policy), developers group')
-    .option('--repository-name <name>', 'repository name (repository.name)')
-    .option('--description <text>', 'repository description (repository.description)')
-    .option('--approvals <n>', 'approvals needed to merge into main (repository.approvals)', Number)
-    .option('--save', 'write the values of these flags to mtpipe.yaml when the plan is applied')
-    .action((_flags, command: Command) => runProvisioning(command, 'init-repo'));
-
-  program
-    .command('set-params')
-    .description('SSM parameters /<project>/<env>/<name> for every environment; hugging_face_token as SecureString')
-    .option('--hf-token-stdin', 'read the Hugging Face token from standard input (or set HF_TOKEN)')
-    .action((_flags, command: Command) => runProvisioning(command, 'set-params'));
-
-  program
-    .command('setup-security')
-    .description('least-privilege IAM roles for the pipeline, each build, CodeDeploy and EventBridge; the token secret')
-    .option('--hf-token-stdin', 'read the Hugging Face token from standard input (or set HF_TOKEN)')
-    .action((_flags, command: Command) => runProvisioning(command, 'setup-security'));
-
-  program
-    .command('create-builds')
-    .description('artifact bucket, log groups and CodeBuild projects (build-and-test; cdk-deploy and integration-test per environment), the ECR repository of the quality-estimation image')
-    .option('--artifact-bucket <name>', 'artifact bucket name (builds.artifactBucket)')
-    .option('--save', 'write the values of these flags to mtpipe.yaml when the plan is applied')
-    .action((_flags, command: Command) => runProvisioning(command, 'create-builds'));
-
-  program
-    .command('create-deploy')
-    .description("CodeDeploy application and one deployment group per environment, with alarm-based rollback; the solution's input and output buckets")
-    .action((_flags, command: Command) => runProvisioning(command, 'create-deploy'));
-
-  program
-    .command('create-pipeline')
-    .description('CodePipeline V2 (Source → BuildAndTest → per environment [Approve] → Deploy → Test), push trigger, approval and failure topics')
-    .action((_flags, command: Command) => runProvisioning(command, 'create-pipeline'));
-
-  program
-    .command('setup-monitoring')
-    .description("alarms on how the solution fails (to <project>-<env>-alerts), health, quality and pipeline dashboards, X-Ray tracing of the solution's functions")
-    .action((_flags, command: Command) => runProvisioning(command, 'setup-monitoring'));
+  for (const [name, declaration] of Object.entries(STEP_COMMANDS) as [StepCommandName, (typeof STEP_COMMANDS)[StepCommandName]][]) {
+    stepCommand(program, name, declaration.description, mergedFlags([declaration.flags]));
+  }
 
   program
     .command('render')
@@ -211,16 +184,12 @@ export function buildProgram(): Command {
       }
     });
 
-  program
-    .command('bootstrap')
-    .description('run every step in order: init-repo, setup-security, set-params, create-builds, create-deploy, create-pipeline')
-    .option('--repository-name <name>', 'repository name (repository.name)')
-    .option('--description <text>', 'repository description (repository.description)')
-    .option('--approvals <n>', 'approvals needed to merge into main (repository.approvals)', Number)
-    .option('--artifact-bucket <name>', 'artifact bucket name (builds.artifactBucket)')
-    .option('--hf-token-stdin', 'read the Hugging Face token from standard input (or set HF_TOKEN)')
-    .option('--save', 'write the values of these flags to mtpipe.yaml when the plan is applied')
-    .action((_flags, command: Command) => runProvisioning(command, 'bootstrap'));
+  stepCommand(
+    program,
+    'bootstrap',
+    `run every step in order: ${Object.keys(STEP_COMMANDS).join(', ')}`,
+    mergedFlags(Object.values(STEP_COMMANDS).map((step) => step.flags)),
+  );
 
   return program;
 }

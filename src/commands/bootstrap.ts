@@ -1,7 +1,7 @@
-import { createBuilds, CREATE_BUILDS_FLAGS } from './create-builds.js';
+import { createBuilds } from './create-builds.js';
 import { createDeploy } from './create-deploy.js';
 import { createPipeline } from './create-pipeline.js';
-import { initRepo, INIT_REPO_FLAGS } from './init-repo.js';
+import { initRepo } from './init-repo.js';
 import { qeImage } from './qe-image.js';
 import { setParams } from './set-params.js';
 import { setupMonitoring } from './setup-monitoring.js';
@@ -15,5 +15,3 @@ import type { Step } from './step.js';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const BOOTSTRAP_STEPS: Step<any>[] = [initRepo, setupSecurity, setParams, createBuilds, qeImage, createDeploy, solutionBuckets, createPipeline, setupMonitoring];
-
-export const BOOTSTRAP_FLAGS: Record<string, string> = { ...INIT_REPO_FLAGS, ...CREATE_BUILDS_FLAGS };

@@ -15,11 +15,6 @@ import { renderBuildAndTestBuildspec, renderBuildspecs } from '../templates/buil
 import { roleReference } from './security-roles.js';
 import { resourceId, standardTags, type Step } from './step.js';
 
-/** Flags of create-builds (and bootstrap), by the config key they set. */
-export const CREATE_BUILDS_FLAGS: Record<string, string> = {
-  'builds.artifactBucket': '--artifact-bucket',
-};
-
 /** CodeBuild's own default: how long a build may wait for capacity before it is dropped. */
 export const QUEUED_TIMEOUT_MINUTES = 480;
 

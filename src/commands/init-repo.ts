@@ -8,12 +8,6 @@ import type { Config } from '../config/schema.js';
 import type { Desired, Target } from '../engine/types.js';
 import { accountGlobalTags, resourceId, standardTags, type Step } from './step.js';
 
-export const INIT_REPO_FLAGS: Record<string, string> = {
-  'repository.name': '--repository-name',
-  'repository.description': '--description',
-  'repository.approvals': '--approvals',
-};
-
 export function repositoryNames(config: Config) {
   return repositoryResourceNames(config.project, config.repository.branch);
 }
