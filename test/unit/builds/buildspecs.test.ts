@@ -225,6 +225,15 @@ describe('the deploy buildspec', () => {
     }
   });
 
+  it("uses the image in the environment's own region, with the partition's DNS suffix, and waits for its replication there", () => {
+    const china = configSchema.parse({ ...defaultConfig('cn-north-1'), environments: { dev: {}, prod: { region: 'cn-northwest-1', allowSharedAccount: true } } });
+    const [image, wait] = commandsOf(renderBuildspecs(china, 'prod')['buildspec-deploy.yml']).slice(2);
+    expect(image).toContain('QE_IMAGE_REGION="cn-northwest-1"\n');
+    expect(image).toContain('.dkr.ecr.$QE_IMAGE_REGION.amazonaws.com.cn/mt-pipeline-qe:$QE_IMAGE_TAG"\n');
+    expect(wait).toBe(waitForReplica('mt-pipeline-qe'));
+    expect(commandsOf(renderBuildspecs(china, 'dev')['buildspec-deploy.yml'])[2]).toContain('QE_IMAGE_REGION="cn-north-1"\n');
+  });
+
   it('refuses two settings that would share one variable', () => {
     const clash = config({ parameters: { ...defaultConfig('us-east-1').parameters as object, 'a.b': 'x', a_b: 'y' } });
     expect(() => renderBuildspecs(clash, 'dev')).toThrow('"a.b" and "a_b" would both become the variable SETTING_A_B: rename one');
