@@ -61,10 +61,11 @@ export const qeImage: Step<Record<string, never>> = {
     }
     const replicas = items.slice(1);
     if (replicas.length > 0) {
-      // ECR replication writes into a destination repository that exists and keeps its settings; one it
-      // has to create itself gets only what a repository creation template gives (by default no policy,
-      // no lifecycle rule, mutable tags) (ECR User Guide, "Private image replication" and "repository
-      // creation templates"). So the replicas are mtpipe's, created before the rule that fills them.
+      // ECR replication copies into the destination repository of the same name when it exists, and
+      // creates it only when it does not ("Private image replication": ecr:CreateRepository "if they don't
+      // already exist"); a repository ECR creates gets the settings of a matching repository creation
+      // template, which "doesn't have any effect on any previously created repositories" (ECR User Guide).
+      // So the replicas are created by mtpipe, with its settings and policy, before the rule that fills them.
       items.push({
         id: resourceId(shared.name, ecrReplicationRule.kind, name),
         kind: ecrReplicationRule,
