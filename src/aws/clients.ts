@@ -40,6 +40,7 @@ type ClientClass<C extends SdkClient> = new (config: Record<string, unknown>) =>
 /** Lazily built SDK clients for one region and one set of credentials. */
 export class ClientFactory {
   private readonly cache = new Map<unknown, SdkClient>();
+  private readonly regions = new Map<string, ClientFactory>();
 
   constructor(
     readonly region: string,
@@ -67,9 +68,22 @@ export class ClientFactory {
     return client;
   }
 
+  /** The same credentials and settings in another region (one factory per region, destroyed with this one). */
+  inRegion(region: string): ClientFactory {
+    if (region === this.region) return this;
+    let factory = this.regions.get(region);
+    if (!factory) {
+      factory = new ClientFactory(region, this.settings, this.credentials);
+      this.regions.set(region, factory);
+    }
+    return factory;
+  }
+
   destroy(): void {
     for (const client of this.cache.values()) client.destroy();
     this.cache.clear();
+    for (const factory of this.regions.values()) factory.destroy();
+    this.regions.clear();
   }
 }
 

@@ -211,3 +211,22 @@ function customEndpoint(settings: AwsSettings): { url: string; source: string } 
   }
   return undefined;
 }
+
+const sharedInRegion = new WeakMap<Target, Map<string, Target>>();
+
+/**
+ * The tool account in `region`: the shared target's account and credentials, another region (the
+ * shared target itself for its own region). One object per region and shared target, so that the
+ * engine, which groups reads by target, sees one place; its clients are destroyed with the shared ones.
+ */
+export function sharedIn(shared: Target, region: string): Target {
+  if (region === shared.region) return shared;
+  const byRegion = sharedInRegion.get(shared) ?? new Map<string, Target>();
+  sharedInRegion.set(shared, byRegion);
+  let target = byRegion.get(region);
+  if (!target) {
+    target = { ...shared, region, partition: partition(region).name, clients: shared.clients.inRegion(region) };
+    byRegion.set(region, target);
+  }
+  return target;
+}

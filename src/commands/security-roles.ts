@@ -1,6 +1,7 @@
 /** The service roles setup-security owns: where each lives, whom it trusts, what it may do. */
 import { projectArn } from '../aws/codebuild-project.js';
 import { repositoryArn } from '../aws/codecommit-repository.js';
+import { repositoryArn as ecrRepositoryArn } from '../aws/ecr-repository.js';
 import type { PolicyDocument } from '../aws/iam-policy.js';
 import { iamRole, type RoleSpec } from '../aws/iam-role.js';
 import type { Targets } from '../aws/targets.js';
@@ -217,6 +218,10 @@ export function securityRoles(config: Config, targets: Targets): SecurityRole[] 
           reads: reads(true),
           bootstrapRolePattern,
           ...environmentRole(roleNames.environmentDeployer(project, env)),
+          // the deploy waits until the image has been replicated to the environment's region (qe-image.ts)
+          ...(deployed.region === shared.region
+            ? {}
+            : { qeImageReplicaArn: ecrRepositoryArn({ partition: tool.partition, region: deployed.region, account: tool.account }, qeImageRepositoryName(config)) }),
         }),
         managedPolicyArns: [],
       },

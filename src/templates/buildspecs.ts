@@ -39,8 +39,11 @@ export interface DeployInputs {
   context?: Record<string, string>;
   /** the environments' CDK bootstrap qualifier (cdk.qualifier) */
   qualifier: string;
-  /** the quality-estimation image repository in the tool account: name, and `<region>.<dns suffix>` of its registry */
-  qeImage: { repository: string; registry: string };
+  /**
+   * the quality-estimation image repository in the tool account: its name, and the region (with the
+   * partition's DNS suffix) of the copy the environment deploys: the environment's own region
+   */
+  qeImage: { repository: string; region: string; dnsSuffix: string };
 }
 
 export interface IntegrationTestInputs {
@@ -117,7 +120,8 @@ export function renderDeployBuildspec(inputs: DeployInputs): string {
     {
       python,
       nodejs,
-      imageRegistry: qeImage.registry,
+      imageRegion: qeImage.region,
+      dnsSuffix: qeImage.dnsSuffix,
       qeImageRepository: qeImage.repository,
       settingsFromParameterStore: Object.fromEntries(settings.flatMap((s) => ('parameter' in s ? [[variables.get(s.name), s.parameter]] : []))),
       settingsFromSecretsManager: Object.fromEntries(settings.flatMap((s) => ('secretId' in s ? [[variables.get(s.name), s.secretId]] : []))),
@@ -154,6 +158,8 @@ export function renderIntegrationTestBuildspec(inputs: IntegrationTestInputs): s
 export function renderBuildspecs(config: Config, envName: string): BuildspecFiles {
   const { image, python, nodejs, integrationTestCommand } = config.builds;
   const settings = environmentSettings(config, envName);
+  // the environment's region: its copy of the image (replicated there when it is not the tool region)
+  const imageRegion = config.environments[envName]?.region ?? config.region;
   return {
     'buildspec.yml': renderBuildAndTestBuildspec({ image, python, nodejs, qeImageRepository: qeImageRepositoryName(config) }),
     'buildspec-deploy.yml': renderDeployBuildspec({
@@ -163,7 +169,7 @@ export function renderBuildspecs(config: Config, envName: string): BuildspecFile
       settings,
       context: deployContext(config, settings),
       qualifier: config.cdk.qualifier,
-      qeImage: { repository: qeImageRepositoryName(config), registry: `${config.region}.${partition(config.region).dnsSuffix}` },
+      qeImage: { repository: qeImageRepositoryName(config), region: imageRegion, dnsSuffix: partition(imageRegion).dnsSuffix },
     }),
     'buildspec-test.yml': renderIntegrationTestBuildspec({
       image,

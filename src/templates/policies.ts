@@ -212,11 +212,20 @@ export function buildAndTestPolicy(input: { build: CodeBuildInputs; qeImageRepos
 
 /**
  * cdk-deploy of one environment: its parameters and the token, and the CDK bootstrap roles of that
- * environment (which do the deployment). Never administrator rights on its own.
+ * environment (which do the deployment). Never administrator rights on its own. For an environment in
+ * another region than the tool region, `qeImageReplicaArn` is the tool account's repository in that
+ * region: the build may only see whether the commit's image has been replicated there.
  */
-export function cdkDeployPolicy(input: { build: CodeBuildInputs; reads: EnvironmentReadInputs; bootstrapRolePattern: string; environmentRoleArn?: string }): PolicyDocument {
+export function cdkDeployPolicy(input: {
+  build: CodeBuildInputs;
+  reads: EnvironmentReadInputs;
+  bootstrapRolePattern: string;
+  environmentRoleArn?: string;
+  qeImageReplicaArn?: string;
+}): PolicyDocument {
   return codeBuildBase(input.build, [
     ...environmentReads(input.reads),
+    ...(input.qeImageReplicaArn ? renderStatements('policies/statements/qe-image-replica-read.json', { repositoryArn: input.qeImageReplicaArn }) : []),
     // in another account the build assumes the environment's deployer role, which assumes the bootstrap roles
     ...(input.environmentRoleArn
       ? assumeEnvironmentRole(input.environmentRoleArn)

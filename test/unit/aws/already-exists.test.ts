@@ -21,6 +21,7 @@ import { codeconnectionsConnection } from '../../../src/aws/codeconnections-conn
 import { codepipelinePipeline } from '../../../src/aws/codepipeline-pipeline.js';
 import { eventsRule } from '../../../src/aws/events-rule.js';
 import { ecrRepository } from '../../../src/aws/ecr-repository.js';
+import { ecrReplicationRule } from '../../../src/aws/ecr-replication.js';
 import { kmsKey } from '../../../src/aws/kms-key.js';
 import { solutionBucket } from '../../../src/aws/solution-bucket.js';
 import { snsTopic } from '../../../src/aws/sns-topic.js';
@@ -73,9 +74,10 @@ const NO_EXISTS_ANSWER: Kind[] = [codeconnectionsConnection] as Kind[];
 
 /**
  * Kinds whose create is idempotent: Put*Policy replaces, Attach*Policy and AssociateApprovalRuleTemplateWithRepository of
- * what is attached succeed again, SNS CreateTopic of an existing name returns it, EventBridge PutRule/PutTargets are upserts.
+ * what is attached succeed again, SNS CreateTopic of an existing name returns it, EventBridge PutRule/PutTargets are upserts,
+ * ECR PutReplicationConfiguration replaces the registry's document (mtpipe merges its rule into what it reads first).
  */
-const IDEMPOTENT: Kind[] = [roleInlinePolicy, groupInlinePolicy, rolePolicyAttachment, groupPolicyAttachment, approvalTemplateAssociation, snsTopic, eventsRule] as Kind[];
+const IDEMPOTENT: Kind[] = [roleInlinePolicy, groupInlinePolicy, rolePolicyAttachment, groupPolicyAttachment, approvalTemplateAssociation, snsTopic, eventsRule, ecrReplicationRule] as Kind[];
 
 describe('alreadyExists: every create that can meet its own earlier attempt says so', () => {
   it.each(NOT_IDEMPOTENT.map(([kind, exists, other]) => [kind.kind, kind, exists, other] as const))('%s', (_name, kind, exists, other) => {

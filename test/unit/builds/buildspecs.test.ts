@@ -35,6 +35,23 @@ const ASSUME_ENVIRONMENT_ROLE =
   '  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\n' +
   '  unset CREDENTIALS\n' +
   'fi\n';
+/** The wait for the image's copy in the environment's region (skipped in the build's own region). */
+const waitForReplica = (repository: string) =>
+  'if [ "$QE_IMAGE_REGION" != "$(printf \'%s\' "$CODEBUILD_BUILD_ARN" | cut -d: -f4)" ]; then\n' +
+  '  QE_DEADLINE=$(( $(date +%s) + ${QE_REPLICATION_TIMEOUT_SECONDS:-1800} ))\n' +
+  `  until QE_FOUND="$(aws ecr describe-images --region "$QE_IMAGE_REGION" --repository-name '${repository}' --image-ids imageTag="$QE_IMAGE_TAG" --query 'imageDetails[0].imageDigest' --output text 2>&1)"; do\n` +
+  '    case "$QE_FOUND" in\n' +
+  '      *ImageNotFoundException*) ;;\n' +
+  '      *) printf \'%s\\n\' "cannot read $QE_IMAGE_URI: $QE_FOUND" >&2; exit 1 ;;\n' +
+  '    esac\n' +
+  '    if [ "$(date +%s)" -ge "$QE_DEADLINE" ]; then\n' +
+  `      printf '%s\\n' "$QE_IMAGE_URI has not been replicated to $QE_IMAGE_REGION within \${QE_REPLICATION_TIMEOUT_SECONDS:-1800} seconds: check the replication rule of ${repository} (mtpipe create-builds) and aws ecr describe-image-replication-status; images pushed before the rule existed are never replicated (push a new commit)" >&2\n` +
+  '      exit 1\n' +
+  '    fi\n' +
+  '    sleep "${QE_REPLICATION_POLL_SECONDS:-15}"\n' +
+  '  done\n' +
+  '  printf \'%s\\n\' "image $QE_IMAGE_URI is in $QE_IMAGE_REGION"\n' +
+  'fi\n';
 const CACHE = { paths: ['/root/.cache/pip/**/*', '/root/.npm/**/*'] };
 const STANDARD_7: BuildImage = 'aws/codebuild/standard:7.0';
 
@@ -113,8 +130,10 @@ describe('golden buildspecs (default configuration, environment dev), compared a
             'QE_IMAGE_TAG="$(cat qe-image-tag.txt 2>/dev/null || true)"\n' +
               'QE_IMAGE_TAG="${QE_IMAGE_TAG:-${SOURCE_COMMIT_ID:-${CODEBUILD_RESOLVED_SOURCE_VERSION:-}}}"\n' +
               "if [ -z \"$QE_IMAGE_TAG\" ]; then printf '%s\\n' 'no image tag: neither qe-image-tag.txt nor SOURCE_COMMIT_ID nor CODEBUILD_RESOLVED_SOURCE_VERSION' >&2; exit 1; fi\n" +
-              'QE_IMAGE_URI="$(printf \'%s\' "$CODEBUILD_BUILD_ARN" | cut -d: -f5).dkr.ecr.us-east-1.amazonaws.com/mt-pipeline-qe:$QE_IMAGE_TAG"\n' +
+              'QE_IMAGE_REGION="us-east-1"\n' +
+              'QE_IMAGE_URI="$(printf \'%s\' "$CODEBUILD_BUILD_ARN" | cut -d: -f5).dkr.ecr.$QE_IMAGE_REGION.amazonaws.com/mt-pipeline-qe:$QE_IMAGE_TAG"\n' +
               'QE_MODEL_SUFFIX="${QE_IMAGE_TAG:0:8}"\n',
+            waitForReplica('mt-pipeline-qe'),
             ASSUME_ENVIRONMENT_ROLE,
             'cd deployment',
             `cdk deploy --all --require-approval never ${context}`,
@@ -204,6 +223,15 @@ describe('the deploy buildspec', () => {
       expect(files['buildspec.yml']).not.toContain('hugging');
       expect(files['buildspec-test.yml']).not.toContain('hugging');
     }
+  });
+
+  it("uses the image in the environment's own region, with the partition's DNS suffix, and waits for its replication there", () => {
+    const china = configSchema.parse({ ...defaultConfig('cn-north-1'), environments: { dev: {}, prod: { region: 'cn-northwest-1', allowSharedAccount: true } } });
+    const [image, wait] = commandsOf(renderBuildspecs(china, 'prod')['buildspec-deploy.yml']).slice(2);
+    expect(image).toContain('QE_IMAGE_REGION="cn-northwest-1"\n');
+    expect(image).toContain('.dkr.ecr.$QE_IMAGE_REGION.amazonaws.com.cn/mt-pipeline-qe:$QE_IMAGE_TAG"\n');
+    expect(wait).toBe(waitForReplica('mt-pipeline-qe'));
+    expect(commandsOf(renderBuildspecs(china, 'dev')['buildspec-deploy.yml'])[2]).toContain('QE_IMAGE_REGION="cn-north-1"\n');
   });
 
   it('refuses two settings that would share one variable', () => {

@@ -250,9 +250,17 @@ describe('setup-security: what each role may do', () => {
     expect(bySid(statementsOf(desired, 'mt-pipeline-deploy-dev'), 'AssumeTheCdkBootstrapRolesOfTheEnvironment')?.Resource).toBe(
       `arn:aws:iam::${TOOL_ACCOUNT}:role/cdk-hnb659fds-*-role-${TOOL_ACCOUNT}-${TOOL_REGION}`,
     );
+    // prod is in another region: it waits for the replicated image there, in the tool account's repository of that region only
+    expect(bySid(prod, 'WaitForTheReplicatedImage')).toStrictEqual({
+      Sid: 'WaitForTheReplicatedImage',
+      Effect: 'Allow',
+      Action: ['ecr:DescribeImages'],
+      Resource: `arn:aws:ecr:${PROD_REGION}:${TOOL_ACCOUNT}:repository/mt-pipeline-qe`,
+    });
+    expect(bySid(statementsOf(desired, 'mt-pipeline-deploy-dev'), 'WaitForTheReplicatedImage')).toBeUndefined();
     // nothing else: no iam:, cloudformation:, lambda: rights of its own, no managed policy
     const services = new Set(actionsOf(prod).map((a) => a.split(':')[0]));
-    expect([...services].sort()).toEqual(['codebuild', 'logs', 's3', 'ssm', 'sts']);
+    expect([...services].sort()).toEqual(['codebuild', 'ecr', 'logs', 's3', 'ssm', 'sts']);
     expect(desired.filter((d) => d.kind === rolePolicyAttachment && (d.spec as { roleName: string }).roleName.startsWith('mt-pipeline-deploy-'))).toEqual([]);
   });
 
