@@ -15,13 +15,18 @@ export interface RunOutcome {
   results: ResourceResult[] | undefined;
 }
 
+export interface RunStepsOptions {
+  /** shown with each resource's progress and failure, e.g. "step 3 of 8: builds" (bootstrap) */
+  label?: (step: Step<unknown>) => string | undefined;
+}
+
 /**
  * Validate → ask → plan → confirm → apply, for one step or (bootstrap) several: every question is
  * asked before the plan (those that depend on AWS after STS, with read-only `context.read`), the whole
  * plan is shown before anything is written, and the answers are kept in mtpipe.yaml when it is applied.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function runSteps(command: string, steps: Step<any>[], session: Session, flags: Record<string, unknown>): Promise<RunOutcome> {
+export async function runSteps(command: string, steps: Step<any>[], session: Session, flags: Record<string, unknown>, runOptions: RunStepsOptions = {}): Promise<RunOutcome> {
   const { reporter, options, draft } = session;
   const inputs: unknown[] = [];
   const resolved = new Map<string, Promise<unknown>>();
@@ -56,7 +61,15 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     const file = session.options.config ?? DEFAULT_CONFIG_FILE;
     const { writes, warnings } = configWrites(draft, session.loaded, session.flags, { save: Boolean(flags.save), file });
     for (const warning of warnings) reporter.warn(warning);
-    const desired = preferOwners(steps.flatMap((step, index) => step.desired(inputs[index], config, targets)));
+    const labels = new Map<string, string>();
+    const wanted = steps.flatMap((step, index) => {
+      const items = step.desired(inputs[index], config, targets);
+      const label = runOptions.label?.(step);
+      // the first step that wants a resource names it
+      if (label) for (const item of items) if (!labels.has(item.id)) labels.set(item.id, label);
+      return items;
+    });
+    const desired = preferOwners(wanted);
     const prune = steps.flatMap((step, index) => step.pruneScopes?.(inputs[index], config, targets) ?? []);
     const changes = await plan(desired, { project: config.project, region: config.region, adopt: options.adopt, concurrency: options.concurrency, prune });
     reporter.plan(changes, { offline: targets.offline, problems, dryRun: options.dryRun });
@@ -100,11 +113,11 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
       await saveConfigValues(file, writes, session.loaded.raw);
       reporter.info(`wrote ${writes.map((w) => w.key).join(', ')} to ${file}`);
     }
-    const results = await apply(changes, { concurrency: options.concurrency, project: config.project, region: config.region, adopt: options.adopt, onProgress: (event) => reporter.progress(event) });
+    const results = await apply(changes, { concurrency: options.concurrency, project: config.project, region: config.region, adopt: options.adopt, onProgress: (event) => reporter.progress(event, labels.get(event.change.desired.id)) });
     const failed = results.filter((result) => result.status === 'failed');
     const error =
       failed.length > 0
-        ? new MtpipeError('apply_failed', `${failed.length} of ${results.length} resources failed:\n${failed.map((r) => `  - ${r.error}`).join('\n')}`, {
+        ? new MtpipeError('apply_failed', `${failed.length} of ${results.length} resources failed:\n${failed.map((r) => `  - ${labels.has(r.id) ? `${labels.get(r.id)}: ` : ''}${r.error}`).join('\n')}`, {
             hint: 'fix the cause and run the same command again: what succeeded is kept and not repeated',
           })
         : undefined;

@@ -32,7 +32,8 @@ export interface Reporter {
    * with nothing to change it is left out (the result says so), unless --verbose
    */
   plan(changes: Change[], options: PlanOptions & { dryRun?: boolean }): void;
-  progress(event: ProgressEvent): void;
+  /** `step` names what the resource belongs to, e.g. "step 3 of 8: builds" */
+  progress(event: ProgressEvent, step?: string): void;
   /** the final result: stdout */
   done(report: RunReport): void;
   /** stop spinners before an error is printed */
@@ -83,9 +84,9 @@ export class ConsoleReporter implements Reporter {
     this.out.write(`${formatPlan(changes, this.c, options).join('\n')}\n`);
   }
 
-  progress(event: ProgressEvent): void {
+  progress(event: ProgressEvent, step?: string): void {
     const { kind, spec } = event.change.desired;
-    const label = `${kind.kind} ${kind.name(spec)}${event.change.desired.target.name === 'shared' ? '' : ` (${event.change.desired.target.name})`}`;
+    const label = `${kind.kind} ${kind.name(spec)}${event.change.desired.target.name === 'shared' ? '' : ` (${event.change.desired.target.name})`}${step ? ` [${step}]` : ''}`;
     if (event.type === 'start') {
       if (this.spinner) this.spinner.start(label);
       else this.line(this.err, `${VERB[event.change.action]} ${label}`);
