@@ -2,9 +2,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { createRequire } from 'node:module';
 import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-secrets.js';
 import { isPrintedInJson, MtpipeError, printedInJson } from './errors.js';
+import { PUSH_OPTIONS } from './commands/push-options.js';
 import type { GlobalOptions } from './commands/session.js';
 
-// Only commander, errors.ts and config/argv-secrets.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
+// Only commander, errors.ts, config/argv-secrets.ts and commands/push-options.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -177,6 +178,25 @@ export function buildProgram(): Command {
       if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else for (const file of result.files) process.stdout.write(`${result.dryRun ? 'would write' : file.overwritten ? 'overwrote' : 'wrote'} ${file.path}\n`);
     });
+
+  const pushCommand = program
+    .command('push')
+    .description("commit the solution's files (less the ignored ones) and what render writes to the CodeCommit branch, through the API");
+  for (const option of PUSH_OPTIONS) {
+    if ('repeatable' in option) pushCommand.option(option.flags, option.description, (value: string, all: string[] = []) => [...all, value]);
+    else pushCommand.option(option.flags, option.description);
+  }
+  pushCommand.action(async (flags: import('./commands/push.js').PushRequest, command: Command) => {
+    const options = globalOptions(command);
+    const [{ openSession }, { push, pushNotes }] = await Promise.all([import('./commands/session.js'), import('./commands/push.js')]);
+    const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
+    try {
+      const result = await push(session, flags);
+      process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${pushNotes(result).join('\n')}\n`);
+    } finally {
+      session.reporter.close();
+    }
+  });
 
   program
     .command('release <function>')
