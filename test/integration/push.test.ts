@@ -10,6 +10,7 @@ import { push, type PushRequest } from '../../src/commands/push.js';
 import { openSession } from '../../src/commands/session.js';
 import { NonInteractivePrompter } from '../../src/ui/prompter.js';
 import { ConsoleReporter } from '../../src/ui/reporter.js';
+import { validateCalls } from '../support/api-models.js';
 import { captureStream, runInProcess, SHARED_ACCOUNT_OVERRIDES } from '../support/harness.js';
 import { resetMoto } from '../support/moto.js';
 import { stateClients } from '../support/aws-state.js';
@@ -100,6 +101,8 @@ describe('mtpipe push against moto', () => {
     expect(branch.get('scripts/mtpipe-smoke-test.py')!.mode).toBe('100755');
     expect(branch.get('deployment/app.py')!.mode).toBe('100644');
     expect(first.result.commitIds).toHaveLength(1);
+    // every request as the AWS API model (botocore's) allows it
+    expect(validateCalls(first.calls).violations).toStrictEqual([]);
 
     const second = await runPush({});
     expect(second.writes).toStrictEqual([]);
@@ -117,6 +120,7 @@ describe('mtpipe push against moto', () => {
     await writeFile(join(dir, 'data/f001.txt'), 'changed\n');
     const second = await runPush({});
     expect(second.result).toMatchObject({ added: [], changed: ['data/f001.txt'], deleted: ['data/f000.txt'] });
+    expect(validateCalls([...first.calls, ...second.calls]).violations).toStrictEqual([]);
     const branch = await branchFiles();
     expect(branch.has('data/f000.txt')).toBe(false);
     expect(branch.get('data/f001.txt')!.blobId).toBe(gitBlobId(new TextEncoder().encode('changed\n')));

@@ -152,6 +152,20 @@ describe('mtpipe push (SDK inputs)', () => {
     expect(result.commitIds).toStrictEqual(['c1', 'c2', 'c3']);
   });
 
+  it('when the branch moved under the commit (a lost response retried, another push) it compares again with the new tip', async () => {
+    await files({ 'app.py': 'print(1)\n' });
+    codecommitMock.on(GetBranchCommand).resolvesOnce({ branch: { commitId: 'head' } }).resolves({ branch: { commitId: 'theirs' } });
+    codecommitMock.on(GetDifferencesCommand).resolves({ differences: [] });
+    codecommitMock
+      .on(CreateCommitCommand)
+      .rejectsOnce(Object.assign(new Error('outdated'), { name: 'ParentCommitIdOutdatedException' }))
+      .resolves({ commitId: 'c2' });
+    const result = await push(session(), { source: dir }, { target, functions });
+    expect(sent().map((input) => input.parentCommitId)).toStrictEqual(['head', 'theirs']);
+    expect(codecommitMock).toHaveReceivedNthCommandWith(GetDifferencesCommand, 2, { repositoryName: 'machine-translation', afterCommitSpecifier: 'theirs' });
+    expect(result).toMatchObject({ head: 'theirs', commitIds: ['c2'] });
+  });
+
   it('--dry-run reads the branch and lists what it would commit, writing nothing', async () => {
     await files({ 'app.py': 'print(1)\n' });
     codecommitMock.on(GetBranchCommand).resolves({ branch: { commitId: 'head' } });
