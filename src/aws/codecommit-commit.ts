@@ -17,12 +17,15 @@ export type FileMode = Extract<FileModeTypeEnum, 'NORMAL' | 'EXECUTABLE' | 'SYML
 const GIT_MODES: Record<string, FileMode> = { '100644': 'NORMAL', '100755': 'EXECUTABLE', '120000': 'SYMLINK' };
 
 /**
- * Limits of one CreateCommit, from the CodeCommit user guide (Quotas: "File size: maximum of 6 MB for any
- * individual file when using the CodeCommit console, APIs, or the AWS CLI"; "Number of files in a single
- * commit: maximum of 100" for the console and APIs) and the API reference (FileContentSizeLimitExceededException:
- * "the maximum file size is 6 MB, and the combined file content change size is 7 MB";
- * MaximumFileEntriesExceededException; FolderContentSizeLimitExceededException: a folder's content of 6 MB).
- * "MB" is taken as 10^6 bytes, the smaller reading. File entries are putFiles, deleteFiles and setFileModes together.
+ * Limits of one CreateCommit. Sources: the CodeCommit user guide, Quotas ("File size: maximum of 6 MB for
+ * any individual file when using the CodeCommit console, APIs, or the AWS CLI"); the API reference's
+ * FileContentSizeLimitExceededException ("The maximum file size is 6 MB, and the combined file content
+ * change size is 7 MB") and FolderContentSizeLimitExceededException ("a folder whose contents exceed the
+ * limit of 6 MB", read here as the content one commit changes in one folder). MaximumFileEntriesExceededException
+ * names no number in the API reference, and the quotas page says there is no limit on the number of files
+ * as long as the commit's data stays under 20 MB: 100 entries (putFiles, deleteFiles and setFileModes
+ * together) is the figure reported in practice (../shared AWS-FACTS.md) and keeps each request small.
+ * "MB" is taken as 10^6 bytes, the smaller reading.
  */
 export const COMMIT_LIMITS = { maxFileEntries: 100, maxFileBytes: 6_000_000, maxCommitBytes: 7_000_000, maxFolderBytes: 6_000_000 } as const;
 export type CommitLimits = { [K in keyof typeof COMMIT_LIMITS]: number };
