@@ -24,7 +24,7 @@ const GIT_MODES: Record<string, FileMode> = { '100644': 'NORMAL', '100755': 'EXE
  * limit of 6 MB", read here as the content one commit changes in one folder). MaximumFileEntriesExceededException
  * names no number in the API reference, and the quotas page says there is no limit on the number of files
  * as long as the commit's data stays under 20 MB: 100 entries (putFiles, deleteFiles and setFileModes
- * together) is the figure reported in practice (../shared AWS-FACTS.md) and keeps each request small.
+ * together) is the figure reported in practice (the project's AWS facts: "commonly 100 files") and keeps each request small.
  * "MB" is taken as 10^6 bytes, the smaller reading.
  */
 export const COMMIT_LIMITS = { maxFileEntries: 100, maxFileBytes: 6_000_000, maxCommitBytes: 7_000_000, maxFolderBytes: 6_000_000 } as const;
