@@ -90,7 +90,8 @@ export async function push(session: PushSession, request: PushRequest, deps: Pus
   const where: RepositoryBranch = { repositoryName: config.repository.name, branchName: config.repository.branch };
   const base = { repository: where.repositoryName, branch: where.branchName, source: dir, dryRun: session.options.dryRun };
   const message = request.message ?? `mtpipe push from ${basename(dir)}`;
-  if (deps.target) return pushTo(deps.target, where, local, message, base, limits);
+  const say = (line: string) => session.reporter.info(line);
+  if (deps.target) return pushTo(deps.target, where, local, message, base, limits, say);
   const targets = await resolveTargets(config, [], session.aws, { dryRun: session.options.dryRun });
   try {
     if (targets.offline) {
@@ -99,7 +100,7 @@ export async function push(session: PushSession, request: PushRequest, deps: Pus
         hint: 'configure credentials (aws configure, aws sso login, AWS_PROFILE or --profile)',
       });
     }
-    return await pushTo(targets.shared, where, local, message, base, limits);
+    return await pushTo(targets.shared, where, local, message, base, limits, say);
   } finally {
     targets.shared.clients.destroy();
   }
@@ -163,6 +164,7 @@ async function pushTo(
   message: string,
   base: Omit<PushResult, 'commitIds' | 'added' | 'changed' | 'deleted' | 'head'>,
   limits: CommitLimits,
+  say: (line: string) => void,
 ): Promise<PushResult> {
   const commitIds: string[] = [];
   // a second round when the branch moved under the first (another push, or a commit whose response was lost)
@@ -181,6 +183,7 @@ async function pushTo(
     if (changes.length === 0 || base.dryRun) return result;
     try {
       const chunks = chunkChanges(changes, limits);
+      say(`committing ${changes.length} file change(s) to ${where.repositoryName} branch ${where.branchName} in ${chunks.length} commit(s)…`);
       await aws(`committing to branch ${where.branchName} of ${where.repositoryName}`, () => createCommits(target, where, head, message, chunks).then((ids) => void commitIds.push(...ids)));
       return result;
     } catch (error) {
