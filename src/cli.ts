@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-secrets.js';
 import { isPrintedInJson, MtpipeError, printedInJson } from './errors.js';
 import type { GlobalOptions } from './commands/session.js';
-import { configKeysOf, mergedFlags, STEP_COMMANDS, type FlagDeclaration, type StepCommandName } from './commands/flags.js';
+import { addFlags, configKeysOf, mergedFlags, PUSH_FLAGS, STEP_COMMANDS, type FlagDeclaration, type StepCommandName } from './commands/flags.js';
 
-// Only commander, errors.ts, config/argv-secrets.ts and commands/flags.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
+// Only commander, errors.ts, config/argv-secrets.ts, and commands/flags.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -101,10 +101,7 @@ function camel(flag: string): string {
 /** A provisioning command whose options are its steps' declared flags (commands/flags.ts). */
 function stepCommand(program: Command, name: StepCommand, description: string, flags: FlagDeclaration[]): void {
   const command = program.command(name).description(description);
-  for (const flag of flags) {
-    if (flag.numeric) command.option(flag.flags, flag.description, Number);
-    else command.option(flag.flags, flag.description);
-  }
+  addFlags(command, flags);
   command.action((_flags, self: Command) => runProvisioning(self, name, flags));
 }
 
@@ -159,6 +156,22 @@ export function buildProgram(): Command {
       if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else for (const file of result.files) process.stdout.write(`${result.dryRun ? 'would write' : file.overwritten ? 'overwrote' : 'wrote'} ${file.path}\n`);
     });
+
+  const pushCommand = program
+    .command('push')
+    .description("commit the solution's files (less the ignored ones) and what render writes to the CodeCommit branch, through the API");
+  addFlags(pushCommand, PUSH_FLAGS);
+  pushCommand.action(async (flags: import('./commands/push.js').PushRequest, command: Command) => {
+    const options = globalOptions(command);
+    const [{ openSession }, { push, pushNotes }] = await Promise.all([import('./commands/session.js'), import('./commands/push.js')]);
+    const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
+    try {
+      const result = await push(session, flags);
+      process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${pushNotes(result).join('\n')}\n`);
+    } finally {
+      session.reporter.close();
+    }
+  });
 
   program
     .command('release <function>')

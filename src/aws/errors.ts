@@ -155,3 +155,11 @@ export async function unlessAbsent<T>(read: Promise<T>, isAbsent: (error: unknow
     throw error;
   }
 }
+
+// --- CodeCommit commits through the API (mtpipe push, bootstrap's test commit) ---
+/** GetBranch/CreateCommit: no such branch (an empty repository has none). */
+export const isBranchNotFound = named('BranchDoesNotExistException');
+/** CreateCommit: parentCommitId is no longer the branch's tip (someone pushed, or a retried commit already went in). */
+export const isParentCommitOutdated = named('ParentCommitIdOutdatedException');
+/** CreateCommit over one of CodeCommit's limits of a commit made through the API. */
+export const isCommitLimitExceeded = named('FileContentSizeLimitExceededException', 'FolderContentSizeLimitExceededException', 'MaximumFileEntriesExceededException', 'FileTooLargeException');

@@ -13,6 +13,8 @@ export interface FlagDeclaration {
   configKey?: string;
   /** values are numbers (checked by the configuration's rules, which name the flag) */
   numeric?: boolean;
+  /** may be given several times; the values are collected in a list */
+  repeatable?: boolean;
 }
 
 const repositoryName: FlagDeclaration = { flags: '--repository-name <name>', description: 'repository name (repository.name)', configKey: 'repository.name' };
@@ -65,6 +67,23 @@ export const STEP_COMMANDS: Record<StepCommandName, StepCommandDeclaration> = {
     flags: [],
   },
 };
+
+/** `mtpipe push`, and the push of bootstrap's first step. */
+export const PUSH_FLAGS: FlagDeclaration[] = [
+  { flags: '--source <dir>', description: 'the solution directory to push (default: the current directory)' },
+  { flags: '--message <text>', description: 'commit message (default: "mtpipe push from <dir>")' },
+  { flags: '--exclude <pattern>', description: 'leave out files matching this pattern (gitignore syntax, relative to --source; repeatable)', repeatable: true },
+  { flags: '--allow-file <path>', description: 'push this file although it looks like it holds a credential (repeatable)', repeatable: true },
+];
+
+/** Adds declared flags to a command. */
+export function addFlags(command: { option(flags: string, description: string, parse?: (value: string, previous: never) => unknown): unknown }, flags: FlagDeclaration[]): void {
+  for (const flag of flags) {
+    if (flag.numeric) command.option(flag.flags, flag.description, Number);
+    else if (flag.repeatable) command.option(flag.flags, flag.description, ((value: string, all: string[] = []) => [...all, value]) as (value: string, previous: never) => unknown);
+    else command.option(flag.flags, flag.description);
+  }
+}
 
 /** The flags of several commands together, each once (several steps read the token), --save when any keeps a value. */
 export function mergedFlags(lists: FlagDeclaration[][]): FlagDeclaration[] {

@@ -51,15 +51,35 @@ export function renderedBuildspecs(config: Config, envNames: string[]): Map<stri
 
 export const APPSPEC_FILE = 'appspec.yml';
 
+/**
+ * The files render writes that need no AWS call, by name, in the order written: the buildspecs and,
+ * unless builds.integrationTestCommand names another test, the smoke test the test buildspecs run.
+ */
+export function renderedTemplates(config: Config, envNames: string[]): Map<string, string> {
+  const files = renderedBuildspecs(config, envNames);
+  if (config.builds.integrationTestCommand === undefined) files.set(SMOKE_TEST_SCRIPT, smokeTestScript());
+  return files;
+}
+
+/** The appspec.yml example: it names the functions of the first environment (which may read solution.stacks). */
+export async function renderedAppSpec(session: RenderSession, config: Config, envNames: string[], deps: RenderDeps = {}): Promise<string> {
+  const env = envNames[0]!;
+  const functions = deps.functions ?? ((cfg: Config, name: string) => solutionFunctions(session, cfg, name));
+  return appSpecExample({ env, deploymentGroup: deploymentGroupName(config.project, env), functions: await functions(config, env), hooks: configuredHooks(config) });
+}
+
+/** The permission bits render gives a file: the smoke test is executable. */
+export function renderedFileMode(name: string): number {
+  return name.endsWith('.py') ? 0o755 : 0o644;
+}
+
 /** `mtpipe render [--out DIR] [--force]`: the buildspecs and appspec.yml for the solution repository. */
 export async function render(session: RenderSession, options: RenderOptions, deps: RenderDeps = {}): Promise<RenderResult> {
   const config = session.draft.config;
   const envNames = session.options.env ? [session.options.env] : Object.keys(config.environments);
   const outDir = resolve(options.outDir ?? '.');
   await checkDirectory(outDir);
-  const files = renderedBuildspecs(config, envNames);
-  // the test buildspecs run the smoke test unless builds.integrationTestCommand names another test
-  if (config.builds.integrationTestCommand === undefined) files.set(SMOKE_TEST_SCRIPT, smokeTestScript());
+  const files = renderedTemplates(config, envNames);
   const names = [...files.keys(), APPSPEC_FILE];
 
   // every file is checked before any is written, and before AWS is asked anything
@@ -70,16 +90,10 @@ export async function render(session: RenderSession, options: RenderOptions, dep
     });
   }
 
-  // the appspec example names the functions of the first environment
-  const env = envNames[0]!;
-  const functions = deps.functions ?? ((cfg: Config, name: string) => solutionFunctions(session, cfg, name));
-  files.set(
-    APPSPEC_FILE,
-    appSpecExample({ env, deploymentGroup: deploymentGroupName(config.project, env), functions: await functions(config, env), hooks: configuredHooks(config) }),
-  );
+  files.set(APPSPEC_FILE, await renderedAppSpec(session, config, envNames, deps));
   const written = names.map((name) => ({ name, path: join(outDir, name), overwritten: existing.includes(name) }));
   if (session.options.dryRun) return { outDir, files: written, dryRun: true };
-  for (const file of written) await writeAtomically(file.path, files.get(file.name)!, file.name.endsWith('.py') ? 0o755 : 0o644);
+  for (const file of written) await writeAtomically(file.path, files.get(file.name)!, renderedFileMode(file.name));
   return { outDir, files: written, dryRun: false };
 }
 
