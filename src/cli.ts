@@ -203,6 +203,30 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('drift')
+    .description("compare AWS with the configuration (bootstrap's plan), read-only: exit 0 in sync, 3 when anything differs")
+    .option('--stacks', "also run CloudFormation drift detection on the solution's stacks (solution.stacks) in each environment")
+    .action(async (flags: { stacks?: boolean }, command: Command) => {
+      const options = globalOptions(command);
+      const [{ openSession }, { drift, driftOutcome, formatDrift }, { NonInteractivePrompter }] = await Promise.all([
+        import('./commands/session.js'),
+        import('./commands/drift.js'),
+        import('./ui/prompter.js'),
+      ]);
+      // never asks, never writes (mtpipe.yaml included): a scheduled job
+      const session = await openSession(options, { overrides: {}, flagFor: () => undefined }, { prompter: new NonInteractivePrompter() });
+      try {
+        const { result, changes } = await drift(session, { stacks: Boolean(flags.stacks) });
+        session.reporter.close();
+        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatDrift(result, changes, process.stdout, options.color).join('\n')}\n`);
+        const outcome = driftOutcome(result);
+        if (outcome) throw options.json ? printedInJson(outcome) : outcome;
+      } finally {
+        session.reporter.close();
+      }
+    });
+
+  program
     .command('bootstrap')
     .description('run every step in order: init-repo, setup-security, set-params, create-builds, create-deploy, create-pipeline')
     .option('--repository-name <name>', 'repository name (repository.name)')
