@@ -227,6 +227,29 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('verify')
+    .description('check, read-only, that what bootstrap set up is there and working: a table per environment; exit 1 when a check failed')
+    .action(async (_flags, command: Command) => {
+      const options = globalOptions(command);
+      const [{ openSession }, { verify, VerifyFailedError }, { formatTables }, { colorsFor }, { NonInteractivePrompter }] = await Promise.all([
+        import('./commands/session.js'),
+        import('./commands/verify.js'),
+        import('./commands/verify/table.js'),
+        import('./ui/format.js'),
+        import('./ui/prompter.js'),
+      ]);
+      const session = await openSession(options, { overrides: {}, flagFor: () => undefined }, { prompter: new NonInteractivePrompter() });
+      try {
+        const result = await verify(session);
+        session.reporter.close();
+        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatTables(result.tables, colorsFor(process.stdout, options.color)).join('\n')}\n`);
+        if (!result.ok) throw options.json ? printedInJson(new VerifyFailedError(result)) : new VerifyFailedError(result);
+      } finally {
+        session.reporter.close();
+      }
+    });
+
+  program
     .command('bootstrap')
     .description('run every step in order: init-repo, setup-security, set-params, create-builds, create-deploy, create-pipeline')
     .option('--repository-name <name>', 'repository name (repository.name)')
