@@ -81,7 +81,9 @@ async function detectSolutionStacks(names: string[], targets: Targets, options: 
       try {
         return { env: target.name, ...(await detectStackDrift(target, stack, options)) };
       } catch (error) {
-        return { env: target.name, stack, status: 'FAILED', reason: new AwsError(`detecting drift of stack ${stack}`, error).message, resources: [] };
+        // the first line: SDK messages may go on with advice about their own internals
+        const reason = new AwsError(`detecting drift of stack ${stack}`, error).message.split('\n')[0];
+        return { env: target.name, stack, status: 'FAILED', reason, resources: [] };
       }
     }),
   );
