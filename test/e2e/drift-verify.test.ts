@@ -13,10 +13,10 @@ const ssm = new SSMClient({ endpoint: moto, region: 'us-east-1', credentials: { 
 const dirs: string[] = [];
 let cwd = '';
 
-async function mtpipe(args: string[], extra: Record<string, string> = {}): Promise<CliRun> {
+async function mtpipe(args: string[], extra: Record<string, string> = {}, where = cwd): Promise<CliRun> {
   const home = await tempDir('mtpipe-home-');
   dirs.push(home);
-  return runCli(args, { cwd, env: cleanEnv({ home, extra }), timeoutMs: 90_000 });
+  return runCli(args, { cwd: where, env: cleanEnv({ home, extra }), timeoutMs: 90_000 });
 }
 
 describe('mtpipe drift and verify (exit codes)', () => {
@@ -35,12 +35,15 @@ describe('mtpipe drift and verify (exit codes)', () => {
   });
 
   it('drift after bootstrap: exit 0, "In sync", no write call, mtpipe.yaml untouched', async () => {
-    const before = await readFile(join(cwd, 'mtpipe.yaml'), 'utf8');
-    const run = await mtpipe(['drift', '--debug', '--endpoint-url', moto]);
+    // a file that names neither project nor region nor accounts
+    const fresh = await tempDir();
+    dirs.push(fresh);
+    await writeFile(join(fresh, 'mtpipe.yaml'), TEST_ENVIRONMENTS_YAML);
+    const run = await mtpipe(['drift', '--debug', '--endpoint-url', moto], {}, fresh);
     expect(run.code, explain(run)).toBe(0);
     expect(run.stdout).toMatch(/^In sync — \d+ resources match the configuration\.\n$/);
     expect(debugWrites(run.stderr)).toEqual([]);
-    expect(await readFile(join(cwd, 'mtpipe.yaml'), 'utf8')).toBe(before);
+    expect(await readFile(join(fresh, 'mtpipe.yaml'), 'utf8')).toBe(TEST_ENVIRONMENTS_YAML);
   });
 
   it('drift after a change outside mtpipe: exit 3, naming it; --json is one document with the difference', async () => {
