@@ -33,6 +33,22 @@ async function runDrift(options: Partial<GlobalOptions> = {}, stacks = false) {
   return { result, text: formatDrift(result, changes, captureStream(), false).join('\n'), outcome: driftOutcome(result), calls, writes: calls.filter((call) => !isReadOperation(call.operation)) };
 }
 
+describe('mtpipe drift on an account bootstrap has not touched', () => {
+  restoreHfTokenAfterEach();
+  beforeAll(() => resetMoto(moto));
+
+  it('every resource differs (exit 3), nothing is asked for (no token either), nothing is written', async () => {
+    setHfToken(undefined);
+    const run = await runDrift();
+    expect(run.writes).toEqual([]);
+    expect(run.outcome?.exitCode).toBe(3);
+    expect(run.result.unchanged).toBe(0);
+    expect(run.result.differences.every((d) => d.action === 'create')).toBe(true);
+    // the token nobody gave: shown as what the plan could not do, not asked for
+    expect(run.result.differences.find((d) => d.name === '/mt-pipeline/dev/hugging_face_token')).toMatchObject({ blocked: expect.stringContaining('has no value yet') });
+  });
+});
+
 describe('mtpipe drift against the emulator', () => {
   restoreHfTokenAfterEach();
   beforeAll(async () => {
