@@ -207,46 +207,16 @@ export function buildProgram(): Command {
     .description("compare AWS with the configuration (bootstrap's plan), read-only: exit 0 in sync, 3 when anything differs")
     .option('--stacks', "also run CloudFormation drift detection on the solution's stacks (solution.stacks) in each environment")
     .action(async (flags: { stacks?: boolean }, command: Command) => {
-      const options = globalOptions(command);
-      const [{ openSession }, { drift, driftOutcome, formatDrift }, { NonInteractivePrompter }] = await Promise.all([
-        import('./commands/session.js'),
-        import('./commands/drift.js'),
-        import('./ui/prompter.js'),
-      ]);
-      // never asks, never writes (mtpipe.yaml included): a scheduled job
-      const session = await openSession(options, { overrides: {}, flagFor: () => undefined }, { prompter: new NonInteractivePrompter() });
-      try {
-        const { result, changes } = await drift(session, { stacks: Boolean(flags.stacks) });
-        session.reporter.close();
-        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatDrift(result, changes, process.stdout, options.color).join('\n')}\n`);
-        const outcome = driftOutcome(result);
-        if (outcome) throw options.json ? printedInJson(outcome) : outcome;
-      } finally {
-        session.reporter.close();
-      }
+      const { driftCommand } = await import('./commands/drift.js');
+      await driftCommand(globalOptions(command), { stacks: Boolean(flags.stacks) });
     });
 
   program
     .command('verify')
     .description('check, read-only, that what bootstrap set up is there and working: a table per environment; exit 1 when a check failed')
     .action(async (_flags, command: Command) => {
-      const options = globalOptions(command);
-      const [{ openSession }, { verify, VerifyFailedError }, { formatTables }, { colorsFor }, { NonInteractivePrompter }] = await Promise.all([
-        import('./commands/session.js'),
-        import('./commands/verify.js'),
-        import('./commands/verify/table.js'),
-        import('./ui/format.js'),
-        import('./ui/prompter.js'),
-      ]);
-      const session = await openSession(options, { overrides: {}, flagFor: () => undefined }, { prompter: new NonInteractivePrompter() });
-      try {
-        const result = await verify(session);
-        session.reporter.close();
-        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatTables(result.tables, colorsFor(process.stdout, options.color)).join('\n')}\n`);
-        if (!result.ok) throw options.json ? printedInJson(new VerifyFailedError(result)) : new VerifyFailedError(result);
-      } finally {
-        session.reporter.close();
-      }
+      const { verifyCommand } = await import('./commands/verify.js');
+      await verifyCommand(globalOptions(command));
     });
 
   program

@@ -1,11 +1,12 @@
 import { detectStackDrift, type DetectOptions, type StackDriftReport } from '../aws/cloudformation-drift.js';
 import type { Targets } from '../aws/targets.js';
 import type { Change } from '../engine/types.js';
-import { AwsError, DifferencesError, MtpipeError } from '../errors.js';
+import { AwsError, DifferencesError, MtpipeError, printedInJson } from '../errors.js';
 import { colorsFor, diffForJson, formatPlan } from '../ui/format.js';
 import { BOOTSTRAP_STEPS } from './bootstrap.js';
 import { runSteps } from './runner.js';
-import type { Session } from './session.js';
+import { NonInteractivePrompter } from '../ui/prompter.js';
+import { openSession, type GlobalOptions, type Session } from './session.js';
 
 /** The flags of `mtpipe drift` (src/cli.ts builds the command line from them). */
 export const DRIFT_OPTIONS = [
@@ -144,4 +145,21 @@ export function formatDrift(result: DriftResult, changes: Change[], stdout: Node
     }
   }
   return lines;
+}
+
+/**
+ * `mtpipe drift` as the command line runs it: never asks (a scheduled job), prints the report or the
+ * --json document on stdout, and throws the outcome (driftOutcome) for src/cli.ts to turn into the exit code.
+ */
+export async function driftCommand(options: GlobalOptions, request: DriftRequest): Promise<void> {
+  const session = await openSession(options, { overrides: {}, flagFor: () => undefined }, { prompter: new NonInteractivePrompter() });
+  try {
+    const { result, changes } = await drift(session, request);
+    session.reporter.close();
+    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatDrift(result, changes, process.stdout, options.color).join('\n')}\n`);
+    const outcome = driftOutcome(result);
+    if (outcome) throw options.json ? printedInJson(outcome) : outcome;
+  } finally {
+    session.reporter.close();
+  }
 }

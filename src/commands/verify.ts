@@ -2,10 +2,12 @@ import { SHARED, type Targets } from '../aws/targets.js';
 import { codedeployApplicationName, deploymentGroupName, pipelinesOf } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
 import type { Change, Target } from '../engine/types.js';
-import { MtpipeError } from '../errors.js';
+import { MtpipeError, printedInJson } from '../errors.js';
+import { colorsFor } from '../ui/format.js';
+import { NonInteractivePrompter } from '../ui/prompter.js';
 import { BOOTSTRAP_STEPS } from './bootstrap.js';
 import { runSteps } from './runner.js';
-import type { Session } from './session.js';
+import { openSession, type GlobalOptions, type Session } from './session.js';
 import { alarmCheck } from './verify/alarms.js';
 import type { CheckRow } from './verify/check.js';
 import { connectionChecks } from './verify/connection.js';
@@ -14,7 +16,7 @@ import { pipelineChecks, smokeTestCheck, type LastExecution } from './verify/pip
 import { presenceChecks } from './verify/resources.js';
 import { stackChecks } from './verify/stacks.js';
 import { subscriptionChecks } from './verify/subscriptions.js';
-import type { VerifyTable } from './verify/table.js';
+import { formatTables, type VerifyTable } from './verify/table.js';
 
 export const TOOL_ACCOUNT = 'tool account';
 
@@ -87,4 +89,20 @@ async function checkAll(config: Config, changes: Change[], targets: Targets): Pr
 
 function table(name: string, target: Target, rows: CheckRow[]): VerifyTable {
   return { name, account: target.account, region: target.region, rows };
+}
+
+/**
+ * `mtpipe verify` as the command line runs it: never asks, prints the tables or the --json document on
+ * stdout, and throws VerifyFailedError (exit 1) when a check failed.
+ */
+export async function verifyCommand(options: GlobalOptions): Promise<void> {
+  const session = await openSession(options, { overrides: {}, flagFor: () => undefined }, { prompter: new NonInteractivePrompter() });
+  try {
+    const result = await verify(session);
+    session.reporter.close();
+    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatTables(result.tables, colorsFor(process.stdout, options.color)).join('\n')}\n`);
+    if (!result.ok) throw options.json ? printedInJson(new VerifyFailedError(result)) : new VerifyFailedError(result);
+  } finally {
+    session.reporter.close();
+  }
 }
