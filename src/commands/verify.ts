@@ -52,7 +52,12 @@ export async function verify(session: Session): Promise<VerifyResult> {
   return { command: 'verify', ok: tables.every((table) => table.rows.every((row) => row.status !== 'failed')), tables };
 }
 
-async function checkAll(config: Config, changes: Change[], targets: Targets): Promise<VerifyTable[]> {
+/**
+ * Every check, from the plan (`changes`) and per table: the tool account's, then each environment's.
+ * The pipeline's rows go to the tool account (layout single) or to the environment it deploys
+ * (per-environment). Never throws: a check's AWS error is its failed row.
+ */
+export async function checkAll(config: Config, changes: Change[], targets: Targets): Promise<VerifyTable[]> {
   const of = (name: string) => changes.filter((change) => change.desired.target.name === name);
   const pipelines = pipelinesOf(config, targets.environments.map((env) => env.name));
   const lastOf = new Map<string, LastExecution | undefined>();
