@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-secrets.js';
 import { isPrintedInJson, MtpipeError, printedInJson } from './errors.js';
 import type { GlobalOptions } from './commands/session.js';
-import { addFlags, configKeysOf, mergedFlags, PUSH_FLAGS, STEP_COMMANDS, type FlagDeclaration, type StepCommandName } from './commands/flags.js';
+import { addFlags, configKeysOf, DRIFT_FLAGS, mergedFlags, PUSH_FLAGS, STEP_COMMANDS, type FlagDeclaration, type StepCommandName } from './commands/flags.js';
 
 // Only commander, errors.ts, config/argv-secrets.ts, and commands/flags.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
 
@@ -195,6 +195,23 @@ export function buildProgram(): Command {
       } finally {
         session.reporter.close();
       }
+    });
+
+  const drift = program
+    .command('drift')
+    .description("compare AWS with the configuration (bootstrap's plan), read-only: exit 0 in sync, 3 when anything differs");
+  addFlags(drift, DRIFT_FLAGS);
+  drift.action(async (flags: { stacks?: boolean }, command: Command) => {
+      const { driftCommand } = await import('./commands/drift.js');
+      await driftCommand(globalOptions(command), { stacks: Boolean(flags.stacks) });
+    });
+
+  program
+    .command('verify')
+    .description('check, read-only, that what bootstrap set up is there and working: a table per environment; exit 1 when a check failed')
+    .action(async (_flags, command: Command) => {
+      const { verifyCommand } = await import('./commands/verify.js');
+      await verifyCommand(globalOptions(command));
     });
 
   stepCommand(

@@ -84,3 +84,13 @@ export function printedInJson<E extends Error>(error: E): E {
 export function isPrintedInJson(error: unknown): boolean {
   return typeof error === 'object' && error !== null && printedInResult.has(error);
 }
+
+/** Exit code of `mtpipe drift` when AWS differs from the configuration (0 in sync, 1 errors, 2 bad input). */
+export const EXIT_DIFFERENCES = 3;
+
+/** AWS differs from what the configuration wants (`mtpipe drift`): not a failure of mtpipe, exit code 3. */
+export class DifferencesError extends MtpipeError {
+  constructor(message: string, hint?: string) {
+    super('differences', message, { exitCode: EXIT_DIFFERENCES, ...(hint ? { hint } : {}) });
+  }
+}

@@ -76,6 +76,11 @@ export const PUSH_FLAGS: FlagDeclaration[] = [
   { flags: '--allow-file <path>', description: 'push this file although it looks like it holds a credential (repeatable)', repeatable: true },
 ];
 
+/** `mtpipe drift`. */
+export const DRIFT_FLAGS: FlagDeclaration[] = [
+  { flags: '--stacks', description: "also run CloudFormation drift detection on the solution's stacks (solution.stacks) in each environment" },
+];
+
 /** Adds declared flags to a command. */
 export function addFlags(command: { option(flags: string, description: string, parse?: (value: string, previous: never) => unknown): unknown }, flags: FlagDeclaration[]): void {
   for (const flag of flags) {

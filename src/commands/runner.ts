@@ -4,7 +4,7 @@ import { configWrites, formatValue, saveConfigValues } from '../config/save.js';
 import { apply } from '../engine/apply.js';
 import { preferOwners } from '../engine/graph.js';
 import { plan, readCurrent } from '../engine/plan.js';
-import type { ResourceResult } from '../engine/types.js';
+import type { Change, ResourceResult } from '../engine/types.js';
 import { AbortedError, MtpipeError, printedInJson } from '../errors.js';
 import { applyQuestion } from './confirmation.js';
 import { askEnvironmentAccounts, askProjectAndRegion } from './placement.js';
@@ -18,6 +18,17 @@ export interface RunOutcome {
 export interface RunStepsOptions {
   /** shown with each resource's progress and failure, e.g. "step 3 of 8: builds" (bootstrap) */
   label?: (step: Step<unknown>) => string | undefined;
+  /** plan only (drift, verify): the plan goes to `planOnly.inspect` instead of being shown and applied */
+  planOnly?: PlanOnly;
+}
+
+/**
+ * Plan only (drift, verify): credentials are required (no offline plan), nothing that only a write
+ * needs is asked, nothing is written (neither AWS nor mtpipe.yaml), and instead of being shown and
+ * applied the plan goes to `inspect`, with the run's targets (their clients are closed after it).
+ */
+export interface PlanOnly {
+  inspect(changes: Change[], targets: Targets): Promise<void>;
 }
 
 /**
@@ -27,7 +38,9 @@ export interface RunStepsOptions {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function runSteps(command: string, steps: Step<any>[], session: Session, flags: Record<string, unknown>, runOptions: RunStepsOptions = {}): Promise<RunOutcome> {
-  const { reporter, options, draft } = session;
+  const { reporter, draft } = session;
+  const { planOnly } = runOptions;
+  const options = planOnly ? { ...session.options, dryRun: false } : session.options;
   const inputs: unknown[] = [];
   const resolved = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, resolve: () => Promise<T>): Promise<T> => {
@@ -52,7 +65,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     if (!options.dryRun) refuseSharedAccounts(targets);
     const problems = sharedAccountProblems(targets.accountClashes ?? []);
     for (const step of steps) {
-      inputs.push(await step.resolve({ draft, prompter: session.prompter, flags, once, dryRun: options.dryRun, targets, read: readCurrent }));
+      inputs.push(await step.resolve({ draft, prompter: session.prompter, flags, once, dryRun: options.dryRun || planOnly !== undefined, targets, read: readCurrent }));
     }
     const config = draft.config;
     // reads that need every answer (the environments, the stacks' names), for all steps at once
@@ -72,6 +85,10 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     const desired = preferOwners(wanted);
     const prune = steps.flatMap((step, index) => step.pruneScopes?.(inputs[index], config, targets) ?? []);
     const changes = await plan(desired, { project: config.project, region: config.region, adopt: options.adopt, concurrency: options.concurrency, prune });
+    if (planOnly) {
+      await planOnly.inspect(changes, targets);
+      return { results: undefined };
+    }
     reporter.plan(changes, { offline: targets.offline, problems, dryRun: options.dryRun });
     if (writes.length > 0) {
       const when = options.dryRun ? 'not written: this is a dry run' : 'written when the plan is applied';
