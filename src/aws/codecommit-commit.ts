@@ -151,6 +151,9 @@ export async function createCommits(target: Target, where: RepositoryBranch, par
   return ids;
 }
 
+/** The folder of the branch that belongs to mtpipe (never sent nor deleted by a push). */
+export const MTPIPE_DIR = '.mtpipe/';
+
 /** The file bootstrap's test step changes, and the message that marks its commits. */
 export const TEST_COMMIT_FILE = '.mtpipe/last-test';
 export const TEST_COMMIT_MESSAGE = 'mtpipe: pipeline test';

@@ -4,14 +4,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Ignore } from 'ignore';
-import type { FileMode } from '../aws/codecommit-commit.js';
+import { MTPIPE_DIR, type FileMode } from '../aws/codecommit-commit.js';
 
 const run = promisify(execFile);
 // a CommonJS package whose typings declare an ES default export: require gives the function itself
 const ignore = createRequire(import.meta.url)('ignore') as (options?: { ignorecase?: boolean }) => Ignore;
 
-/** The branch's `.mtpipe/` belongs to mtpipe (bootstrap's test commit): push neither sends nor deletes it. */
-export const MTPIPE_DIR = '.mtpipe/';
+export { MTPIPE_DIR };
 
 /** A file of the source directory: its path relative to it (with `/`), size and mode. Content is read later. */
 export interface SourceEntry {

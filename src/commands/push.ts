@@ -1,22 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { basename, posix, resolve } from 'node:path';
-import {
-  branchHead,
-  chunkChanges,
-  COMMIT_LIMITS,
-  commitFiles,
-  createCommits,
-  gitBlobId,
-  type CommitLimits,
-  type FileChange,
-  type FileMode,
-  type RepositoryBranch,
-} from '../aws/codecommit-commit.js';
+import { COMMIT_LIMITS, gitBlobId, type CommitLimits, type RepositoryBranch } from '../aws/codecommit-commit.js';
+import { syncBranch, type LocalFile } from '../aws/codecommit-branch-files.js';
 import { isBranchNotFound, isCommitLimitExceeded, isParentCommitOutdated, isRepositoryNotFound } from '../aws/errors.js';
 import { resolveTargets } from '../aws/targets.js';
+import type { Config } from '../config/schema.js';
 import type { Target } from '../engine/types.js';
 import { AwsError, MtpipeError, UserInputError } from '../errors.js';
-import { listSource, MTPIPE_DIR, readSource } from './push-files.js';
+import { listSource, readSource } from './push-files.js';
 import { describeFinding, findSecrets, type SecretFinding } from './push-secrets.js';
 import { APPSPEC_FILE, renderedAppSpec, renderedFileMode, renderedTemplates, type RenderDeps } from './render.js';
 import type { CommandSession } from './session.js';
@@ -56,10 +47,6 @@ export interface PushDeps extends RenderDeps {
 /** CreateCommit's message limit (API reference: "Commit messages are limited to 256 KB"). */
 const MAX_MESSAGE_BYTES = 256 * 1024;
 
-interface LocalFile {
-  content: Uint8Array;
-  mode: FileMode;
-}
 
 /**
  * `mtpipe push [--source DIR]`: makes the repository's branch (repository.name, repository.branch, in
@@ -73,22 +60,13 @@ export async function push(session: PushSession, request: PushRequest, deps: Pus
   const config = session.draft.config;
   const limits = deps.limits ?? COMMIT_LIMITS;
   const dir = resolve(request.source ?? '.');
-  await validate(dir, request);
-
-  const local = await readLocal(dir, request, limits);
+  await checkSource(dir, request, limits);
   const envNames = session.options.env ? [session.options.env] : Object.keys(config.environments);
-  const rendered = renderedTemplates(config, envNames);
-  rendered.set(APPSPEC_FILE, await renderedAppSpec(session, config, envNames, deps));
-  for (const [name, text] of rendered) {
-    const content = new TextEncoder().encode(text);
-    const own = local.get(name);
-    if (own && gitBlobId(own.content) !== gitBlobId(content)) session.reporter.warn(`${name}: the rendered file replaces the one in ${dir} (they differ; mtpipe's builds run the rendered one)`);
-    local.set(name, { content, mode: renderedFileMode(name) & 0o111 ? 'EXECUTABLE' : 'NORMAL' });
-  }
+  const local = await sourceFiles(dir, request, config, envNames, limits, (text) => session.reporter.warn(text), (cfg, env) => renderedAppSpec(session, cfg, env, deps));
 
   const where: RepositoryBranch = { repositoryName: config.repository.name, branchName: config.repository.branch };
   const base = { repository: where.repositoryName, branch: where.branchName, source: dir, dryRun: session.options.dryRun };
-  const message = request.message ?? `mtpipe push from ${basename(dir)}`;
+  const message = request.message ?? defaultMessage(dir);
   const say = (line: string) => session.reporter.info(line);
   if (deps.target) return pushTo(deps.target, where, local, message, base, limits, say);
   const targets = await resolveTargets(config, [], session.aws, { dryRun: session.options.dryRun });
@@ -103,6 +81,39 @@ export async function push(session: PushSession, request: PushRequest, deps: Pus
   } finally {
     targets.shared.clients.destroy();
   }
+}
+
+export const defaultMessage = (dir: string) => `mtpipe push from ${basename(dir)}`;
+
+/**
+ * Refuses, before any AWS call, what push cannot send: a source that is no directory, a bad message,
+ * files over the API's size limit, files that look like credentials. Throws UserInputError / MtpipeError (exit 2).
+ */
+export async function checkSource(dir: string, request: PushRequest, limits: CommitLimits = COMMIT_LIMITS): Promise<void> {
+  await validate(dir, request);
+  await readLocal(dir, request, limits);
+}
+
+/** DIR's files (checked as checkSource does) with the rendered ones in place of files of the same name. */
+export async function sourceFiles(
+  dir: string,
+  request: PushRequest,
+  config: Config,
+  envNames: string[],
+  limits: CommitLimits,
+  warn: (text: string) => void,
+  appSpec: (config: Config, envNames: string[]) => Promise<string>,
+): Promise<Map<string, LocalFile>> {
+  const local = await readLocal(dir, request, limits);
+  const rendered = renderedTemplates(config, envNames);
+  rendered.set(APPSPEC_FILE, await appSpec(config, envNames));
+  for (const [name, text] of rendered) {
+    const content = new TextEncoder().encode(text);
+    const own = local.get(name);
+    if (own && gitBlobId(own.content) !== gitBlobId(content)) warn(`${name}: the rendered file replaces the one in ${dir} (they differ; mtpipe's builds run the rendered one)`);
+    local.set(name, { content, mode: renderedFileMode(name) & 0o111 ? 'EXECUTABLE' : 'NORMAL' });
+  }
+  return local;
 }
 
 async function validate(dir: string, request: PushRequest): Promise<void> {
@@ -142,21 +153,8 @@ async function readLocal(dir: string, request: PushRequest, limits: CommitLimits
   return local;
 }
 
-/** What must change so that the branch holds `local`: puts, mode changes and deletions (never of `.mtpipe/`). */
-export function changesFrom(local: Map<string, LocalFile>, remote: Map<string, { blobId: string; mode: FileMode }>): FileChange[] {
-  const changes: FileChange[] = [];
-  for (const [path, file] of local) {
-    const there = remote.get(path);
-    if (!there || there.blobId !== gitBlobId(file.content)) changes.push({ kind: 'put', path, content: file.content, mode: file.mode });
-    else if (there.mode !== file.mode) changes.push({ kind: 'mode', path, mode: file.mode });
-  }
-  for (const path of remote.keys()) {
-    if (!local.has(path) && !path.startsWith(MTPIPE_DIR)) changes.push({ kind: 'delete', path });
-  }
-  return changes;
-}
-
-async function pushTo(
+/** Makes the branch hold `local` (syncBranch), with the result push reports; a dry run only compares. */
+export async function pushTo(
   target: Target,
   where: RepositoryBranch,
   local: Map<string, LocalFile>,
@@ -165,30 +163,18 @@ async function pushTo(
   limits: CommitLimits,
   say: (line: string) => void,
 ): Promise<PushResult> {
-  const commitIds: string[] = [];
-  // a second round when the branch moved under the first (another push, or a commit whose response was lost)
-  for (let round = 0; ; round++) {
-    const head = await aws(`reading branch ${where.branchName} of CodeCommit repository ${where.repositoryName}`, () => branchHead(target, where));
-    const remote = head ? await aws(`listing the files of ${where.repositoryName} at ${head}`, () => commitFiles(target, where.repositoryName, head)) : new Map();
-    const changes = changesFrom(local, remote);
-    const result: PushResult = {
-      ...base,
-      ...(head ? { head } : {}),
-      commitIds,
-      added: changes.filter((c) => c.kind === 'put' && !remote.has(c.path)).map((c) => c.path),
-      changed: changes.filter((c) => c.kind !== 'delete' && remote.has(c.path)).map((c) => c.path),
-      deleted: changes.filter((c) => c.kind === 'delete').map((c) => c.path),
-    };
-    if (changes.length === 0 || base.dryRun) return result;
-    try {
-      const chunks = chunkChanges(changes, limits);
-      say(`committing ${changes.length} file change(s) to ${where.repositoryName} branch ${where.branchName} in ${chunks.length} commit(s)…`);
-      await aws(`committing to branch ${where.branchName} of ${where.repositoryName}`, () => createCommits(target, where, head, message, chunks).then((ids) => void commitIds.push(...ids)));
-      return result;
-    } catch (error) {
-      if (!(error instanceof AwsError && isParentCommitOutdated(error.cause)) || round > 0) throw error;
-    }
-  }
+  const synced = await aws(`pushing to branch ${where.branchName} of CodeCommit repository ${where.repositoryName}`, () =>
+    syncBranch(target, where, local, message, { limits, dryRun: base.dryRun, say }),
+  );
+  const { head, remote, changes, commitIds } = synced;
+  return {
+    ...base,
+    ...(head ? { head } : {}),
+    commitIds,
+    added: changes.filter((c) => c.kind === 'put' && !remote.has(c.path)).map((c) => c.path),
+    changed: changes.filter((c) => c.kind !== 'delete' && remote.has(c.path)).map((c) => c.path),
+    deleted: changes.filter((c) => c.kind === 'delete').map((c) => c.path),
+  };
 }
 
 async function aws<T>(doing: string, call: () => Promise<T>): Promise<T> {

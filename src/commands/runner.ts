@@ -47,7 +47,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     if (!resolved.has(key)) resolved.set(key, resolve());
     return resolved.get(key) as Promise<T>;
   };
-  for (const step of steps) step.validate?.(draft.config, flags);
+  for (const step of steps) await step.validate?.(draft.config, flags);
   // where things go first (the region decides the clients), then STS, then what needs the accounts
   await askProjectAndRegion(draft);
   const connection = await connect(draft.config.region, session.aws, { dryRun: options.dryRun });

@@ -49,7 +49,7 @@ export interface Step<Inputs> {
    * Rejects bad input that is the step's own (flags, environment variables) before anything is asked
    * and before any AWS call; throws UserInputError.
    */
-  validate?(config: Config, flags: Record<string, unknown>): void;
+  validate?(config: Config, flags: Record<string, unknown>): void | Promise<void>;
   resolve(context: ResolveContext): Promise<Inputs>;
   /**
    * Reads what `desired` depends on and no question decides (the deployed solution's resources, a
