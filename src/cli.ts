@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { createRequire } from 'node:module';
 import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-secrets.js';
 import { isPrintedInJson, MtpipeError, printedInJson } from './errors.js';
+import { APPROVE_FLAGS, RUN_FLAGS, WATCH_FLAGS, type FlagDeclaration } from './commands/execution-flags.js';
 import type { GlobalOptions } from './commands/session.js';
 
 // Only commander, errors.ts and config/argv-secrets.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
@@ -203,6 +204,58 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('run')
+    .description('start the pipeline (with --env for per-environment pipelines), print the execution id and watch it')
+    .action(async (flags: { watch: boolean; interval?: number }, command: Command) => {
+      const options = globalOptions(command);
+      const [{ openSession }, { run }] = await Promise.all([import('./commands/session.js'), import('./commands/run.js')]);
+      const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
+      try {
+        const result = await untilInterrupted((signal) => run(session, { watch: flags.watch, ...(flags.interval ? { intervalSeconds: flags.interval } : {}) }, { signal }));
+        if (result.watched) return await printWatched(result.watched, options.json);
+        const document = { pipeline: result.pipeline, dryRun: result.dryRun, ...(result.executionId ? { executionId: result.executionId } : {}) };
+        process.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : `${result.executionId ?? `Dry run: would start pipeline ${result.pipeline}`}\n`);
+      } finally {
+        session.reporter.close();
+      }
+    });
+
+  program
+    .command('watch [execution]')
+    .description('follow a pipeline execution live (default: the latest): stages, actions, build links, the log of a failed build')
+    .action(async (execution: string | undefined, flags: { interval?: number }, command: Command) => {
+      const options = globalOptions(command);
+      const [{ openSession }, { watch }] = await Promise.all([import('./commands/session.js'), import('./commands/watch.js')]);
+      const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
+      try {
+        const result = await untilInterrupted((signal) => watch(session, { ...(execution ? { execution } : {}), ...(flags.interval ? { intervalSeconds: flags.interval } : {}) }, { signal }));
+        await printWatched(result, options.json);
+      } finally {
+        session.reporter.close();
+      }
+    });
+
+  program
+    .command('approve <env>')
+    .description("answer the pending manual approval of the environment's Approve-<env> stage")
+    .action(async (env: string, flags: { reject?: boolean; comment?: string }, command: Command) => {
+      const options = globalOptions(command);
+      const [{ openSession }, { approve, approveNotes }] = await Promise.all([import('./commands/session.js'), import('./commands/approve.js')]);
+      const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
+      try {
+        const result = await approve(session, { env, reject: Boolean(flags.reject), ...(flags.comment !== undefined ? { comment: flags.comment } : {}) });
+        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${approveNotes(result).join('\n')}\n`);
+      } finally {
+        session.reporter.close();
+      }
+    });
+
+  for (const [name, declared] of [['run', RUN_FLAGS], ['watch', WATCH_FLAGS], ['approve', APPROVE_FLAGS]] as const) {
+    const command = program.commands.find((c) => c.name() === name)!;
+    for (const flag of Object.values(declared) as FlagDeclaration[]) command.addOption(optionOf(flag));
+  }
+
+  program
     .command('bootstrap')
     .description('run every step in order: init-repo, setup-security, set-params, create-builds, create-deploy, create-pipeline')
     .option('--repository-name <name>', 'repository name (repository.name)')
@@ -214,6 +267,38 @@ export function buildProgram(): Command {
     .action((_flags, command: Command) => runProvisioning(command, 'bootstrap'));
 
   return program;
+}
+
+function optionOf(flag: FlagDeclaration): Option {
+  const option = new Option(flag.flags, flag.description);
+  if (flag.value === 'seconds') {
+    option.argParser((value: string) => {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number of seconds greater than 0');
+      return n;
+    });
+  }
+  return option;
+}
+
+/** Runs `work` with a signal that Ctrl-C (SIGINT) aborts: the command then ends through the error handler (AbortedError, 130). */
+async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGINT', abort);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.removeListener('SIGINT', abort);
+  }
+}
+
+/** The end of a watched execution on stdout (--json: the final state); not Succeeded: exit 1. */
+async function printWatched(result: import('./commands/watch.js').WatchResult, json: boolean): Promise<void> {
+  const { outcomeError, watchJson, watchSummary } = await import('./commands/watch.js');
+  process.stdout.write(json ? `${JSON.stringify(watchJson(result), null, 2)}\n` : `${watchSummary(result)}\n`);
+  const error = outcomeError(result);
+  if (error) throw json ? printedInJson(error) : error;
 }
 
 /** The one place that prints errors and decides the exit code. */

@@ -155,3 +155,11 @@ export async function unlessAbsent<T>(read: Promise<T>, isAbsent: (error: unknow
     throw error;
   }
 }
+
+// --- pipeline executions (run, watch, approve) ---
+/** CodePipeline GetPipelineExecution / ListActionExecutions: no execution of that id in the pipeline. */
+export const isPipelineExecutionNotFound = named('PipelineExecutionNotFoundException');
+/** PutApprovalResult: the token is not the pending approval's (another execution reached it meanwhile). */
+export const isInvalidApprovalToken = named('InvalidApprovalTokenException');
+/** PutApprovalResult: somebody answered the approval first. */
+export const isApprovalAlreadyCompleted = named('ApprovalAlreadyCompletedException');
