@@ -2,6 +2,8 @@
  * Pipeline executions: start one, read where it is, answer an approval. A thin layer over CodePipeline
  * (and CodeBuild + CloudWatch Logs for a failed build's log); the watch loop is in commands/watch.ts.
  */
+// first: it turns off the SDK's Node-version notice before an SDK module loads
+import './clients.js';
 import { BatchGetBuildsCommand, CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {

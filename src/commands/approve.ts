@@ -2,9 +2,9 @@
  * `mtpipe approve <env> [--reject] [--comment TEXT]`: answers the pending manual approval of the
  * environment's Approve-<env> stage. The token PutApprovalResult needs is only in GetPipelineState.
  */
+import { pipelineState, putApproval } from '../aws/codepipeline-execution.js';
 import type { StageState } from '@aws-sdk/client-codepipeline';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { pipelineState, putApproval } from '../aws/codepipeline-execution.js';
 import { isApprovalAlreadyCompleted, isInvalidApprovalToken, isPipelineNotFound } from '../aws/errors.js';
 import { pipelinesOf } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';

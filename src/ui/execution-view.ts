@@ -51,7 +51,7 @@ export function changeLines(before: ExecutionView | undefined, after: ExecutionV
     const was = old.get(`${stage}/${action.name}`) ?? 'Pending';
     if (action.status === was) continue;
     const elapsed = action.status === 'InProgress' ? undefined : elapsedMs([action], now);
-    lines.push(`${stage} › ${action.name}: ${action.status}${elapsed === undefined ? '' : ` (${formatDuration(elapsed)})`}${action.url ? `  ${action.url}` : ''}`);
+    lines.push(`${stage} › ${action.name}: ${action.status}${elapsed === undefined ? '' : ` (${formatDuration(elapsed)})`}${action.url && action.status !== 'Succeeded' ? `  ${action.url}` : ''}`);
     if (approvalNote && action.category === 'Approval' && action.status === 'InProgress') lines.push(approvalNote(stage, action));
   }
   if (before && before.status !== after.status) {
