@@ -130,7 +130,7 @@ export function approvalNote(config: Config): ApprovalNote {
   return (stage) => {
     const env = stage.startsWith('Approve-') ? stage.slice('Approve-'.length) : '<env>';
     const who = approvers.length > 0 ? `notified ${approvers.join(', ')} (SNS topic ${topic})` : `nobody notified (SNS topic ${topic} has no subscriber: set notifications.approvers)`;
-    return `  ${stage} waits for approval, ${who}. Approve: mtpipe approve ${env}  (reject: mtpipe approve ${env} --reject --comment "why")`;
+    return `  ${stage} waits for approval: mtpipe approve ${env}  (or: mtpipe approve ${env} --reject --comment "why"); ${who}`;
   };
 }
 

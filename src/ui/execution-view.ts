@@ -32,7 +32,8 @@ export function executionLines(view: ExecutionView, now: number, approvalNote?: 
   const width = Math.max(...view.stages.flatMap((stage) => [stage.name.length, ...stage.actions.map((action) => action.name.length + 2)]), 4);
   for (const stage of view.stages) {
     lines.push(row('  ', stage.name, width, stage.status, elapsedMs(stage.actions, now)));
-    for (const action of stage.actions) lines.push(row('    ', action.name, width - 2, action.status, elapsedMs([action], now), action.url));
+    // the link while it helps: a running or failed build (--json keeps every link)
+    for (const action of stage.actions) lines.push(row('    ', action.name, width - 2, action.status, elapsedMs([action], now), action.status === 'Succeeded' ? undefined : action.url));
   }
   if (approvalNote) for (const { stage, action } of pendingApprovals(view)) lines.push(approvalNote(stage, action));
   if (view.statusSummary && view.status !== 'InProgress') lines.push(`  ${view.statusSummary}`);
@@ -78,11 +79,11 @@ export class ExecutionDisplay {
   /** Shows the newest view: redraws the block on a terminal, prints what changed otherwise. */
   update(view: ExecutionView): void {
     if (this.inPlace) {
-      const width = Math.max((this.stream.columns || 80) - 1, 20);
-      const lines = executionLines(view, this.now(), this.approvalNote).map((line) => (line.length > width ? `${line.slice(0, width - 1)}…` : line));
-      // back to the block's first line, clear to the end of the screen, draw again
+      const columns = this.stream.columns || 80;
+      const lines = executionLines(view, this.now(), this.approvalNote);
+      // back to the block's first row, clear to the end of the screen, draw again; long lines (links) wrap, not cut
       this.stream.write(`${this.drawn > 0 ? `\x1b[${this.drawn}F\x1b[J` : ''}${lines.join('\n')}\n`);
-      this.drawn = lines.length;
+      this.drawn = lines.reduce((rows, line) => rows + Math.max(1, Math.ceil(line.length / columns)), 0);
     } else {
       const lines = changeLines(this.last, view, this.now(), this.approvalNote);
       if (lines.length > 0) this.stream.write(`${lines.join('\n')}\n`);

@@ -60,7 +60,7 @@ describe('mtpipe run / watch / approve', () => {
 
     const stopped = await interrupted(['watch', '--interval', '0.2'], 'waits for approval');
     expect(stopped.code, explain(stopped)).toBe(130);
-    expect(stopped.stderr).toContain('Approve: mtpipe approve prod');
+    expect(stopped.stderr).toContain('mtpipe approve prod');
     expect(stopped.stderr).toContain(`aborted: stopped watching: execution ${executionId} of mt-pipeline-pipeline keeps running in CodePipeline`);
     expect(stopped.stderr).toContain(`hint: watch it again: mtpipe watch ${executionId}`);
 

@@ -77,9 +77,10 @@ describe('run, watch and approve (simulated executions)', () => {
       'Source:Succeeded', 'BuildAndTest:Succeeded', 'Deploy-dev:Succeeded', 'Test-dev:Succeeded', 'Approve-prod:Succeeded', 'Deploy-prod:Succeeded', 'Test-prod:Succeeded',
     ]);
     expect(shown.text()).toContain(
-      '  Approve-prod waits for approval, notified lead@example.com (SNS topic mt-pipeline-approvals). Approve: mtpipe approve prod  (reject: mtpipe approve prod --reject --comment "why")',
+      '  Approve-prod waits for approval: mtpipe approve prod  (or: mtpipe approve prod --reject --comment "why"); notified lead@example.com (SNS topic mt-pipeline-approvals)',
     );
-    expect(shown.text()).toMatch(/BuildAndTest › BuildAndTest: InProgress {2}https:\/\/console\.aws\.amazon\.com\/codebuild\/home\?region=us-east-1#\/builds\/mt-pipeline-build-and-test:/);
+    // each build's console link (a poll may not catch a 0.2 s build InProgress: the view is asserted, not the line)
+    expect(result.watched!.view.stages[1]!.actions[0]!.url).toMatch(/^https:\/\/console\.aws\.amazon\.com\/codebuild\/home\?region=us-east-1#\/builds\/mt-pipeline-build-and-test:[0-9a-f-]{36}\/view\/new$/);
     // the approval was answered with the token GetPipelineState showed, and the summary given
     const state = await codepipeline.send(new GetPipelineStateCommand({ name: PIPELINE }));
     const approval = state.stageStates!.find((stage) => stage.stageName === 'Approve-prod')!.actionStates![0]!.latestExecution!;
@@ -104,6 +105,7 @@ describe('run, watch and approve (simulated executions)', () => {
     expect(watched.failedBuildLogs[0]!.lines).toHaveLength(30);
     expect(watched.failedBuildLogs[0]!.lines.at(-2)).toBe('[Container] Command did not exit successfully ./scripts/test.sh exit status 1');
     const text = shown.text();
+    expect(text).toMatch(/Test-dev › Test-dev: Failed \(\d+s\) {2}https:\/\/console\.aws\.amazon\.com\/codebuild\/home\?region=us-east-1#\/builds\/mt-pipeline-integration-test-dev:/);
     expect(text).toContain('--- last 30 lines of build mt-pipeline-integration-test-dev:');
     expect(text).toContain('FAILED test_translation.py::test_quality - AssertionError');
   });
@@ -113,11 +115,13 @@ describe('run, watch and approve (simulated executions)', () => {
     const { session: opened } = await session();
     const first = await run(opened, { watch: false });
     // wait until the first waits for approval
-    for (let i = 0; i < 50; i++) {
+    let waiting = false;
+    for (let i = 0; i < 150 && !waiting; i++) {
       const state = await codepipeline.send(new GetPipelineStateCommand({ name: PIPELINE }));
-      if (state.stageStates!.find((s) => s.stageName === 'Approve-prod')?.latestExecution?.status === 'InProgress') break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      waiting = state.stageStates!.find((s) => s.stageName === 'Approve-prod')?.latestExecution?.status === 'InProgress';
+      if (!waiting) await new Promise((resolve) => setTimeout(resolve, 200));
     }
+    expect(waiting).toBe(true);
     const second = await run(opened, { watch: false });
     await approve(opened, { env: 'prod', comment: 'ship it' });
     const { watch } = await import('../../src/commands/watch.js');

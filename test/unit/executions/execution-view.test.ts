@@ -27,9 +27,9 @@ describe('the execution view as plain lines', () => {
     const note = approvalNote(config({ notifications: { approvers: ['lead@example.com'] } }));
     const lines = executionLines(view, NOW, note);
     expect(lines.at(-1)).toBe(
-      '  Approve-prod waits for approval, notified lead@example.com (SNS topic mt-pipeline-approvals). Approve: mtpipe approve prod  (reject: mtpipe approve prod --reject --comment "why")',
+      '  Approve-prod waits for approval: mtpipe approve prod  (or: mtpipe approve prod --reject --comment "why"); notified lead@example.com (SNS topic mt-pipeline-approvals)',
     );
-    expect(approvalNote(config())('Approve-prod', view.stages[2]!.actions[0]!)).toContain('nobody notified (SNS topic mt-pipeline-approvals has no subscriber: set notifications.approvers)');
+    expect(approvalNote(config())('Approve-prod', view.stages[2]!.actions[0]!)).toContain('; nobody notified (SNS topic mt-pipeline-approvals has no subscriber: set notifications.approvers)');
   });
 
   it('without a terminal, a line for each change only', () => {
@@ -67,6 +67,16 @@ describe('the execution view as plain lines', () => {
     lines.update(runningView());
     expect(plain.text()).not.toContain('\x1b[');
     expect(plain.text().split('\n').filter(Boolean)).toHaveLength(3);
+  });
+
+  it('on a narrow terminal, a wrapped line counts as the rows it takes', () => {
+    const tty = captureStream();
+    Object.assign(tty, { isTTY: true, columns: 40 });
+    const display = new ExecutionDisplay(tty, undefined, () => NOW);
+    display.update(runningView());
+    display.update(runningView());
+    // 7 lines, 13 rows of 40: the heading (98 characters) takes 3, the running action with its link (182) 5
+    expect(tty.text()).toContain('\x1b[13F\x1b[J');
   });
 
   it('durations', () => {
