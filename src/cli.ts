@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-secrets.js';
 import { isPrintedInJson, MtpipeError, printedInJson } from './errors.js';
 import type { GlobalOptions } from './commands/session.js';
-import { addFlags, configKeysOf, DRIFT_FLAGS, mergedFlags, PUSH_FLAGS, STEP_COMMANDS, type FlagDeclaration, type StepCommandName } from './commands/flags.js';
+import { addFlags, APPROVE_FLAGS, configKeysOf, DRIFT_FLAGS, mergedFlags, PUSH_FLAGS, RUN_FLAGS, STEP_COMMANDS, WATCH_FLAGS, type FlagDeclaration, type StepCommandName } from './commands/flags.js';
 
 // Only commander, errors.ts, config/argv-secrets.ts, and commands/flags.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
 
@@ -214,6 +214,57 @@ export function buildProgram(): Command {
       await verifyCommand(globalOptions(command));
     });
 
+  program
+    .command('run')
+    .description('start the pipeline (with --env for per-environment pipelines), print the execution id and watch it')
+    .action(async (flags: { watch: boolean; interval?: number }, command: Command) => {
+      const options = globalOptions(command);
+      const [{ openSession }, { run }] = await Promise.all([import('./commands/session.js'), import('./commands/run.js')]);
+      const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
+      try {
+        const result = await untilInterrupted((signal) => run(session, { watch: flags.watch, ...(flags.interval ? { intervalSeconds: flags.interval } : {}) }, { signal }));
+        if (result.watched) return await printWatched(result.watched, options.json);
+        const document = { pipeline: result.pipeline, dryRun: result.dryRun, ...(result.executionId ? { executionId: result.executionId } : {}) };
+        process.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : `${result.executionId ?? `Dry run: would start pipeline ${result.pipeline}`}\n`);
+      } finally {
+        session.reporter.close();
+      }
+    });
+
+  program
+    .command('watch [execution]')
+    .description('follow a pipeline execution live (default: the latest): stages, actions, build links, the log of a failed build')
+    .action(async (execution: string | undefined, flags: { interval?: number }, command: Command) => {
+      const options = globalOptions(command);
+      const [{ openSession }, { watch }] = await Promise.all([import('./commands/session.js'), import('./commands/watch.js')]);
+      const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
+      try {
+        const result = await untilInterrupted((signal) => watch(session, { ...(execution ? { execution } : {}), ...(flags.interval ? { intervalSeconds: flags.interval } : {}) }, { signal }));
+        await printWatched(result, options.json);
+      } finally {
+        session.reporter.close();
+      }
+    });
+
+  program
+    .command('approve <env>')
+    .description("answer the pending manual approval of the environment's Approve-<env> stage")
+    .action(async (env: string, flags: { reject?: boolean; comment?: string }, command: Command) => {
+      const options = globalOptions(command);
+      const [{ openSession }, { approve, approveNotes }] = await Promise.all([import('./commands/session.js'), import('./commands/approve.js')]);
+      const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
+      try {
+        const result = await approve(session, { env, reject: Boolean(flags.reject), ...(flags.comment !== undefined ? { comment: flags.comment } : {}) });
+        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${approveNotes(result).join('\n')}\n`);
+      } finally {
+        session.reporter.close();
+      }
+    });
+
+  for (const [name, declared] of [['run', RUN_FLAGS], ['watch', WATCH_FLAGS], ['approve', APPROVE_FLAGS]] as const) {
+    addFlags(program.commands.find((c) => c.name() === name)!, declared);
+  }
+
   stepCommand(
     program,
     'bootstrap',
@@ -222,6 +273,26 @@ export function buildProgram(): Command {
   );
 
   return program;
+}
+
+/** Runs `work` with a signal that Ctrl-C (SIGINT) aborts: the command then ends through the error handler (AbortedError, 130). */
+async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGINT', abort);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.removeListener('SIGINT', abort);
+  }
+}
+
+/** The end of a watched execution on stdout (--json: the final state); not Succeeded: exit 1. */
+async function printWatched(result: import('./commands/watch.js').WatchResult, json: boolean): Promise<void> {
+  const { outcomeError, watchJson, watchSummary } = await import('./commands/watch.js');
+  process.stdout.write(json ? `${JSON.stringify(watchJson(result), null, 2)}\n` : `${watchSummary(result)}\n`);
+  const error = outcomeError(result);
+  if (error) throw json ? printedInJson(error) : error;
 }
 
 /** The one place that prints errors and decides the exit code. */

@@ -57,8 +57,8 @@ export class AwsError extends MtpipeError {
 
 /** The user declined, or pressed Ctrl-C at a prompt. */
 export class AbortedError extends MtpipeError {
-  constructor(message = 'aborted') {
-    super('aborted', message, { exitCode: 130 });
+  constructor(message = 'aborted', hint?: string) {
+    super('aborted', message, { exitCode: 130, ...(hint ? { hint } : {}) });
   }
 }
 

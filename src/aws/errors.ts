@@ -163,3 +163,11 @@ export const isBranchNotFound = named('BranchDoesNotExistException');
 export const isParentCommitOutdated = named('ParentCommitIdOutdatedException');
 /** CreateCommit over one of CodeCommit's limits of a commit made through the API. */
 export const isCommitLimitExceeded = named('FileContentSizeLimitExceededException', 'FolderContentSizeLimitExceededException', 'MaximumFileEntriesExceededException', 'FileTooLargeException');
+
+// --- pipeline executions (run, watch, approve) ---
+/** CodePipeline GetPipelineExecution / ListActionExecutions: no execution of that id in the pipeline. */
+export const isPipelineExecutionNotFound = named('PipelineExecutionNotFoundException');
+/** PutApprovalResult: the token is not the pending approval's (another execution reached it meanwhile). */
+export const isInvalidApprovalToken = named('InvalidApprovalTokenException');
+/** PutApprovalResult: somebody answered the approval first. */
+export const isApprovalAlreadyCompleted = named('ApprovalAlreadyCompletedException');

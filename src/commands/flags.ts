@@ -1,3 +1,5 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+
 /**
  * Every provisioning command's description and flags, declared once. cli.ts builds each command line
  * from this table — a step's own command and `bootstrap` alike — so it must stay light: it is loaded
@@ -15,6 +17,8 @@ export interface FlagDeclaration {
   numeric?: boolean;
   /** may be given several times; the values are collected in a list */
   repeatable?: boolean;
+  /** the value is a number of seconds greater than 0 */
+  seconds?: boolean;
 }
 
 const repositoryName: FlagDeclaration = { flags: '--repository-name <name>', description: 'repository name (repository.name)', configKey: 'repository.name' };
@@ -81,12 +85,32 @@ export const DRIFT_FLAGS: FlagDeclaration[] = [
   { flags: '--stacks', description: "also run CloudFormation drift detection on the solution's stacks (solution.stacks) in each environment" },
 ];
 
+const interval: FlagDeclaration = { flags: '--interval <seconds>', description: 'seconds between two reads of the execution (default 5)', seconds: true };
+
+/** `mtpipe run`. */
+export const RUN_FLAGS: FlagDeclaration[] = [{ flags: '--no-watch', description: 'print the execution id and return, without following it' }, interval];
+/** `mtpipe watch`. */
+export const WATCH_FLAGS: FlagDeclaration[] = [interval];
+/** `mtpipe approve`. */
+export const APPROVE_FLAGS: FlagDeclaration[] = [
+  { flags: '--reject', description: 'reject instead of approving (the execution then fails)' },
+  { flags: '--comment <text>', description: 'the approval summary, up to 512 characters (default: who answered, from STS)' },
+];
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number of seconds greater than 0');
+  return n;
+}
+
 /** Adds declared flags to a command. */
-export function addFlags(command: { option(flags: string, description: string, parse?: (value: string, previous: never) => unknown): unknown }, flags: FlagDeclaration[]): void {
+export function addFlags(command: Command, flags: FlagDeclaration[]): void {
   for (const flag of flags) {
-    if (flag.numeric) command.option(flag.flags, flag.description, Number);
-    else if (flag.repeatable) command.option(flag.flags, flag.description, ((value: string, all: string[] = []) => [...all, value]) as (value: string, previous: never) => unknown);
-    else command.option(flag.flags, flag.description);
+    const option = new Option(flag.flags, flag.description);
+    if (flag.numeric) option.argParser(Number);
+    else if (flag.seconds) option.argParser(seconds);
+    else if (flag.repeatable) option.argParser((value: string, all: string[] = []) => [...all, value]);
+    command.addOption(option);
   }
 }
 
