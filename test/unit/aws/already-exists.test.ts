@@ -34,6 +34,7 @@ import { managedPolicy } from '../../../src/aws/iam-policy.js';
 import { iamRole, roleInlinePolicy, rolePolicyAttachment } from '../../../src/aws/iam-role.js';
 import { logGroup } from '../../../src/aws/log-group.js';
 import { s3Bucket } from '../../../src/aws/s3-bucket.js';
+import { codecommitBranchFiles } from '../../../src/aws/codecommit-branch-files.js';
 import { secretsManagerSecret } from '../../../src/aws/secretsmanager-secret.js';
 import { ssmParameter } from '../../../src/aws/ssm-parameter.js';
 import type { ResourceKind } from '../../../src/engine/types.js';
@@ -75,9 +76,11 @@ const NO_EXISTS_ANSWER: Kind[] = [codeconnectionsConnection] as Kind[];
 /**
  * Kinds whose create is idempotent: Put*Policy replaces, Attach*Policy and AssociateApprovalRuleTemplateWithRepository of
  * what is attached succeed again, SNS CreateTopic of an existing name returns it, EventBridge PutRule/PutTargets are upserts,
- * ECR PutReplicationConfiguration replaces the registry's document (mtpipe merges its rule into what it reads first).
+ * ECR PutReplicationConfiguration replaces the registry's document (mtpipe merges its rule into what it reads first),
+ * the branch's files are committed on the tip read just before, and a retried CreateCommit whose first attempt went
+ * in meets ParentCommitIdOutdatedException: the tip is read again and nothing is left to commit.
  */
-const IDEMPOTENT: Kind[] = [roleInlinePolicy, groupInlinePolicy, rolePolicyAttachment, groupPolicyAttachment, approvalTemplateAssociation, snsTopic, eventsRule, ecrReplicationRule] as Kind[];
+const IDEMPOTENT: Kind[] = [roleInlinePolicy, groupInlinePolicy, rolePolicyAttachment, groupPolicyAttachment, approvalTemplateAssociation, snsTopic, eventsRule, ecrReplicationRule, codecommitBranchFiles] as Kind[];
 
 describe('alreadyExists: every create that can meet its own earlier attempt says so', () => {
   it.each(NOT_IDEMPOTENT.map(([kind, exists, other]) => [kind.kind, kind, exists, other] as const))('%s', (_name, kind, exists, other) => {
