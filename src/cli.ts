@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-secrets.js';
 import { isPrintedInJson, MtpipeError, printedInJson } from './errors.js';
 import type { GlobalOptions } from './commands/session.js';
+import { DESTROY_OPTIONS, type DestroyFlags } from './commands/destroy-options.js';
 
 // Only commander, errors.ts and config/argv-secrets.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
 
@@ -212,6 +213,21 @@ export function buildProgram(): Command {
     .option('--hf-token-stdin', 'read the Hugging Face token from standard input (or set HF_TOKEN)')
     .option('--save', 'write the values of these flags to mtpipe.yaml when the plan is applied')
     .action((_flags, command: Command) => runProvisioning(command, 'bootstrap'));
+
+  const destroyCommand = program
+    .command('destroy')
+    .description("delete what mtpipe owns for this project, in reverse dependency order (data kept unless --include-data; the solution's stacks never)");
+  for (const option of DESTROY_OPTIONS) destroyCommand.option(option.flags, option.description);
+  destroyCommand.action(async (flags: DestroyFlags, command: Command) => {
+    const options = globalOptions(command);
+    const [{ openSession }, { destroy }] = await Promise.all([import('./commands/session.js'), import('./commands/destroy.js')]);
+    const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
+    try {
+      await destroy(session, flags);
+    } finally {
+      session.reporter.close();
+    }
+  });
 
   return program;
 }

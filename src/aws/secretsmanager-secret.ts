@@ -152,6 +152,7 @@ export const secretsManagerSecret: ResourceKind<SecretSpec, StoredSecret> = {
     }
   },
 
+  scheduledForDeletion: (current) => current.deleted,
   tagsOf: (current) => current.tags,
   // the ARN ends in a random suffix that only AWS knows: it is reported from create and update
   arnOf: () => undefined,

@@ -75,6 +75,8 @@ export interface ResourceKind<Spec, Current> {
    * that is gone already counts as deleted. `spec` is the resource as the configuration names it.
    */
   delete?(target: Target, current: Current, spec: Spec): Promise<void | ApplyOutput>;
+  /** exists but is deleted already, only not yet for good (a secret in its recovery window): destroy leaves it be */
+  scheduledForDeletion?(current: Current): boolean;
   /**
    * The resources of this kind under `scope` that carry mtpipe:project=<project> and are not wanted:
    * they are planned for deletion. Only kinds that support pruning implement it.
