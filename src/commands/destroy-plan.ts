@@ -44,7 +44,7 @@ export interface DestroyOptions {
  */
 export async function planDestroy(desired: Desired[], prune: PruneScope[], options: DestroyOptions): Promise<DestroyPlan> {
   // the ownership rules of the engine, never with --adopt: what is not this project's is not deleted
-  const read = await plan(desired, { project: options.project, region: options.region, adopt: false, concurrency: options.concurrency, prune });
+  const read = await plan(desired, { project: options.project, region: options.region, adopt: false, concurrency: options.concurrency, prune, readAll: true });
   const kept: Kept[] = [];
   const chosen: Change[] = [];
   for (const change of read) {
@@ -104,12 +104,29 @@ function inReverseOrder(chosen: Change[], desired: Desired[]): Change[] {
     };
     visit(id);
   }
-  return chosen.map((change) => ({
+  const deletions: Change[] = chosen.map((change) => ({
     ...change,
     action: 'delete',
     diffs: [],
     desired: { ...change.desired, dependsOn: [...after.get(change.desired.id)!] },
   }));
+  return inOrderOfDeletion(deletions);
+}
+
+/** Each deletion after those it waits for, otherwise in the configuration's order: the plan reads as it happens. */
+function inOrderOfDeletion(deletions: Change[]): Change[] {
+  const ordered: Change[] = [];
+  const done = new Set<string>();
+  let rest = deletions;
+  while (rest.length > 0) {
+    const ready = rest.filter((change) => (change.desired.dependsOn ?? []).every((id) => done.has(id)));
+    // no cycle is possible (the configuration's graph has none), but never loop forever
+    const next = ready.length > 0 ? ready : rest;
+    for (const change of next) done.add(change.desired.id);
+    ordered.push(...next);
+    rest = rest.filter((change) => !done.has(change.desired.id));
+  }
+  return ordered;
 }
 
 /**

@@ -97,7 +97,7 @@ async function carryOut(session: Session, destroyPlan: DestroyPlan, config: Conf
     reporter.done({ ...base, outputs: outputs([]), notes: [], summary: keptLines });
     return { deleted: [], kept };
   }
-  if (session.prompter.interactive) await confirm(session, deletions, config, includeData);
+  if (session.prompter.interactive) await confirmDestroy(session, deletions, config, includeData);
 
   const { changes, expand } = batchParameters(deletions);
   const rules = { project: config.project, region: config.region, adopt: false };
@@ -126,7 +126,7 @@ async function carryOut(session: Session, destroyPlan: DestroyPlan, config: Conf
  * On a terminal: y/N (default No), naming deletions in protected environments like every plan; when
  * data is among the deletions, the project name must be typed instead. Throws AbortedError otherwise.
  */
-async function confirm(session: Session, deletions: Change[], config: Config, includeData: boolean): Promise<void> {
+export async function confirmDestroy(session: Pick<Session, 'prompter'>, deletions: Change[], config: Config, includeData: boolean): Promise<void> {
   const data = deletions.filter((change) => DATA_KINDS.has(change.desired.kind.kind));
   if (includeData && data.length > 0) {
     const names = data.map((change) => change.desired.kind.name(change.desired.spec)).join(', ');
