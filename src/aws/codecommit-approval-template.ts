@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-codecommit';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import type { ResourceKind } from '../engine/types.js';
-import { alreadyExists, isApprovalRuleTemplateNotFound, isApprovalTemplateOrRepositoryNotFound } from './errors.js';
+import { alreadyExists, isApprovalRuleTemplateNotFound, isApprovalTemplateOrRepositoryNotFound, isRepositoryNotFound } from './errors.js';
 import type { ApprovalRuleContent } from '../config/repository.js';
 
 export { approvalRuleContent, type ApprovalRuleContent } from '../config/repository.js';
@@ -130,13 +130,19 @@ export const approvalTemplateAssociation: ResourceKind<TemplateAssociationSpec, 
   async find(target, spec) {
     const client = target.clients.get(CodeCommitClient);
     let nextToken: string | undefined;
-    do {
-      const page = await client.send(
-        new ListAssociatedApprovalRuleTemplatesForRepositoryCommand({ repositoryName: spec.repositoryName, nextToken }),
-      );
-      if (page.approvalRuleTemplateNames?.includes(spec.templateName)) return true;
-      nextToken = page.nextToken;
-    } while (nextToken);
+    try {
+      do {
+        const page = await client.send(
+          new ListAssociatedApprovalRuleTemplatesForRepositoryCommand({ repositoryName: spec.repositoryName, nextToken }),
+        );
+        if (page.approvalRuleTemplateNames?.includes(spec.templateName)) return true;
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      // no such repository: no template is associated with it
+      if (isRepositoryNotFound(error)) return undefined;
+      throw error;
+    }
     return undefined;
   },
 

@@ -112,11 +112,17 @@ export function policyAttachmentKind<Spec>(api: AttachmentApi<Spec>): ResourceKi
     async find(target, spec) {
       const client = target.clients.get(IAMClient);
       let marker: string | undefined;
-      do {
-        const page = await api.list(client, api.owner(spec), marker);
-        if (page.AttachedPolicies?.some((policy) => policy.PolicyArn === api.policyArn(spec))) return true;
-        marker = page.IsTruncated ? page.Marker : undefined;
-      } while (marker);
+      try {
+        do {
+          const page = await api.list(client, api.owner(spec), marker);
+          if (page.AttachedPolicies?.some((policy) => policy.PolicyArn === api.policyArn(spec))) return true;
+          marker = page.IsTruncated ? page.Marker : undefined;
+        } while (marker);
+      } catch (error) {
+        // no such group or role: nothing is attached to it
+        if (isIamNotFound(error)) return undefined;
+        throw error;
+      }
       return undefined;
     },
 

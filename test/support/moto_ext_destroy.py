@@ -7,6 +7,8 @@
    RepositoryDoesNotExistException) and DeleteApprovalRuleTemplate: a template still associated with a
    repository is ApprovalRuleTemplateInUseException; a template that is gone answers 200 with no id.
    Associations with a repository that was deleted disappear, as in CodeCommit.
+3. CodeCommit ListRepositories ({"repositories": [{"repositoryName", "repositoryId"}]}, one page), so that
+   tests can list what is left.
 mtpipe's exact requests for these are asserted in unit tests as well.
 """
 import json
@@ -97,7 +99,17 @@ def delete_approval_rule_template(self):
     return json.dumps({"approvalRuleTemplateId": template["approvalRuleTemplateId"]})
 
 
+def list_repositories(self):
+    repositories = _backend(self).repositories
+    listed = [
+        {"repositoryName": name, "repositoryId": repository.repository_metadata.get("repositoryId")}
+        for name, repository in sorted(repositories.items())
+    ]
+    return json.dumps({"repositories": listed})
+
+
 for handler in (
+    list_repositories,
     list_repositories_for_approval_rule_template,
     disassociate_approval_rule_template_from_repository,
     delete_approval_rule_template,

@@ -6,6 +6,7 @@ import {
   CodeCommitClient,
   DeleteApprovalRuleTemplateCommand,
   DisassociateApprovalRuleTemplateFromRepositoryCommand,
+  ListAssociatedApprovalRuleTemplatesForRepositoryCommand,
   ListRepositoriesForApprovalRuleTemplateCommand,
   RepositoryDoesNotExistException,
 } from '@aws-sdk/client-codecommit';
@@ -298,5 +299,17 @@ describe('notifications and secrets', () => {
       ['DeleteParameters', { Names: names.slice(10, 20) }],
       ['DeleteParameters', { Names: names.slice(20) }],
     ]);
+  });
+});
+
+describe('reads of what hangs on a resource that is gone (destroy reads everything)', () => {
+  it('an attachment to a group that does not exist is absent, not an error', async () => {
+    mocks.iam.on(ListAttachedGroupPoliciesCommand).rejects(new NoSuchEntityException({ message: 'Group g not found', ...meta }));
+    await expect(groupPolicyAttachment.find(target, { groupName: 'g', policyArn: 'arn:p' })).resolves.toBeUndefined();
+  });
+
+  it('an association with a repository that does not exist is absent, not an error', async () => {
+    mocks.codecommit.on(ListAssociatedApprovalRuleTemplatesForRepositoryCommand).rejects(new RepositoryDoesNotExistException({ message: 'gone', ...meta }));
+    await expect(approvalTemplateAssociation.find(target, { templateName: 't', repositoryName: 'r' })).resolves.toBeUndefined();
   });
 });
