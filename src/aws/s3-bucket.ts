@@ -1,7 +1,5 @@
 import {
   CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
@@ -10,7 +8,6 @@ import {
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
-  ListObjectVersionsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketOwnershipControlsCommand,
@@ -22,16 +19,13 @@ import {
   type BucketLocationConstraint,
   type LifecycleRule,
   type TransitionDefaultMinimumObjectSize,
-  type ObjectIdentifier,
 } from '@aws-sdk/client-s3';
 import { compareField, compareTags, fieldsToCreate, fromTagList, toTagList } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isBucketEncryptionNotFound, isBucketNotFound, isBucketPolicyNotFound, isBucketTagSetNotFound, isLifecycleConfigurationNotFound, isOwnershipControlsNotFound, isPublicAccessBlockNotFound, unlessAbsent } from './errors.js';
 import { sameKmsKey } from './kms-key-name.js';
+import { deleteBucket } from './s3-bucket-delete.js';
 import { canonicalStatement, comparePolicy } from './policy-document.js';
-
-/** DeleteObjects takes at most 1000 keys per request (S3 API reference). */
-const DELETE_OBJECTS_MAX = 1000;
 
 export interface BucketSpec {
   name: string;
@@ -242,32 +236,7 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
     return { arn: bucketArn(spec.partition, spec.name) };
   },
 
-  /**
-   * S3 deletes only an empty bucket: every object version and delete marker goes first (destroy deletes
-   * buckets only with --include-data). A bucket that is gone already counts as deleted.
-   */
-  async delete(target, _current, spec) {
-    const client = target.clients.get(S3Client);
-    const Bucket = spec.name;
-    try {
-      let KeyMarker: string | undefined;
-      let VersionIdMarker: string | undefined;
-      do {
-        const page = await client.send(new ListObjectVersionsCommand({ Bucket, KeyMarker, VersionIdMarker }));
-        const objects: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({ Key: v.Key!, VersionId: v.VersionId! }));
-        // DeleteObjects takes at most 1000 keys; a page holds at most 1000 versions and 1000 markers
-        for (let start = 0; start < objects.length; start += DELETE_OBJECTS_MAX) {
-          const { Errors } = await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: objects.slice(start, start + DELETE_OBJECTS_MAX), Quiet: true } }));
-          if (Errors && Errors.length > 0) throw new Error(`${Errors.length} object(s) could not be deleted, e.g. ${Errors[0]?.Key}: ${Errors[0]?.Code} ${Errors[0]?.Message ?? ''}`);
-        }
-        KeyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-        VersionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
-      } while (KeyMarker);
-      await client.send(new DeleteBucketCommand({ Bucket }));
-    } catch (error) {
-      if (!isBucketNotFound(error)) throw error;
-    }
-  },
+  delete: (target, _current, spec) => deleteBucket(target, spec.name),
 
   tagsOf: (current) => current.tags,
   arnOf: (_target, spec) => bucketArn(spec.partition, spec.name),
