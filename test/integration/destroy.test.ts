@@ -27,7 +27,7 @@ import { NonInteractivePrompter } from '../../src/ui/prompter.js';
 import { ConsoleReporter } from '../../src/ui/reporter.js';
 import { HF_TOKEN, REGION, restoreHfTokenAfterEach, setHfToken } from '../support/aws-state.js';
 import { captureStream, runInProcess, SHARED_ACCOUNT_OVERRIDES } from '../support/harness.js';
-import { resetMoto } from '../support/moto.js';
+import { resetMoto, startMoto } from '../support/moto.js';
 import { startRecorder } from '../support/recorder.js';
 import { deploySampleSolution } from '../support/solution-fixture.js';
 
@@ -190,5 +190,28 @@ describe('destroy after bootstrap', () => {
     expect(run.stdout).toContain('  - iam:role mt-pipeline-pipeline');
     expect(run.stdout).toContain('  - s3:bucket mt-pipeline-artifacts-123456789012-us-east-1');
     expect(await inventory()).toEqual(all);
+  });
+});
+
+describe('destroy whose delete responses are lost', () => {
+  restoreHfTokenAfterEach();
+
+  it('a delete applied but answered HTTP 500 is retried by the SDK, meets "not found", and counts as done', { timeout: 120_000 }, async () => {
+    // the first successful answer of each of these is lost; the SDK retries: NoSuchEntity, ResourceNotFound, KMSInvalidState …
+    const lost = ['iam.DeleteRole', 'iam.DeletePolicy', 'logs.DeleteLogGroup', 'events.DeleteRule', 'kms.ScheduleKeyDeletion', 'kms.DeleteAlias', 'ecr.DeleteRepository', 'secretsmanager.DeleteSecret'];
+    const faulty = await startMoto({ faults: { seed: 3, lostWrites: 0.1, lost } });
+    try {
+      setHfToken(HF_TOKEN);
+      const bootstrap = await runInProcess('bootstrap', BOOTSTRAP_STEPS, faulty.url);
+      expect(bootstrap.error, bootstrap.stderr).toBeUndefined();
+      const run = await runDestroy(faulty.url, { includeData: true });
+      expect(run.error, `${String(run.error)}\n${run.stderr}`).toBeUndefined();
+      const again = await runDestroy(faulty.url, { includeData: true });
+      expect(again.error).toBeUndefined();
+      expect(again.writes).toEqual([]);
+      expect(again.stdout).toContain('Nothing to delete for project mt-pipeline.');
+    } finally {
+      await faulty.stop();
+    }
   });
 });
