@@ -97,7 +97,11 @@ async function carryOut(session: Session, destroyPlan: DestroyPlan, config: Conf
     reporter.done({ ...base, outputs: outputs([]), notes: [], summary: keptLines });
     return { deleted: [], kept };
   }
-  if (session.prompter.interactive) await confirmDestroy(session, deletions, config, includeData);
+  if (session.prompter.interactive) {
+    // what stays is worth knowing before answering (the results list it again)
+    if (kept.length > 0) reporter.info(`not deleted: ${kept.map((k) => `${k.kind} ${k.name} (${k.detail})`).join('; ')}`);
+    await confirmDestroy(session, deletions, config, includeData);
+  }
 
   const { changes, expand } = batchParameters(deletions);
   const rules = { project: config.project, region: config.region, adopt: false };
