@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-secrets.js';
 import { isPrintedInJson, MtpipeError, printedInJson } from './errors.js';
 import type { GlobalOptions } from './commands/session.js';
-import { addFlags, APPROVE_FLAGS, configKeysOf, DRIFT_FLAGS, mergedFlags, PUSH_FLAGS, RUN_FLAGS, STEP_COMMANDS, WATCH_FLAGS, type FlagDeclaration, type StepCommandName } from './commands/flags.js';
+import { addFlags, APPROVE_FLAGS, configKeysOf, DESTROY_FLAGS, DRIFT_FLAGS, mergedFlags, PUSH_FLAGS, RUN_FLAGS, STEP_COMMANDS, WATCH_FLAGS, type FlagDeclaration, type StepCommandName } from './commands/flags.js';
 
 // Only commander, errors.ts, config/argv-secrets.ts, and commands/flags.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
 
@@ -271,6 +271,21 @@ export function buildProgram(): Command {
     `run every step in order: ${Object.keys(STEP_COMMANDS).join(', ')}`,
     mergedFlags(Object.values(STEP_COMMANDS).map((step) => step.flags)),
   );
+
+  const destroyCommand = program
+    .command('destroy')
+    .description("delete what mtpipe owns for this project, in reverse dependency order (data kept unless --include-data; the solution's stacks never)");
+  addFlags(destroyCommand, DESTROY_FLAGS);
+  destroyCommand.action(async (flags: { includeData?: boolean }, command: Command) => {
+    const options = globalOptions(command);
+    const [{ openSession }, { destroy }] = await Promise.all([import('./commands/session.js'), import('./commands/destroy.js')]);
+    const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
+    try {
+      await destroy(session, flags);
+    } finally {
+      session.reporter.close();
+    }
+  });
 
   return program;
 }

@@ -2,6 +2,7 @@ import {
   BatchGetProjectsCommand,
   CodeBuildClient,
   CreateProjectCommand,
+  DeleteProjectCommand,
   UpdateProjectCommand,
   type ComputeType,
   type Project as SdkProject,
@@ -218,6 +219,11 @@ export const codebuildProject: ResourceKind<ProjectSpec, Project> = {
     const tags = diffs.some((diff) => diff.field === 'tags') ? { tags: codebuildTags({ ...current.tags, ...spec.tags }) } : {};
     await withRolePropagation(() => client.send(new UpdateProjectCommand({ ...updateInput(spec, current.read), ...tags })), spec, context);
     return { arn: current.arn };
+  },
+
+  // DeleteProject of a project that does not exist succeeds
+  async delete(target, _current, spec) {
+    await target.clients.get(CodeBuildClient).send(new DeleteProjectCommand({ name: spec.name }));
   },
 
   tagsOf: (current) => current.tags,

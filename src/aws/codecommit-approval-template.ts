@@ -2,14 +2,17 @@ import {
   AssociateApprovalRuleTemplateWithRepositoryCommand,
   CodeCommitClient,
   CreateApprovalRuleTemplateCommand,
+  DeleteApprovalRuleTemplateCommand,
+  DisassociateApprovalRuleTemplateFromRepositoryCommand,
   GetApprovalRuleTemplateCommand,
   ListAssociatedApprovalRuleTemplatesForRepositoryCommand,
+  ListRepositoriesForApprovalRuleTemplateCommand,
   UpdateApprovalRuleTemplateContentCommand,
   UpdateApprovalRuleTemplateDescriptionCommand,
 } from '@aws-sdk/client-codecommit';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import type { ResourceKind } from '../engine/types.js';
-import { alreadyExists, isApprovalRuleTemplateNotFound } from './errors.js';
+import { alreadyExists, isApprovalRuleTemplateNotFound, isApprovalTemplateOrRepositoryNotFound, isRepositoryNotFound } from './errors.js';
 import type { ApprovalRuleContent } from '../config/repository.js';
 
 export { approvalRuleContent, type ApprovalRuleContent } from '../config/repository.js';
@@ -92,6 +95,26 @@ export const approvalRuleTemplate: ResourceKind<ApprovalTemplateSpec, ApprovalTe
     return {};
   },
 
+  /** A template still associated with a repository cannot be deleted: every association goes first. */
+  async delete(target, _current, spec) {
+    const client = target.clients.get(CodeCommitClient);
+    const repositories: string[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await client.send(new ListRepositoriesForApprovalRuleTemplateCommand({ approvalRuleTemplateName: spec.name, nextToken }));
+        repositories.push(...(page.repositoryNames ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      if (isApprovalRuleTemplateNotFound(error)) return;
+      throw error;
+    }
+    for (const repositoryName of repositories) await disassociate(client, spec.name, repositoryName);
+    // DeleteApprovalRuleTemplate of a template that does not exist succeeds
+    await client.send(new DeleteApprovalRuleTemplateCommand({ approvalRuleTemplateName: spec.name }));
+  },
+
   arnOf: () => undefined,
 };
 
@@ -107,13 +130,19 @@ export const approvalTemplateAssociation: ResourceKind<TemplateAssociationSpec, 
   async find(target, spec) {
     const client = target.clients.get(CodeCommitClient);
     let nextToken: string | undefined;
-    do {
-      const page = await client.send(
-        new ListAssociatedApprovalRuleTemplatesForRepositoryCommand({ repositoryName: spec.repositoryName, nextToken }),
-      );
-      if (page.approvalRuleTemplateNames?.includes(spec.templateName)) return true;
-      nextToken = page.nextToken;
-    } while (nextToken);
+    try {
+      do {
+        const page = await client.send(
+          new ListAssociatedApprovalRuleTemplatesForRepositoryCommand({ repositoryName: spec.repositoryName, nextToken }),
+        );
+        if (page.approvalRuleTemplateNames?.includes(spec.templateName)) return true;
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (error) {
+      // no such repository: no template is associated with it
+      if (isRepositoryNotFound(error)) return undefined;
+      throw error;
+    }
     return undefined;
   },
 
@@ -130,5 +159,18 @@ export const approvalTemplateAssociation: ResourceKind<TemplateAssociationSpec, 
   },
 
   update: async () => ({}),
+  async delete(target, _current, spec) {
+    await disassociate(target.clients.get(CodeCommitClient), spec.templateName, spec.repositoryName);
+  },
+
   arnOf: () => undefined,
 };
+
+/** Removes a template from a repository; either being gone already counts as done. */
+async function disassociate(client: CodeCommitClient, templateName: string, repositoryName: string): Promise<void> {
+  try {
+    await client.send(new DisassociateApprovalRuleTemplateFromRepositoryCommand({ approvalRuleTemplateName: templateName, repositoryName }));
+  } catch (error) {
+    if (!isApprovalTemplateOrRepositoryNotFound(error)) throw error;
+  }
+}

@@ -1,6 +1,7 @@
 import {
   CodeCommitClient,
   CreateRepositoryCommand,
+  DeleteRepositoryCommand,
   GetRepositoryCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
@@ -87,6 +88,11 @@ export const codecommitRepository: ResourceKind<RepositorySpec, Repository> = {
       await client.send(new TagResourceCommand({ resourceArn: current.arn, tags: tagsToAdd(current.tags, spec.tags) }));
     }
     return { arn: current.arn };
+  },
+
+  // DeleteRepository of a repository that does not exist succeeds (no repositoryId in the answer)
+  async delete(target, _current, spec) {
+    await target.clients.get(CodeCommitClient).send(new DeleteRepositoryCommand({ repositoryName: spec.name }));
   },
 
   tagsOf: (current) => current.tags,

@@ -6,6 +6,7 @@
 import {
   CodeStarConnectionsClient,
   CreateConnectionCommand,
+  DeleteConnectionCommand,
   GetConnectionCommand,
   ListConnectionsCommand,
   ListTagsForResourceCommand,
@@ -85,6 +86,14 @@ export const codeconnectionsConnection: ResourceKind<ConnectionSpec, Connection>
     const client = target.clients.get(CodeStarConnectionsClient);
     await client.send(new TagResourceCommand({ ResourceArn: current.arn, Tags: toTagList(tagsToAdd(current.tags, spec.tags)) }));
     return { arn: current.arn };
+  },
+
+  async delete(target, current) {
+    try {
+      await target.clients.get(CodeStarConnectionsClient).send(new DeleteConnectionCommand({ ConnectionArn: current.arn }));
+    } catch (error) {
+      if (!isConnectionNotFound(error)) throw error;
+    }
   },
 
   tagsOf: (current) => current.tags,

@@ -1,6 +1,7 @@
 import {
   CodeDeployClient,
   CreateApplicationCommand,
+  DeleteApplicationCommand,
   GetApplicationCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
@@ -68,6 +69,15 @@ export const codedeployApplication: ResourceKind<ApplicationSpec, Application> =
     const arn = applicationArn(target, spec.name);
     await target.clients.get(CodeDeployClient).send(new TagResourceCommand({ ResourceArn: arn, Tags: toTagList(tagsToAdd(current.tags, spec.tags)) }));
     return { arn };
+  },
+
+  /** Deletes the application with its deployment groups (the deploy steps delete those first). Gone already: done. */
+  async delete(target, _current, spec) {
+    try {
+      await target.clients.get(CodeDeployClient).send(new DeleteApplicationCommand({ applicationName: spec.name }));
+    } catch (error) {
+      if (!isApplicationNotFound(error)) throw error;
+    }
   },
 
   tagsOf: (current) => current.tags,

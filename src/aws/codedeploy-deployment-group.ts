@@ -2,6 +2,7 @@ import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwa
 import {
   CodeDeployClient,
   CreateDeploymentGroupCommand,
+  DeleteDeploymentGroupCommand,
   GetDeploymentGroupCommand,
   TagResourceCommand,
   UpdateDeploymentGroupCommand,
@@ -207,6 +208,16 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
       );
     }
     return { arn: deploymentGroupArn(target, spec) };
+  },
+
+  async delete(target, _current, spec) {
+    try {
+      await target.clients
+        .get(CodeDeployClient)
+        .send(new DeleteDeploymentGroupCommand({ applicationName: spec.applicationName, deploymentGroupName: spec.name }));
+    } catch (error) {
+      if (!isDeploymentGroupNotFound(error)) throw error;
+    }
   },
 
   tagsOf: (current) => current.tags,

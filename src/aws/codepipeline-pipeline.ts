@@ -1,6 +1,7 @@
 import {
   CodePipelineClient,
   CreatePipelineCommand,
+  DeletePipelineCommand,
   GetPipelineCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
@@ -195,6 +196,11 @@ export const codepipelinePipeline: ResourceKind<PipelineSpec, Pipeline> = {
     const missing = tagsToAdd(current.tags, spec.tags);
     if (Object.keys(missing).length > 0) await client.send(new TagResourceCommand({ resourceArn: current.arn, tags: pipelineTags(missing) }));
     return { arn: current.arn };
+  },
+
+  // DeletePipeline of a pipeline that does not exist succeeds
+  async delete(target, _current, spec) {
+    await target.clients.get(CodePipelineClient).send(new DeletePipelineCommand({ name: spec.declaration.name! }));
   },
 
   alreadyExists: alreadyExists.codepipelinePipeline,

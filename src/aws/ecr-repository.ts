@@ -1,5 +1,6 @@
 import {
   CreateRepositoryCommand,
+  DeleteRepositoryCommand,
   DeleteRepositoryPolicyCommand,
   DescribeRepositoriesCommand,
   ECRClient,
@@ -156,6 +157,15 @@ export const ecrRepository: ResourceKind<EcrRepositorySpec, EcrRepository> = {
   async update(target, spec, current, diffs) {
     await putSettings(target, spec, current, diffs.map((diff) => diff.field));
     return { arn: current.arn };
+  },
+
+  /** With its images (`force`): destroy deletes the repository only with --include-data. */
+  async delete(target, _current, spec) {
+    try {
+      await target.clients.get(ECRClient).send(new DeleteRepositoryCommand({ repositoryName: spec.name, force: true }));
+    } catch (error) {
+      if (!isEcrRepositoryNotFound(error)) throw error;
+    }
   },
 
   alreadyExists: alreadyExists.ecrRepository,

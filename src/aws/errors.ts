@@ -171,3 +171,11 @@ export const isPipelineExecutionNotFound = named('PipelineExecutionNotFoundExcep
 export const isInvalidApprovalToken = named('InvalidApprovalTokenException');
 /** PutApprovalResult: somebody answered the approval first. */
 export const isApprovalAlreadyCompleted = named('ApprovalAlreadyCompletedException');
+
+// destroy: what a delete meets when the resource is gone already, or going
+/** CloudWatch Logs DeleteLogGroup: no such log group. */
+export const isLogGroupNotFound = named('ResourceNotFoundException');
+/** KMS ScheduleKeyDeletion of a key that is pending deletion already (or disabled by another). */
+export const isKmsInvalidState = named('KMSInvalidStateException');
+/** CodeCommit: no such template, or (disassociate) no such repository any more */
+export const isApprovalTemplateOrRepositoryNotFound = named('ApprovalRuleTemplateDoesNotExistException', 'RepositoryDoesNotExistException');

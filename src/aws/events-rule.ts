@@ -1,11 +1,13 @@
 /** EventBridge rules on the default event bus, with the targets mtpipe owns (by target Id). */
 import {
+  DeleteRuleCommand,
   DescribeRuleCommand,
   EventBridgeClient,
   ListTagsForResourceCommand,
   ListTargetsByRuleCommand,
   PutRuleCommand,
   PutTargetsCommand,
+  RemoveTargetsCommand,
   TagResourceCommand,
   type Target as SdkTarget,
 } from '@aws-sdk/client-eventbridge';
@@ -139,6 +141,21 @@ export const eventsRule: ResourceKind<RuleSpec, Rule> = {
     const missing = tagsToAdd(current.tags, spec.tags);
     if (Object.keys(missing).length > 0) await client.send(new TagResourceCommand({ ResourceARN: current.arn, Tags: toTagList(missing) }));
     return { arn: current.arn };
+  },
+
+  /** A rule with targets cannot be deleted: every target (others' too, on mtpipe's rule) is removed first. */
+  async delete(target, current, spec) {
+    const client = target.clients.get(EventBridgeClient);
+    try {
+      const ids = current.targets.map((t) => t.Id!).filter((id) => id !== undefined);
+      // RemoveTargets takes at most 100 ids
+      for (let start = 0; start < ids.length; start += 100) {
+        await client.send(new RemoveTargetsCommand({ Rule: spec.name, Ids: ids.slice(start, start + 100) }));
+      }
+      await client.send(new DeleteRuleCommand({ Name: spec.name }));
+    } catch (error) {
+      if (!isRuleNotFound(error)) throw error;
+    }
   },
 
   tagsOf: (current) => current.tags,

@@ -1,18 +1,23 @@
 import {
   AttachGroupPolicyCommand,
   CreateGroupCommand,
+  DeleteGroupCommand,
+  DeleteGroupPolicyCommand,
+  DetachGroupPolicyCommand,
   GetGroupCommand,
   GetGroupPolicyCommand,
   IAMClient,
   ListAttachedGroupPoliciesCommand,
+  ListGroupPoliciesCommand,
   PutGroupPolicyCommand,
+  RemoveUserFromGroupCommand,
   UpdateGroupCommand,
 } from '@aws-sdk/client-iam';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isIamNotFound } from './errors.js';
 import type { PolicyDocument } from './iam-policy.js';
-import { inlinePolicyKind, policyAttachmentKind } from './iam-principal-policy.js';
+import { inlinePolicyKind, pages, policyAttachmentKind, unlessGone } from './iam-principal-policy.js';
 
 export interface GroupSpec {
   name: string;
@@ -49,6 +54,30 @@ export const iamGroup: ResourceKind<GroupSpec, { path: string }> = {
     return { arn: groupArn(target, spec) };
   },
 
+  /**
+   * IAM deletes a group only when it is empty: its members are removed (the developers mtpipe gave
+   * access; their users stay), its inline policies deleted and its managed policies detached first.
+   */
+  async delete(target, _current, spec) {
+    const client = target.clients.get(IAMClient);
+    const GroupName = spec.name;
+    try {
+      for (const UserName of await pages((Marker) => client.send(new GetGroupCommand({ GroupName, Marker })), (page) => page.Users?.map((u) => u.UserName))) {
+        await unlessGone(client.send(new RemoveUserFromGroupCommand({ GroupName, UserName })));
+      }
+      for (const PolicyName of await pages((Marker) => client.send(new ListGroupPoliciesCommand({ GroupName, Marker })), (page) => page.PolicyNames)) {
+        await unlessGone(client.send(new DeleteGroupPolicyCommand({ GroupName, PolicyName })));
+      }
+      for (const PolicyArn of await pages((Marker) => client.send(new ListAttachedGroupPoliciesCommand({ GroupName, Marker })), (page) => page.AttachedPolicies?.map((p) => p.PolicyArn))) {
+        await unlessGone(client.send(new DetachGroupPolicyCommand({ GroupName, PolicyArn })));
+      }
+    } catch (error) {
+      if (isIamNotFound(error)) return;
+      throw error;
+    }
+    await unlessGone(client.send(new DeleteGroupCommand({ GroupName })));
+  },
+
   arnOf: (target, spec) => groupArn(target, spec),
 };
 
@@ -73,6 +102,7 @@ export const groupInlinePolicy = inlinePolicyKind<GroupInlinePolicySpec>({
     (await client.send(new GetGroupPolicyCommand({ GroupName: group, PolicyName: policy }))).PolicyDocument,
   put: (client, group, policy, document) =>
     client.send(new PutGroupPolicyCommand({ GroupName: group, PolicyName: policy, PolicyDocument: document })),
+  remove: (client, group, policy) => client.send(new DeleteGroupPolicyCommand({ GroupName: group, PolicyName: policy })),
 });
 
 export interface GroupAttachmentSpec {
@@ -88,4 +118,5 @@ export const groupPolicyAttachment = policyAttachmentKind<GroupAttachmentSpec>({
   policyArn: (spec) => spec.policyArn,
   list: (client, group, marker) => client.send(new ListAttachedGroupPoliciesCommand({ GroupName: group, Marker: marker })),
   attach: (client, group, policyArn) => client.send(new AttachGroupPolicyCommand({ GroupName: group, PolicyArn: policyArn })),
+  detach: (client, group, policyArn) => client.send(new DetachGroupPolicyCommand({ GroupName: group, PolicyArn: policyArn })),
 });

@@ -1,16 +1,22 @@
 import {
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
+  DeletePolicyCommand,
   DeletePolicyVersionCommand,
+  DetachGroupPolicyCommand,
+  DetachRolePolicyCommand,
+  DetachUserPolicyCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   IAMClient,
+  ListEntitiesForPolicyCommand,
   ListPolicyVersionsCommand,
   TagPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isIamNotFound } from './errors.js';
+import { pages, unlessGone } from './iam-principal-policy.js';
 import { comparePolicy } from './policy-document.js';
 
 export interface PolicyStatement {
@@ -109,6 +115,28 @@ export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = {
       await client.send(new TagPolicyCommand({ PolicyArn: current.arn, Tags: toTagList(tagsToAdd(current.tags, spec.tags)) }));
     }
     return { arn: current.arn };
+  },
+
+  /**
+   * IAM deletes a managed policy only when it is attached nowhere and has no version but the default:
+   * it is detached from every group, role and user, its other versions deleted, then the policy.
+   */
+  async delete(target, current) {
+    const client = target.clients.get(IAMClient);
+    const PolicyArn = current.arn;
+    try {
+      const entities = await client.send(new ListEntitiesForPolicyCommand({ PolicyArn }));
+      if (entities.IsTruncated) throw new Error(`policy ${PolicyArn} is attached to more entities than one page lists: detach them first`);
+      for (const group of entities.PolicyGroups ?? []) await unlessGone(client.send(new DetachGroupPolicyCommand({ GroupName: group.GroupName!, PolicyArn })));
+      for (const role of entities.PolicyRoles ?? []) await unlessGone(client.send(new DetachRolePolicyCommand({ RoleName: role.RoleName!, PolicyArn })));
+      for (const user of entities.PolicyUsers ?? []) await unlessGone(client.send(new DetachUserPolicyCommand({ UserName: user.UserName!, PolicyArn })));
+      const versions = await pages((Marker) => client.send(new ListPolicyVersionsCommand({ PolicyArn, Marker })), (page) => page.Versions?.filter((v) => !v.IsDefaultVersion).map((v) => v.VersionId));
+      for (const VersionId of versions) await unlessGone(client.send(new DeletePolicyVersionCommand({ PolicyArn, VersionId })));
+    } catch (error) {
+      if (isIamNotFound(error)) return;
+      throw error;
+    }
+    await unlessGone(client.send(new DeletePolicyCommand({ PolicyArn })));
   },
 
   tagsOf: (current) => current.tags,

@@ -22,6 +22,8 @@ export interface InlinePolicyApi<Spec> {
   /** the URL-encoded document; throws NoSuchEntity when there is none */
   get(client: IAMClient, owner: string, policyName: string): Promise<string | undefined>;
   put(client: IAMClient, owner: string, policyName: string, document: string): Promise<unknown>;
+  /** deletes the inline policy; throws NoSuchEntity when it (or its owner) is gone */
+  remove(client: IAMClient, owner: string, policyName: string): Promise<unknown>;
   /** IAM's quota on the inline policies of one principal, counted without white space (roles 10,240, groups 5,120) */
   maxDocumentCharacters: number;
 }
@@ -79,6 +81,10 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
       return {};
     },
 
+    async delete(target, _current, spec) {
+      await unlessGone(api.remove(target.clients.get(IAMClient), api.owner(spec), api.policyName(spec)));
+    },
+
     arnOf: () => undefined,
   };
 }
@@ -93,6 +99,8 @@ export interface AttachmentApi<Spec> {
   policyArn(spec: Spec): string;
   list(client: IAMClient, owner: string, marker: string | undefined): Promise<{ AttachedPolicies?: AttachedPolicy[]; IsTruncated?: boolean; Marker?: string }>;
   attach(client: IAMClient, owner: string, policyArn: string): Promise<unknown>;
+  /** throws NoSuchEntity when the policy is not attached (or the owner is gone) */
+  detach(client: IAMClient, owner: string, policyArn: string): Promise<unknown>;
 }
 
 export function policyAttachmentKind<Spec>(api: AttachmentApi<Spec>): ResourceKind<Spec, true> {
@@ -104,11 +112,17 @@ export function policyAttachmentKind<Spec>(api: AttachmentApi<Spec>): ResourceKi
     async find(target, spec) {
       const client = target.clients.get(IAMClient);
       let marker: string | undefined;
-      do {
-        const page = await api.list(client, api.owner(spec), marker);
-        if (page.AttachedPolicies?.some((policy) => policy.PolicyArn === api.policyArn(spec))) return true;
-        marker = page.IsTruncated ? page.Marker : undefined;
-      } while (marker);
+      try {
+        do {
+          const page = await api.list(client, api.owner(spec), marker);
+          if (page.AttachedPolicies?.some((policy) => policy.PolicyArn === api.policyArn(spec))) return true;
+          marker = page.IsTruncated ? page.Marker : undefined;
+        } while (marker);
+      } catch (error) {
+        // no such group or role: nothing is attached to it
+        if (isIamNotFound(error)) return undefined;
+        throw error;
+      }
       return undefined;
     },
 
@@ -132,6 +146,35 @@ export function policyAttachmentKind<Spec>(api: AttachmentApi<Spec>): ResourceKi
     },
 
     update: async () => ({}),
+
+    async delete(target, _current, spec) {
+      await unlessGone(api.detach(target.clients.get(IAMClient), api.owner(spec), api.policyArn(spec)));
+    },
+
     arnOf: () => undefined,
   };
+}
+
+/** A delete or detach that meets NoSuchEntity: gone already (a lost response, or someone else), which is done. */
+export async function unlessGone(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    if (!isIamNotFound(error)) throw error;
+  }
+}
+
+/** Every item of a paged IAM list (IsTruncated / Marker). */
+export async function pages<Page extends { IsTruncated?: boolean; Marker?: string }>(
+  list: (marker: string | undefined) => Promise<Page>,
+  items: (page: Page) => (string | undefined)[] | undefined,
+): Promise<string[]> {
+  const all: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await list(marker);
+    all.push(...(items(page) ?? []).filter((item): item is string => item !== undefined));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return all;
 }

@@ -1,11 +1,17 @@
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
   ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
+  ListRolePoliciesCommand,
   PutRolePolicyCommand,
+  RemoveRoleFromInstanceProfileCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
@@ -15,7 +21,7 @@ import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTa
 import type { ResourceKind } from '../engine/types.js';
 import { alreadyExists, isIamNotFound } from './errors.js';
 import { decodePolicyDocument, type PolicyDocument } from './iam-policy.js';
-import { inlinePolicyKind, policyAttachmentKind } from './iam-principal-policy.js';
+import { inlinePolicyKind, pages, policyAttachmentKind, unlessGone } from './iam-principal-policy.js';
 import { comparePolicy } from './policy-document.js';
 
 /** A trust policy: who may assume the role (one service principal, or one role, per statement, see src/templates/policies.ts). */
@@ -138,6 +144,31 @@ export const iamRole: ResourceKind<RoleSpec, Role> = {
     return { arn: current.arn };
   },
 
+  /**
+   * IAM deletes a role only when nothing hangs on it: its managed policies are detached, its inline
+   * policies deleted and it is removed from instance profiles first (also those mtpipe did not add).
+   */
+  async delete(target, _current, spec) {
+    const client = target.clients.get(IAMClient);
+    const RoleName = spec.name;
+    try {
+      for (const policyArn of await pages((Marker) => client.send(new ListAttachedRolePoliciesCommand({ RoleName, Marker })), (page) => page.AttachedPolicies?.map((p) => p.PolicyArn!))) {
+        await unlessGone(client.send(new DetachRolePolicyCommand({ RoleName, PolicyArn: policyArn })));
+      }
+      for (const PolicyName of await pages((Marker) => client.send(new ListRolePoliciesCommand({ RoleName, Marker })), (page) => page.PolicyNames)) {
+        await unlessGone(client.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })));
+      }
+      for (const profile of await pages((Marker) => client.send(new ListInstanceProfilesForRoleCommand({ RoleName, Marker })), (page) => page.InstanceProfiles?.map((p) => p.InstanceProfileName!))) {
+        await unlessGone(client.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: profile, RoleName })));
+      }
+    } catch (error) {
+      // the role is gone already
+      if (isIamNotFound(error)) return;
+      throw error;
+    }
+    await unlessGone(client.send(new DeleteRoleCommand({ RoleName })));
+  },
+
   tagsOf: (current) => current.tags,
   arnOf: (target, spec) => roleArn(target.partition, target.account, spec.name, spec.path),
 };
@@ -158,6 +189,7 @@ export const roleInlinePolicy = inlinePolicyKind<RoleInlinePolicySpec>({
   document: (spec) => spec.document,
   get: async (client, role, policy) => (await client.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: policy }))).PolicyDocument,
   put: (client, role, policy, document) => client.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: policy, PolicyDocument: document })),
+  remove: (client, role, policy) => client.send(new DeleteRolePolicyCommand({ RoleName: role, PolicyName: policy })),
 });
 
 export interface RoleAttachmentSpec {
@@ -173,4 +205,5 @@ export const rolePolicyAttachment = policyAttachmentKind<RoleAttachmentSpec>({
   policyArn: (spec) => spec.policyArn,
   list: (client, role, marker) => client.send(new ListAttachedRolePoliciesCommand({ RoleName: role, Marker: marker })),
   attach: (client, role, policyArn) => client.send(new AttachRolePolicyCommand({ RoleName: role, PolicyArn: policyArn })),
+  detach: (client, role, policyArn) => client.send(new DetachRolePolicyCommand({ RoleName: role, PolicyArn: policyArn })),
 });

@@ -5,6 +5,7 @@
 import {
   CreateAliasCommand,
   CreateKeyCommand,
+  DeleteAliasCommand,
   DescribeKeyCommand,
   EnableKeyRotationCommand,
   GetKeyPolicyCommand,
@@ -18,7 +19,8 @@ import {
 } from '@aws-sdk/client-kms';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
-import { alreadyExists, isKmsNotFound } from './errors.js';
+import { alreadyExists, isKmsInvalidState, isKmsNotFound } from './errors.js';
+import { day } from './secretsmanager-secret.js';
 import { comparable, mergedPolicy, ownedStatements, statementsOf, type ResourcePolicyStatement } from './resource-policy.js';
 
 export interface KeySpec {
@@ -124,6 +126,27 @@ export const kmsKey: ResourceKind<KeySpec, Key> = {
     const missing = tagsToAdd(current.tags, spec.tags);
     if (Object.keys(missing).length > 0) await client.send(new TagResourceCommand({ KeyId: current.keyId, Tags: kmsTags(missing) }));
     return { arn: current.arn };
+  },
+
+  /**
+   * KMS deletes a key only after a waiting period: the key is scheduled (PENDING_WINDOW_DAYS; the note
+   * says when; CancelKeyDeletion undoes it until then), then its alias goes, so the next run finds nothing.
+   * A key pending deletion already is not scheduled again.
+   */
+  async delete(target, current, spec) {
+    const client = target.clients.get(KMSClient);
+    let date: Date | undefined;
+    try {
+      ({ DeletionDate: date } = await client.send(new ScheduleKeyDeletionCommand({ KeyId: current.keyId, PendingWindowInDays: PENDING_WINDOW_DAYS })));
+    } catch (error) {
+      if (!isKmsInvalidState(error) && !isKmsNotFound(error)) throw error;
+    }
+    try {
+      await client.send(new DeleteAliasCommand({ AliasName: spec.alias }));
+    } catch (error) {
+      if (!isKmsNotFound(error)) throw error;
+    }
+    return { arn: current.arn, note: `key ${current.keyId} deleted on ${day(date, PENDING_WINDOW_DAYS)} (scheduled, ${PENDING_WINDOW_DAYS}-day waiting period: aws kms cancel-key-deletion undoes it until then)` };
   },
 
   alreadyExists: alreadyExists.kmsAlias,

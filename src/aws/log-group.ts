@@ -1,6 +1,7 @@
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
+  DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
   ListTagsForResourceCommand,
   PutRetentionPolicyCommand,
@@ -9,7 +10,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
-import { alreadyExists } from './errors.js';
+import { alreadyExists, isLogGroupNotFound } from './errors.js';
 
 export interface LogGroupSpec {
   name: string;
@@ -62,6 +63,14 @@ export const logGroup: ResourceKind<LogGroupSpec, LogGroup> = {
       await client.send(new TagResourceCommand({ resourceArn: current.arn, tags: tagsToAdd(current.tags, spec.tags) }));
     }
     return { arn: current.arn };
+  },
+
+  async delete(target, _current, spec) {
+    try {
+      await target.clients.get(CloudWatchLogsClient).send(new DeleteLogGroupCommand({ logGroupName: spec.name }));
+    } catch (error) {
+      if (!isLogGroupNotFound(error)) throw error;
+    }
   },
 
   tagsOf: (current) => current.tags,

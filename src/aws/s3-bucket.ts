@@ -24,6 +24,7 @@ import { compareField, compareTags, fieldsToCreate, fromTagList, toTagList } fro
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isBucketEncryptionNotFound, isBucketNotFound, isBucketPolicyNotFound, isBucketTagSetNotFound, isLifecycleConfigurationNotFound, isOwnershipControlsNotFound, isPublicAccessBlockNotFound, unlessAbsent } from './errors.js';
 import { sameKmsKey } from './kms-key-name.js';
+import { deleteBucket } from './s3-bucket-delete.js';
 import { canonicalStatement, comparePolicy } from './policy-document.js';
 
 export interface BucketSpec {
@@ -234,6 +235,8 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
     await putSettings(target, spec, current, diffs);
     return { arn: bucketArn(spec.partition, spec.name) };
   },
+
+  delete: (target, _current, spec) => deleteBucket(target, spec.name),
 
   tagsOf: (current) => current.tags,
   arnOf: (_target, spec) => bucketArn(spec.partition, spec.name),

@@ -1,5 +1,6 @@
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
@@ -12,6 +13,14 @@ import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTa
 import type { FieldDiff, ResourceKind } from '../engine/types.js';
 import { alreadyExists, isSecretsManagerNotFound } from './errors.js';
 import { sameKmsKey } from './kms-key-name.js';
+
+/** Days a deleted secret can still be restored (Secrets Manager allows 7 to 30). */
+export const RECOVERY_WINDOW_DAYS = 7;
+
+/** A date as YYYY-MM-DD (UTC); "in N days" when AWS did not say. */
+export function day(date: Date | undefined, days = RECOVERY_WINDOW_DAYS): string {
+  return (date ?? new Date(Date.now() + days * 86_400_000)).toISOString().slice(0, 10);
+}
 
 /** The key Secrets Manager encrypts with when none is named (DescribeSecret then leaves KmsKeyId out). */
 export const SECRETS_MANAGER_DEFAULT_KEY = 'alias/aws/secretsmanager';
@@ -127,6 +136,23 @@ export const secretsManagerSecret: ResourceKind<SecretSpec, StoredSecret> = {
     return { arn: current.arn };
   },
 
+  /**
+   * Deletes with a recovery window of RECOVERY_WINDOW_DAYS (never ForceDeleteWithoutRecovery): until
+   * the date in the note, `aws secretsmanager restore-secret` brings it back.
+   */
+  async delete(target, current) {
+    try {
+      const { DeletionDate } = await target.clients
+        .get(SecretsManagerClient)
+        .send(new DeleteSecretCommand({ SecretId: current.arn, RecoveryWindowInDays: RECOVERY_WINDOW_DAYS }));
+      return { arn: current.arn, note: `deleted on ${day(DeletionDate)} (${RECOVERY_WINDOW_DAYS}-day recovery window: aws secretsmanager restore-secret undoes it until then)` };
+    } catch (error) {
+      if (!isSecretsManagerNotFound(error)) throw error;
+      return {};
+    }
+  },
+
+  scheduledForDeletion: (current) => current.deleted,
   tagsOf: (current) => current.tags,
   // the ARN ends in a random suffix that only AWS knows: it is reported from create and update
   arnOf: () => undefined,

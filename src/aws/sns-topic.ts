@@ -1,6 +1,7 @@
 /** SNS topics with their email subscriptions, encryption and the policy statements mtpipe owns. */
 import {
   CreateTopicCommand,
+  DeleteTopicCommand,
   GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
   ListTagsForResourceCommand,
@@ -138,6 +139,11 @@ export const snsTopic: ResourceKind<TopicSpec, Topic> = {
     const missing = tagsToAdd(current.tags, spec.tags);
     if (Object.keys(missing).length > 0) await client.send(new TagResourceCommand({ ResourceArn: current.arn, Tags: toTagList(missing) }));
     return { arn: current.arn };
+  },
+
+  // DeleteTopic of a topic that does not exist succeeds; its subscriptions go with it
+  async delete(target, current) {
+    await target.clients.get(SNSClient).send(new DeleteTopicCommand({ TopicArn: current.arn }));
   },
 
   tagsOf: (current) => current.tags,

@@ -55,6 +55,7 @@ export const solutionBucket: ResourceKind<SolutionBucketSpec, Bucket> = {
   create: (target, spec) => s3Bucket.create(target, asBucketSpec(spec)),
   update: (target, spec, current, diffs: FieldDiff[]) => s3Bucket.update(target, asBucketSpec(spec), current, diffs),
   alreadyExists: alreadyExists.s3Bucket,
+  delete: (target, current, spec) => s3Bucket.delete!(target, current, asBucketSpec(spec)),
   tagsOf: (current) => current.tags,
   arnOf: (target, spec) => s3Bucket.arnOf(target, asBucketSpec(spec)),
 };

@@ -1,6 +1,7 @@
 import {
   AddTagsToResourceCommand,
   DeleteParameterCommand,
+  DeleteParametersCommand,
   DescribeParametersCommand,
   GetParametersCommand,
   ListTagsForResourceCommand,
@@ -220,3 +221,33 @@ async function secureStringKeys(target: Target, names: string[]): Promise<Map<st
 export function parameterArn(target: Target, name: string): string {
   return `arn:${target.partition}:ssm:${target.region}:${target.account}:parameter${name}`;
 }
+
+/** DeleteParameters takes at most 10 names per call (SSM API reference). */
+const DELETE_PARAMETERS_BATCH = 10;
+
+/** Parameters deleted together: DeleteParameters, 10 names a call. */
+export interface ParameterBatchSpec {
+  names: string[];
+}
+
+/**
+ * Many parameters of one target deleted with DeleteParameters in batches of 10 (destroy: one call per
+ * ten instead of one each). Names SSM reports as InvalidParameters are gone already: done.
+ */
+export const ssmParameterBatch: ResourceKind<ParameterBatchSpec, true> = {
+  kind: 'ssm:parameter',
+  name: (spec) => (spec.names.length === 1 ? spec.names[0]! : `${spec.names.length} parameters`),
+  find: async () => true,
+  diff: () => [],
+  create: async () => {
+    throw new Error('internal: a parameter batch is only deleted');
+  },
+  update: async () => ({}),
+  async delete(target, _current, spec) {
+    const client = target.clients.get(SSMClient);
+    for (let start = 0; start < spec.names.length; start += DELETE_PARAMETERS_BATCH) {
+      await client.send(new DeleteParametersCommand({ Names: spec.names.slice(start, start + DELETE_PARAMETERS_BATCH) }));
+    }
+  },
+  arnOf: () => undefined,
+};

@@ -85,6 +85,14 @@ export const DRIFT_FLAGS: FlagDeclaration[] = [
   { flags: '--stacks', description: "also run CloudFormation drift detection on the solution's stacks (solution.stacks) in each environment" },
 ];
 
+/** `mtpipe destroy`. */
+export const DESTROY_FLAGS: FlagDeclaration[] = [
+  {
+    flags: '--include-data',
+    description: "also delete the repository, the artifact bucket, the ECR repository with its images and the solution's input and output buckets",
+  },
+];
+
 const interval: FlagDeclaration = { flags: '--interval <seconds>', description: 'seconds between two reads of the execution (default 5)', seconds: true };
 
 /** `mtpipe run`. */

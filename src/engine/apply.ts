@@ -45,7 +45,7 @@ export async function apply(changes: Change[], options: ApplyOptions): Promise<R
       const status: Status = change.action === 'create' ? 'created' : change.action === 'update' ? 'updated' : 'deleted';
       const arn = output.arn ?? item.kind.arnOf(item.target, item.spec);
       if (status === 'created') created.add(item.kind.kind, base.name, arn);
-      return finish(change, { ...base, status, arn });
+      return finish(change, { ...base, status, arn, ...(output.note ? { note: output.note } : {}) });
     } catch (error) {
       const doing = `${VERB[change.action]} ${item.kind.kind} "${base.name}"${where(item.target)}`;
       return finish(change, { ...base, status: 'failed', error: `${doing}: ${describeCause(error)}` });
@@ -88,8 +88,7 @@ async function write(change: Change, context: WriteContext, rules: OwnershipRule
       return kind.update(target, spec, change.current, change.diffs, context);
     case 'delete':
       if (!kind.delete) throw new Error(`internal: ${kind.kind} cannot be deleted`);
-      await kind.delete(target, change.current);
-      return {};
+      return (await kind.delete(target, change.current, spec)) ?? {};
     case 'noop':
       return {};
   }

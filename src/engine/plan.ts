@@ -15,6 +15,8 @@ export interface PlanOptions extends OwnershipRules {
   concurrency: number;
   /** scopes in which resources mtpipe owns but no longer wants are planned for deletion */
   prune?: PruneScope[];
+  /** read every resource, also one whose dependency is absent (destroy: what was left behind by hand) */
+  readAll?: boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function plan(desired: Desired[], options: PlanOptions): Promise<Ch
   const planOne = inDependencyOrder<Change>(byId, async (item, deps) => {
     // What a batch read found is used as it is; otherwise a resource whose dependency does not exist
     // yet cannot exist either, and is not read.
-    const mustCreate = item.target.offline || deps.some((dep) => dep.action === 'create');
+    const mustCreate = item.target.offline || (!options.readAll && deps.some((dep) => dep.action === 'create'));
     const current = batched.has(item.id)
       ? batched.get(item.id)
       : mustCreate

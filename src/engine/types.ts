@@ -31,6 +31,8 @@ export interface FieldDiff {
 
 export interface ApplyOutput {
   arn?: string;
+  /** what the user should know about the write, e.g. the date a scheduled deletion takes effect */
+  note?: string;
 }
 
 /**
@@ -68,7 +70,13 @@ export interface ResourceKind<Spec, Current> {
    */
   alreadyExists?(error: unknown): boolean;
   update(target: Target, spec: Spec, current: Current, diffs: FieldDiff[], context?: WriteContext): Promise<ApplyOutput>;
-  delete?(target: Target, current: Current): Promise<void>;
+  /**
+   * Deletes the resource, with what must go first (a role's policies, a bucket's objects). A resource
+   * that is gone already counts as deleted. `spec` is the resource as the configuration names it.
+   */
+  delete?(target: Target, current: Current, spec: Spec): Promise<void | ApplyOutput>;
+  /** exists but is deleted already, only not yet for good (a secret in its recovery window): destroy leaves it be */
+  scheduledForDeletion?(current: Current): boolean;
   /**
    * The resources of this kind under `scope` that carry mtpipe:project=<project> and are not wanted:
    * they are planned for deletion. Only kinds that support pruning implement it.
@@ -136,6 +144,8 @@ export interface ResourceResult {
   status: Status;
   arn?: string;
   error?: string;
+  /** ApplyOutput.note of the write */
+  note?: string;
 }
 
 export type ProgressEvent =

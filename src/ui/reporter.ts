@@ -18,6 +18,8 @@ export interface RunReport {
   actions?: string[];
   /** problems of the whole plan (a dry run shows them; apply refuses them) */
   problems?: string[];
+  /** lines printed after the results in human mode on every run (destroy: what was kept and why) */
+  summary?: string[];
   /** the failure the run ends with (--json shows it in the document; src/cli.ts prints it otherwise) */
   error?: { code: string; message: string; hint?: string | undefined };
 }
@@ -111,7 +113,9 @@ export class ConsoleReporter implements Reporter {
       return;
     }
     const verbose = Boolean(this.options.verbose);
-    const lines = report.results ? formatResults(report.results, this.c, verbose) : [];
+    // a summary says it all when there were no resources to act on
+    const lines = report.results && !(report.results.length === 0 && report.summary) ? formatResults(report.results, this.c, verbose) : [];
+    lines.push(...(report.summary ?? []));
     const changed = report.results
       ? report.results.some((result) => result.status !== 'unchanged')
       : report.changes.some((change) => change.action !== 'noop');

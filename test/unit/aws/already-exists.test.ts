@@ -36,7 +36,7 @@ import { logGroup } from '../../../src/aws/log-group.js';
 import { s3Bucket } from '../../../src/aws/s3-bucket.js';
 import { codecommitBranchFiles } from '../../../src/aws/codecommit-branch-files.js';
 import { secretsManagerSecret } from '../../../src/aws/secretsmanager-secret.js';
-import { ssmParameter } from '../../../src/aws/ssm-parameter.js';
+import { ssmParameter, ssmParameterBatch } from '../../../src/aws/ssm-parameter.js';
 import type { ResourceKind } from '../../../src/engine/types.js';
 
 const meta = { $metadata: {} };
@@ -73,6 +73,9 @@ const NOT_IDEMPOTENT: [Kind, Error, Error][] = [
  */
 const NO_EXISTS_ANSWER: Kind[] = [codeconnectionsConnection] as Kind[];
 
+/** Kinds that are only deleted, never created (destroy's batches of parameters). */
+const DELETE_ONLY: Kind[] = [ssmParameterBatch] as Kind[];
+
 /**
  * Kinds whose create is idempotent: Put*Policy replaces, Attach*Policy and AssociateApprovalRuleTemplateWithRepository of
  * what is attached succeed again, SNS CreateTopic of an existing name returns it, EventBridge PutRule/PutTargets are upserts,
@@ -102,7 +105,7 @@ describe('alreadyExists: every create that can meet its own earlier attempt says
         if (kind && typeof kind === 'object' && typeof kind.kind === 'string' && typeof kind.create === 'function' && !kind.isReference) kinds.push(kind.kind);
       }
     }
-    const audited = [...NOT_IDEMPOTENT.map(([kind]) => kind.kind), ...IDEMPOTENT.map((kind) => kind.kind), ...NO_EXISTS_ANSWER.map((kind) => kind.kind)];
+    const audited = [...NOT_IDEMPOTENT.map(([kind]) => kind.kind), ...IDEMPOTENT.map((kind) => kind.kind), ...NO_EXISTS_ANSWER.map((kind) => kind.kind), ...DELETE_ONLY.map((kind) => kind.kind)];
     expect(kinds.sort()).toEqual(audited.sort());
   });
 });

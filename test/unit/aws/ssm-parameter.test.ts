@@ -234,15 +234,16 @@ describe('ssmParameter.create', () => {
 
 describe('ssmParameter.delete', () => {
   const current: StoredParameter = { name: '/mt/dev/old', type: 'String', value: 'x', tags: {} };
+  const spec: ParameterSpec = { name: '/mt/dev/old', type: 'String', value: undefined, tags: {} };
 
   it('a parameter already gone is deleted (a DeleteParameter whose response was lost, retried by the SDK)', async () => {
     ssmMock.on(DeleteParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
-    await expect(ssmParameter.delete!(target, current)).resolves.toBeUndefined();
+    await expect(ssmParameter.delete!(target, current, spec)).resolves.toBeUndefined();
     expect(sentCommands(ssmMock)).toStrictEqual([['DeleteParameterCommand', { Name: '/mt/dev/old' }]]);
   });
 
   it('other errors propagate', async () => {
     ssmMock.on(DeleteParameterCommand).rejects(new TooManyUpdates({ message: 'slow down', $metadata: {} }));
-    await expect(ssmParameter.delete!(target, current)).rejects.toBeInstanceOf(TooManyUpdates);
+    await expect(ssmParameter.delete!(target, current, spec)).rejects.toBeInstanceOf(TooManyUpdates);
   });
 });

@@ -70,13 +70,13 @@ describe('ecrReplicationRule', () => {
     const [unwanted] = await ecrReplicationRule.listUnwanted!(testTarget(), REPOSITORY, 'mt-pipeline', () => false);
     expect(unwanted!.spec).toStrictEqual({ repository: REPOSITORY, account: TEST_ACCOUNT, regions: [] });
     ecrMock.resetHistory();
-    await ecrReplicationRule.delete!(testTarget(), unwanted!.current);
+    await ecrReplicationRule.delete!(testTarget(), unwanted!.current, unwanted!.spec);
     expect(sent(ecrMock)).toStrictEqual([read, put([TEAM, MIXED])]);
 
     // the last rule: the configuration is left empty
     ecrMock.reset();
     registry([OURS]);
-    await ecrReplicationRule.delete!(testTarget(), { repository: REPOSITORY, registryId: TEST_ACCOUNT, rules: [OURS] });
+    await ecrReplicationRule.delete!(testTarget(), { repository: REPOSITORY, registryId: TEST_ACCOUNT, rules: [OURS] }, { repository: REPOSITORY, account: TEST_ACCOUNT, regions: [] });
     expect(sent(ecrMock)).toStrictEqual([read, put([])]);
   });
 
