@@ -53,10 +53,10 @@ def _summary(execution):
         **({"statusSummary": execution["summary"]} if execution["summary"] else {}),
         "startTime": execution["start"],
         "lastUpdateTime": execution["updated"],
-        "trigger": {"triggerType": "StartPipelineExecution", "triggerDetail": f"arn:aws:iam::{execution['account']}:user/moto"},
+        "trigger": execution.get("trigger") or {"triggerType": "StartPipelineExecution", "triggerDetail": f"arn:aws:iam::{execution['account']}:user/moto"},
         "executionMode": execution["mode"],
         "executionType": "STANDARD",
-        "sourceRevisions": [],
+        "sourceRevisions": execution.get("sourceRevisions", []),
     }
 
 
