@@ -1,0 +1,56 @@
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startMoto, type Moto } from '../support/moto.js';
+
+/**
+ * The latency layer of the emulator launcher (test/support/moto_ext_latency.py), which the apply
+ * benchmark (bench/apply.js) counts calls with: every AWS request is delayed and counted by service and
+ * operation; POST reads and resets the counts. Without MOTO_LATENCY_MS nothing of it is there.
+ */
+const LATENCY_MS = 5;
+let moto: Moto;
+
+beforeAll(async () => {
+  moto = await startMoto({ latencyMs: LATENCY_MS });
+});
+afterAll(async () => moto?.stop());
+
+async function calls(url: string, method: 'GET' | 'POST' = 'GET'): Promise<{ calls: Record<string, number>; total: number }> {
+  const response = await fetch(`${url}/_mtpipe/calls`, { method });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { calls: Record<string, number>; total: number };
+}
+
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+describe('moto with MOTO_LATENCY_MS', () => {
+  it('counts every AWS request by service and operation, delays each, and resets the counts on POST', async () => {
+    const ssm = new SSMClient({ region: 'us-east-1', endpoint: moto.url, credentials, maxAttempts: 1 });
+    const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.url, credentials, forcePathStyle: true, maxAttempts: 1 });
+    await calls(moto.url, 'POST');
+
+    await ssm.send(new PutParameterCommand({ Name: '/bench/a', Value: 'x', Type: 'String' }));
+    const started = performance.now();
+    await ssm.send(new GetParameterCommand({ Name: '/bench/a' }));
+    const elapsed = performance.now() - started;
+    await ssm.send(new GetParameterCommand({ Name: '/bench/a' }));
+    await s3.send(new CreateBucketCommand({ Bucket: 'mtpipe-bench-latency' }));
+    await s3.send(new HeadBucketCommand({ Bucket: 'mtpipe-bench-latency' }));
+
+    expect(elapsed).toBeGreaterThanOrEqual(LATENCY_MS);
+    expect(await calls(moto.url, 'POST')).toEqual({
+      calls: { 'ssm.PutParameter': 1, 'ssm.GetParameter': 2, 's3.PUT': 1, 's3.Get': 1 },
+      total: 5,
+    });
+    expect(await calls(moto.url)).toEqual({ calls: {}, total: 0 });
+  });
+});
+
+describe('moto without MOTO_LATENCY_MS', () => {
+  it('has no call counter', async () => {
+    const response = await fetch(`${inject('motoUrl')}/_mtpipe/calls`);
+    expect(response.headers.get('content-type') ?? '').not.toBe('application/json');
+    expect(await response.text()).not.toContain('"total"');
+  });
+});
