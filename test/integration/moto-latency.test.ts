@@ -16,10 +16,16 @@ beforeAll(async () => {
 });
 afterAll(async () => moto?.stop());
 
-async function calls(url: string, method: 'GET' | 'POST' = 'GET'): Promise<{ calls: Record<string, number>; total: number }> {
+interface Counted {
+  calls: Record<string, number>;
+  total: number;
+  delayedMs: number;
+}
+
+async function calls(url: string, method: 'GET' | 'POST' = 'GET'): Promise<Counted> {
   const response = await fetch(`${url}/_mtpipe/calls`, { method });
   expect(response.status).toBe(200);
-  return (await response.json()) as { calls: Record<string, number>; total: number };
+  return (await response.json()) as Counted;
 }
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -38,12 +44,18 @@ describe('moto with MOTO_LATENCY_MS', () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'mtpipe-bench-latency' }));
     await s3.send(new HeadBucketCommand({ Bucket: 'mtpipe-bench-latency' }));
 
+    // two requests at once are delayed side by side (one round)
+    await Promise.all([ssm.send(new GetParameterCommand({ Name: '/bench/a' })), ssm.send(new GetParameterCommand({ Name: '/bench/a' }))]);
+
     expect(elapsed).toBeGreaterThanOrEqual(LATENCY_MS);
-    expect(await calls(moto.url, 'POST')).toEqual({
-      calls: { 'ssm.PutParameter': 1, 'ssm.GetParameter': 2, 's3.PUT': 1, 's3.Get': 1 },
-      total: 5,
+    const counted = await calls(moto.url, 'POST');
+    expect(counted).toMatchObject({
+      calls: { 'ssm.PutParameter': 1, 'ssm.GetParameter': 4, 's3.PUT': 1, 's3.Get': 1 },
+      total: 7,
     });
-    expect(await calls(moto.url)).toEqual({ calls: {}, total: 0 });
+    // six rounds one after another, each delayed at least LATENCY_MS
+    expect(counted.delayedMs).toBeGreaterThanOrEqual(6 * LATENCY_MS);
+    expect(await calls(moto.url)).toEqual({ calls: {}, total: 0, delayedMs: 0 });
   });
 });
 

@@ -7,8 +7,12 @@ MOTO_LATENCY_MS=100
     server thread, so concurrent requests overlap as they would over a network). It also counts the
     requests by service and operation, readable at:
 
-    GET  /_mtpipe/calls   {"calls": {"ssm.GetParameters": 2, ...}, "total": N}
+    GET  /_mtpipe/calls   {"calls": {"ssm.GetParameters": 2, ...}, "total": N, "delayedMs": D}
     POST /_mtpipe/calls   the same, then resets the counts to zero
+
+    delayedMs is the time during which at least one request was being delayed (the union of the
+    delays): the wall time the latency added to the client's run, on the server's clock, whatever the
+    client's own CPU time. In latencies it is the number of round trips the client made one after another.
 
 MOTO_LATENCY_MS=0 counts without delaying. Unset: nothing is wrapped. moto's own /moto-api calls are
 neither delayed nor counted. The service is the signing name of the credential scope; the operation
@@ -27,6 +31,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
 SETTING = os.environ.get("MOTO_LATENCY_MS")
 _counts = {}
+_delays = []  # (start, end) of each delay, in seconds of time.monotonic()
 _lock = threading.Lock()
 
 
@@ -59,11 +64,28 @@ def _answer(start_response, document):
     return [body]
 
 
+def _union_seconds(intervals):
+    total, reach = 0.0, None
+    for start, end in sorted(intervals):
+        if reach is None or start > reach:
+            total += end - start
+            reach = end
+        elif end > reach:
+            total += end - reach
+            reach = end
+    return total
+
+
 def _calls(environ, start_response):
     with _lock:
-        document = {"calls": dict(_counts), "total": sum(_counts.values())}
+        document = {
+            "calls": dict(_counts),
+            "total": sum(_counts.values()),
+            "delayedMs": round(_union_seconds(_delays) * 1000, 1),
+        }
         if environ["REQUEST_METHOD"] == "POST":
             _counts.clear()
+            _delays.clear()
     return _answer(start_response, document)
 
 
@@ -86,7 +108,10 @@ def wrap(call, latency_seconds):
             key = f"{service}.{operation}"
             _counts[key] = _counts.get(key, 0) + 1
         if latency_seconds > 0:
+            start = time.monotonic()
             time.sleep(latency_seconds)
+            with _lock:
+                _delays.append((start, time.monotonic()))
         return call(self, environ, start_response)
 
     return delayed
