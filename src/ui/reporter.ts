@@ -158,6 +158,7 @@ function toJson(report: RunReport): Record<string, unknown> {
       diffs: change.diffs.map(diffForJson),
       ...(change.unmanaged ? { unmanaged: true } : {}),
       ...(change.blocked ? { blocked: change.blocked } : {}),
+      ...(change.desired.dependsOn?.length ? { dependsOn: change.desired.dependsOn } : {}),
     })),
     ...(report.results ? { resources: report.results } : {}),
     outputs: report.outputs,

@@ -23,8 +23,11 @@ export interface MotoFaults {
   errors?: string[];
 }
 
-/** Starts moto (through the launcher that fixes timestamps and adds missing CodeCommit calls) on a free port. */
-export async function startMoto(options: { faults?: MotoFaults } = {}): Promise<Moto> {
+/**
+ * Starts moto (through the launcher that fixes timestamps and adds missing CodeCommit calls) on a free port.
+ * `latencyMs`: every AWS request is delayed by that many ms and counted (moto_ext_latency.py).
+ */
+export async function startMoto(options: { faults?: MotoFaults; latencyMs?: number } = {}): Promise<Moto> {
   const check = spawnSync('python3', ['-c', 'import moto, flask, werkzeug; print(moto.__version__)'], { encoding: 'utf8' });
   if (check.error || check.status !== 0) {
     throw new Error(`${INSTALL_HINT}\n(python3 said: ${check.error?.message ?? check.stderr.trim()})`);
@@ -37,6 +40,8 @@ export async function startMoto(options: { faults?: MotoFaults } = {}): Promise<
     MTPIPE_FAULT_LOST_WRITES: String(faults.lostWrites ?? 0),
     MTPIPE_FAULT_LOST: (faults.lost ?? []).join(','),
     MTPIPE_FAULT_ERRORS: (faults.errors ?? []).join(','),
+    // moto_ext_latency.py: a fixed delay per request, and the request counts at /_mtpipe/calls
+    ...(options.latencyMs === undefined ? {} : { MOTO_LATENCY_MS: String(options.latencyMs) }),
   };
   const child = spawn('python3', [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';

@@ -1,0 +1,122 @@
+"""A fixed network latency and a call counter, for mtpipe's apply benchmark (loaded by moto_server.py).
+
+Off unless configured, by an environment variable read at start:
+
+MOTO_LATENCY_MS=100
+    every AWS request waits this many milliseconds before moto handles it (each request in its own
+    server thread, so concurrent requests overlap as they would over a network). It also counts the
+    requests by service and operation, readable at:
+
+    GET  /_mtpipe/calls   {"calls": {"ssm.GetParameters": 2, ...}, "total": N, "delayedMs": D}
+    POST /_mtpipe/calls   the same, then resets the counts to zero
+
+    delayedMs is the time during which at least one request was being delayed (the union of the
+    delays): the wall time the latency added to the client's run, on the server's clock, whatever the
+    client's own CPU time. In latencies it is the number of round trips the client made one after another.
+
+MOTO_LATENCY_MS=0 counts without delaying. Unset: nothing is wrapped. moto's own /moto-api calls are
+neither delayed nor counted. The service is the signing name of the credential scope; the operation
+comes from X-Amz-Target, Action=, the RPCv2 path, or for S3 from the method: reads (GET, HEAD) are
+"s3.Get", writes the method and the first sub-resource ("s3.PUT:tagging", "s3.PUT" for CreateBucket).
+"""
+import io
+import json
+import os
+import re
+import threading
+import time
+from urllib.parse import parse_qs
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+SETTING = os.environ.get("MOTO_LATENCY_MS")
+_counts = {}
+_delays = []  # (start, end) of each delay, in seconds of time.monotonic()
+_lock = threading.Lock()
+
+
+def _service(environ):
+    match = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+    return match.group(1) if match else "?"
+
+
+def _operation(environ, service, body):
+    """The operation's name; S3 as Get (GET, HEAD), or the method and the first sub-resource."""
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target.split(".")[-1]
+    rpc = re.search(r"/operation/(\w+)$", environ.get("PATH_INFO", ""))
+    if rpc:
+        return rpc.group(1)
+    method = environ["REQUEST_METHOD"]
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    if service == "s3":
+        if method in ("GET", "HEAD"):
+            return "Get"
+        return f"{method}:{next(iter(query), '')}".rstrip(":")
+    action = parse_qs(body.decode("utf-8", "replace")).get("Action") or query.get("Action")
+    return action[0] if action else method
+
+
+def _answer(start_response, document):
+    body = json.dumps(document, sort_keys=True).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _union_seconds(intervals):
+    total, reach = 0.0, None
+    for start, end in sorted(intervals):
+        if reach is None or start > reach:
+            total += end - start
+            reach = end
+        elif end > reach:
+            total += end - reach
+            reach = end
+    return total
+
+
+def _calls(environ, start_response):
+    with _lock:
+        document = {
+            "calls": dict(_counts),
+            "total": sum(_counts.values()),
+            "delayedMs": round(_union_seconds(_delays) * 1000, 1),
+        }
+        if environ["REQUEST_METHOD"] == "POST":
+            _counts.clear()
+            _delays.clear()
+    return _answer(start_response, document)
+
+
+def wrap(call, latency_seconds):
+    """Wraps a WSGI __call__: delays and counts every AWS request."""
+
+    def delayed(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/_mtpipe/calls":
+            return _calls(environ, start_response)
+        if path.startswith("/moto-api"):
+            return call(self, environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        service = _service(environ)
+        operation = _operation(environ, service, body)
+        with _lock:
+            key = f"{service}.{operation}"
+            _counts[key] = _counts.get(key, 0) + 1
+        if latency_seconds > 0:
+            start = time.monotonic()
+            time.sleep(latency_seconds)
+            with _lock:
+                _delays.append((start, time.monotonic()))
+        return call(self, environ, start_response)
+
+    return delayed
+
+
+if SETTING is not None and SETTING.strip() != "":
+    # wraps whatever __call__ is in place (moto_ext_faults.py loads first and may have wrapped it)
+    DomainDispatcherApplication.__call__ = wrap(DomainDispatcherApplication.__call__, float(SETTING) / 1000)
