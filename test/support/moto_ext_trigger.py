@@ -43,7 +43,7 @@ def _start_triggered(response, repository, branch, commit_id):
             continue
         if str(configuration.get("PollForSourceChanges", "true")).lower() != "false":
             continue
-        if not _triggered(response.current_account, response.region, pipeline.metadata["pipelineArn"]):
+        if not _triggered(response.current_account, response.region, pipeline._arn):
             continue
         with _lock:
             execution = _start(response, _pipeline(response, name), None)
