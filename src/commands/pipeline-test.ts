@@ -1,0 +1,107 @@
+/**
+ * Bootstrap's step 7 (seed §8.6): a one-line commit through the CodeCommit API, then the executions it
+ * started — found by the commit among each pipeline's source revisions — watched to their end.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { commitPipelineTest } from '../aws/codecommit-commit.js';
+import { recentExecutions } from '../aws/codepipeline-execution.js';
+import { pipelineNames, pipelinesOf } from '../config/resource-names.js';
+import type { Config } from '../config/schema.js';
+import type { Target } from '../engine/types.js';
+import { AbortedError, AwsError, MtpipeError } from '../errors.js';
+import { ExecutionDisplay } from '../ui/execution-view.js';
+import { approvalNote, DEFAULT_INTERVAL_SECONDS, outcomeError, watchExecution, type WatchResult } from './watch.js';
+
+/** How long the push trigger (EventBridge) may take to start a pipeline on the test commit. */
+export const TRIGGER_TIMEOUT_MS = 5 * 60_000;
+
+export interface PipelineTestOptions {
+  /** between two reads; default 5 s */
+  intervalMs?: number;
+  /** how long to look for the execution the commit started; default TRIGGER_TIMEOUT_MS */
+  triggerTimeoutMs?: number;
+  signal?: AbortSignal;
+  display?: Pick<ExecutionDisplay, 'update' | 'print'>;
+}
+
+export interface PipelineTestResult {
+  /** why no test ran (a source that is not CodeCommit) */
+  skipped?: string;
+  commitId?: string;
+  /** false: the branch's tip was already a test commit (a rerun after a kill): no second one */
+  committed?: boolean;
+  executions: { pipeline: string; executionId: string; status: string; watched: WatchResult }[];
+}
+
+/**
+ * Commits the test change (or finds the one a killed run made), then watches the execution of each
+ * pipeline that builds repository.branch. Never throws for an execution's outcome: see testFailure.
+ * Throws MtpipeError when no execution of the commit appears in time, AwsError for AWS failures,
+ * AbortedError when `signal` aborts.
+ */
+export async function pipelineTest(target: Target, config: Config, options: PipelineTestOptions = {}): Promise<PipelineTestResult> {
+  if (config.source.provider !== 'codecommit') {
+    return { skipped: 'the source is a CodeConnections repository: push a commit there, then mtpipe watch', executions: [] };
+  }
+  const where = { repositoryName: config.repository.name, branchName: config.repository.branch };
+  let test: { commitId: string; created: boolean };
+  try {
+    test = await commitPipelineTest(target, where);
+  } catch (error) {
+    throw new AwsError(`committing the test change to ${where.repositoryName} branch ${where.branchName}`, error);
+  }
+  const pipelines = pipelinesOf(config).filter((pipeline) => pipeline.branch === config.repository.branch);
+  const executions: PipelineTestResult['executions'] = [];
+  for (const pipeline of pipelines) {
+    const executionId = await executionOf(target, pipeline.name, test.commitId, options);
+    const watched = await watchExecution(target, pipeline.name, executionId, {
+      display: options.display ?? new ExecutionDisplay(process.stderr, approvalNote(config)),
+      intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_SECONDS * 1000,
+      ...(options.signal ? { signal: options.signal } : {}),
+      watchAgain: 'mtpipe watch',
+    });
+    executions.push({ pipeline: pipeline.name, executionId, status: watched.view.status, watched });
+  }
+  return { commitId: test.commitId, committed: test.created, executions };
+}
+
+/** The execution whose source revision is `commitId`, polled until the push trigger has started it. */
+async function executionOf(target: Target, pipeline: string, commitId: string, options: PipelineTestOptions): Promise<string> {
+  const deadline = Date.now() + (options.triggerTimeoutMs ?? TRIGGER_TIMEOUT_MS);
+  for (;;) {
+    let summaries;
+    try {
+      summaries = await recentExecutions(target, pipeline);
+    } catch (error) {
+      throw new AwsError(`listing the executions of ${pipeline}`, error);
+    }
+    const found = summaries.find((summary) => summary.sourceRevisions?.some((revision) => revision.revisionId === commitId));
+    if (found?.pipelineExecutionId) return found.pipelineExecutionId;
+    if (Date.now() >= deadline) {
+      throw new MtpipeError('no_execution_of_commit', `no execution of ${pipeline} started for commit ${commitId} within ${Math.round((options.triggerTimeoutMs ?? TRIGGER_TIMEOUT_MS) / 1000)} s`, {
+        hint: `the push trigger (EventBridge rule ${pipelineNames.triggerRule(pipeline)}) did not start it: check that rule, or start the pipeline with mtpipe run`,
+      });
+    }
+    try {
+      await delay(options.intervalMs ?? DEFAULT_INTERVAL_SECONDS * 1000, undefined, options.signal ? { signal: options.signal } : {});
+    } catch {
+      throw new AbortedError(`stopped waiting for the execution of commit ${commitId}; the commit stays`, 'watch the pipeline: mtpipe watch');
+    }
+  }
+}
+
+/** The first execution that did not succeed, as the error bootstrap ends with (exit 1); undefined when all did. */
+export function testFailure(result: PipelineTestResult): MtpipeError | undefined {
+  for (const execution of result.executions) {
+    const error = outcomeError(execution.watched);
+    if (error) return error;
+  }
+  return undefined;
+}
+
+/** Lines for stdout. */
+export function pipelineTestNotes(result: PipelineTestResult): string[] {
+  if (result.skipped) return [`Test skipped: ${result.skipped}.`];
+  const commit = `${result.committed ? 'test commit' : 'the test commit of an earlier run'} ${result.commitId?.slice(0, 8)}`;
+  return result.executions.map((execution) => `Pipeline ${execution.pipeline}, execution ${execution.executionId} for ${commit}: ${execution.status}`);
+}
