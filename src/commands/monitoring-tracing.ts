@@ -99,7 +99,7 @@ export const tracingPart: MonitoringPart = {
         continue;
       }
       if (functions.length > 0) {
-        notes.push(`X-Ray (${target.name}): active tracing on ${functions.length} solution function(s)${changed > 0 ? `, ${changed} turned on in this run outside CloudFormation (a later cdk deploy resets them: run setup-monitoring again)` : ''}.`);
+        notes.push(`X-Ray (${target.name}): active tracing on ${functions.length} solution function(s)${changed > 0 ? `, ${changed} of them turned on outside CloudFormation (a later cdk deploy turns it off again: the next run of setup-monitoring repairs it)` : ''}.`);
       }
       for (const machine of machines) {
         if (machine.tracing) notes.push(`X-Ray (${target.name}): state machine ${machine.name} traces (tracingConfiguration.enabled).`);
