@@ -111,6 +111,7 @@ export const alertsPart: MonitoringPart = {
     const notes: string[] = [];
     const actions: string[] = [];
     const data: Record<string, unknown> = {};
+    const nobody: string[] = [];
     for (const { target } of inputs.environments) {
       const name = monitoringNames.alertsTopic(config.project, target.name);
       const emails = alertEmails(config, target.name);
@@ -119,10 +120,11 @@ export const alertsPart: MonitoringPart = {
       const pending = unconfirmedEmails(read, emails);
       const arn = topicArn(target, name);
       data[target.name] = { topic: name, arn, emails, pendingConfirmation: pending };
-      if (emails.length === 0) actions.push(`SNS topic ${name} (${target.name}) alerts nobody: set notifications.alerts or environments.${target.name}.alerts to email addresses.`);
+      if (emails.length === 0) nobody.push(name);
       else if (pending.length > 0) actions.push(`SNS topic ${name} (${target.name}): still to confirm their subscription (email from AWS Notifications): ${pending.join(', ')}`);
       else notes.push(`Alerts of ${target.name} go to SNS topic ${name}: ${emails.join(', ')}`);
     }
+    if (nobody.length > 0) actions.push(`No one is alerted of alarms (SNS ${nobody.join(', ')}): set notifications.alerts (or environments.<env>.alerts) to email addresses.`);
     return { notes, actions, data: { alerts: data } };
   },
 };
