@@ -15,6 +15,7 @@ import { compareField, fieldsToCreate } from '../engine/diff.js';
 import { IAM_PROPAGATION_WAIT, retryWhile } from '../engine/retry.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { isLambdaTracingNotPermitted, isLambdaUpdateInProgress } from './errors.js';
+import { rolePolicyAttachment } from './iam-role.js';
 import { FUNCTION_UPDATE_TIMEOUT_MS } from './lambda-alias.js';
 import { forgetFunctionConfiguration, readFunctionConfiguration } from './lambda-function.js';
 
@@ -47,7 +48,6 @@ export interface UpdateWait {
 }
 
 const IN_PROGRESS = 'InProgress';
-const PERMISSION_KIND = 'iam:role-policy-attachment';
 
 async function current(target: Target, spec: FunctionTracingSpec): Promise<FunctionTracing | undefined> {
   const found = await readFunctionConfiguration(target, spec.functionName);
@@ -56,16 +56,15 @@ async function current(target: Target, spec: FunctionTracingSpec): Promise<Funct
 
 /**
  * Reads the function until its LastUpdateStatus is no longer InProgress (a function being updated answers
- * every change with ResourceConflictException). Throws at the deadline, and when the update Failed.
+ * every change with ResourceConflictException) and returns it (Successful or Failed). Throws at the deadline.
  */
-export async function waitForFunctionUpdate(target: Target, name: string, wait: UpdateWait = {}): Promise<void> {
+export async function waitForFunctionUpdate(target: Target, name: string, wait: UpdateWait = {}): Promise<{ status: string | undefined; reason: string | undefined }> {
   const sleep = wait.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const now = wait.now ?? Date.now;
   const deadline = now() + (wait.timeoutMs ?? FUNCTION_UPDATE_TIMEOUT_MS);
   for (;;) {
     const found = await target.clients.get(LambdaClient).send(new GetFunctionConfigurationCommand({ FunctionName: name }));
-    if (found.LastUpdateStatus === 'Failed') throw new Error(`the last update of function ${name} failed: ${found.LastUpdateStatusReason ?? 'no reason given'}`);
-    if (found.LastUpdateStatus !== IN_PROGRESS) return;
+    if (found.LastUpdateStatus !== IN_PROGRESS) return { status: found.LastUpdateStatus, reason: found.LastUpdateStatusReason };
     if (now() + (wait.pollMs ?? 1000) > deadline) {
       throw new Error(`function ${name} was still being updated (LastUpdateStatus InProgress) after ${Math.round((wait.timeoutMs ?? FUNCTION_UPDATE_TIMEOUT_MS) / 1000)} s`);
     }
@@ -95,8 +94,9 @@ export function functionTracingKind(wait: UpdateWait = {}): ResourceKind<Functio
 
     async update(target, spec, current, _diffs, context) {
       const name = spec.functionName;
+      // someone else's update, which may end either way: the tracing change is made after it regardless
       if (current.lastUpdateStatus === IN_PROGRESS) await waitForFunctionUpdate(target, name, wait);
-      const permissionIsNew = spec.permission !== undefined && (context?.createdInThisRun(PERMISSION_KIND, spec.permission) ?? false);
+      const permissionIsNew = spec.permission !== undefined && (context?.createdInThisRun(rolePolicyAttachment.kind, spec.permission) ?? false);
       // TracingConfig alone: every member sent would replace CDK's setting of it
       const answer = await retryWhile(
         () => target.clients.get(LambdaClient).send(new UpdateFunctionConfigurationCommand({ FunctionName: name, TracingConfig: { Mode: spec.mode } })),
@@ -106,11 +106,12 @@ export function functionTracingKind(wait: UpdateWait = {}): ResourceKind<Functio
           timeoutMs: wait.timeoutMs ?? FUNCTION_UPDATE_TIMEOUT_MS,
           ...(wait.sleep ? { sleep: wait.sleep } : {}),
           ...(wait.now ? { now: wait.now } : {}),
-          onWait: (waitedMs) => context?.waiting(permissionIsNew ? IAM_PROPAGATION_WAIT : 'waiting for the function\'s update to finish', waitedMs),
+          onWait: (waitedMs) => context?.waiting(permissionIsNew ? IAM_PROPAGATION_WAIT : "waiting for the function's update to finish", waitedMs),
         },
       );
       forgetFunctionConfiguration(target, name);
-      if (answer.LastUpdateStatus === IN_PROGRESS) await waitForFunctionUpdate(target, name, wait);
+      const after = answer.LastUpdateStatus === IN_PROGRESS ? await waitForFunctionUpdate(target, name, wait) : { status: answer.LastUpdateStatus, reason: answer.LastUpdateStatusReason };
+      if (after.status === 'Failed') throw new Error(`Lambda could not apply the tracing change to ${name}: ${after.reason ?? 'no reason given'}`);
       return { arn: current.arn };
     },
 

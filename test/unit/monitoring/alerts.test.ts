@@ -9,7 +9,7 @@ import type { Change } from '../../../src/engine/types.js';
 import { testTarget } from '../../support/target.js';
 
 const target = testTarget({ name: 'dev' });
-const base = defaultConfig('us-east-1');
+const base = configSchema.parse(defaultConfig('us-east-1'));
 const config = configSchema.parse({
   ...base,
   notifications: { ...base.notifications, alerts: ['ops@example.com'] },

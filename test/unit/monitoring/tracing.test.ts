@@ -202,3 +202,11 @@ describe('xray:group', () => {
     expect(xrayGroup.check?.(undefined, group)).toBeUndefined();
   });
 });
+
+describe('lambda:tracing when Lambda cannot apply the change', () => {
+  it('an update of its own that ends Failed is an error naming the reason', async () => {
+    lambdaMock.on(UpdateFunctionConfigurationCommand).resolves({ LastUpdateStatus: 'InProgress' });
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves({ LastUpdateStatus: 'Failed', LastUpdateStatusReason: 'KMS key is disabled' });
+    await expect(functionTracingKind(fakeClock()).update(target, spec, current(), [])).rejects.toThrow(/could not apply the tracing change to .*: KMS key is disabled/);
+  });
+});
