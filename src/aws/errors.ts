@@ -179,3 +179,24 @@ export const isLogGroupNotFound = named('ResourceNotFoundException');
 export const isKmsInvalidState = named('KMSInvalidStateException');
 /** CodeCommit: no such template, or (disassociate) no such repository any more */
 export const isApprovalTemplateOrRepositoryNotFound = named('ApprovalRuleTemplateDoesNotExistException', 'RepositoryDoesNotExistException');
+
+// ---- setup-monitoring: X-Ray groups, tracing -------------------------------------------------------
+
+/** X-Ray GetGroup/DeleteGroup of a group that does not exist: InvalidRequestException "Group not found". */
+export function isXrayGroupNotFound(error: unknown): boolean {
+  return errorName(error) === 'InvalidRequestException' && /group not found/i.test(shape(error).message ?? '');
+}
+/** X-Ray CreateGroup of a name that exists: InvalidRequestException "Group already exists". */
+export function isXrayGroupAlreadyExists(error: unknown): boolean {
+  return errorName(error) === 'InvalidRequestException' && /already exists/i.test(shape(error).message ?? '');
+}
+/** Step Functions DescribeStateMachine: no such state machine. */
+export const isStateMachineNotFound = named('StateMachineDoesNotExist');
+/**
+ * Lambda UpdateFunctionConfiguration with active tracing while the function's role may not write traces
+ * (yet): InvalidParameterValueException "The provided execution role does not have permissions to call
+ * PutTraceSegments on XRAY". Retried only while a policy attached in this run propagates.
+ */
+export function isLambdaTracingNotPermitted(error: unknown): boolean {
+  return errorName(error) === 'InvalidParameterValueException' && /PutTraceSegments/.test(shape(error).message ?? '');
+}

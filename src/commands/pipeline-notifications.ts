@@ -12,8 +12,9 @@ import { codecommitRepositoryArn } from '../config/arns.js';
 import { approvalTopicName, pipelineNames, roleArn, roleNames } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
 import type { PipelinePlace } from './pipeline-declaration.js';
+import { keyUser, SERVICE_PRINCIPAL, topicKey } from './topic-encryption.js';
 
-const EVENTS = 'events.amazonaws.com';
+const EVENTS = SERVICE_PRINCIPAL.events;
 
 /**
  * The customer key of both topics. The AWS managed key alias/aws/sns cannot be used: its policy cannot
@@ -22,21 +23,12 @@ const EVENTS = 'events.amazonaws.com';
  * The pipeline role publishes approvals through its IAM policy, which the account statement enables.
  */
 export function notificationKey(config: Config, place: PipelinePlace, tags: Record<string, string>): KeySpec {
-  return {
+  return topicKey(place, {
     alias: pipelineNames.notificationKeyAlias(config.project),
     description: `mtpipe (${config.project}): encrypts the pipeline's approval and alert topics`,
-    policyStatements: [
-      {
-        Sid: 'AccountAdministersTheKey',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:${place.partition}:iam::${place.account}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      },
-      { Sid: 'EventBridgePublishesAlerts', Effect: 'Allow', Principal: { Service: EVENTS }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*' },
-    ],
+    users: [keyUser('EventBridgePublishesAlerts', EVENTS, ['kms:Decrypt', 'kms:GenerateDataKey'])],
     tags,
-  };
+  });
 }
 
 export function approvalTopic(config: Config, keyAlias: string | undefined, tags: Record<string, string>): TopicSpec {

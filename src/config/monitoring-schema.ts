@@ -91,7 +91,7 @@ export const qualityMetricSchema = z
 
 export const tracingSchema = z
   .strictObject({
-    /** active X-Ray tracing on every solution function, an X-Ray group per environment */
+    /** active X-Ray tracing on every solution function (and the X-Ray policy on their roles), an X-Ray group per environment; false changes none of it and leaves what earlier runs set */
     enabled: z.boolean({ message: 'must be true or false' }).default(true),
   })
   .prefault({});

@@ -75,6 +75,8 @@ export const monitoringNames = {
   pipelineDashboard: (project: string) => `${project}-pipeline`,
   /** X-Ray group of an environment's workflow */
   xrayGroup: (project: string, env: string) => `${project}-${env}-workflow`,
+  /** EventBridge rule sending the Glue job's failed runs to the alerts topic */
+  glueJobFailedRule: (project: string, env: string) => `${project}-${env}-glue-job-failed`,
 };
 
 /** Names of create-pipeline's resources. */

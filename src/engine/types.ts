@@ -95,6 +95,11 @@ export interface ResourceKind<Spec, Current> {
   isReference?: boolean;
   /** a problem that only shows once the current state is known (e.g. a required secret nobody gave) */
   check?(current: Current | undefined, spec: Spec): string | undefined;
+  /**
+   * What the plan says under every change of this kind. Kinds that manage one setting of a resource
+   * another tool owns (the tracing of CDK's functions: no mtpipe tag, so no tag rule) say so here.
+   */
+  planNote?: string;
 }
 
 /** Where the plan looks for resources mtpipe made that the configuration no longer wants. */

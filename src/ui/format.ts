@@ -35,6 +35,7 @@ export function formatPlan(changes: Change[], c: Colors, options: PlanOptions): 
       lines.push(colour(`  ${SYMBOL[change.action]} ${kind.kind} ${kind.name(spec)}`));
       if (change.unmanaged) lines.push(c.yellow('      exists but is not tagged as managed by mtpipe'));
       if (change.blocked) lines.push(c.red(`      ! ${change.blocked}`));
+      if (kind.planNote) lines.push(c.yellow(`      ${kind.planNote}`));
       for (const diff of change.diffs) lines.push(...formatDiff(diff, change.action, c));
     }
     const unchanged = group.filter((ch) => ch.action === 'noop').length;

@@ -56,11 +56,12 @@ describe('mtpipe bootstrap --yes against a fresh emulator', () => {
     // a rerun with nothing to do: one line, and only what still needs the user's action
     expect(second.stdout).toBe(
       [
-        'No changes — 72 resources up to date.',
+        'No changes — 76 resources up to date.',
         '',
         'To do:',
         '  dev, prod: cdk-deploy deploys through the CDK bootstrap roles; bootstrap once with: cdk bootstrap aws://123456789012/us-east-1 --qualifier hnb659fds',
         '  No approver is notified: set notifications.approvers to email addresses.',
+        '  No one is alerted of alarms (SNS mt-pipeline-dev-alerts, mt-pipeline-prod-alerts): set notifications.alerts (or environments.<env>.alerts) to email addresses.',
         '(--verbose lists every resource and note)',
         '',
       ].join('\n'),
@@ -68,14 +69,14 @@ describe('mtpipe bootstrap --yes against a fresh emulator', () => {
     // --verbose: every resource and every note; --json: every resource, note and action
     const verbose = await mtpipe(['bootstrap', '--yes', '--verbose', '--endpoint-url', moto]);
     expect(verbose.code, explain(verbose)).toBe(0);
-    expect(verbose.stdout.split('\n').filter((line) => /^unchanged /.test(line))).toHaveLength(72);
-    expect(verbose.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 72 unchanged.');
+    expect(verbose.stdout.split('\n').filter((line) => /^unchanged /.test(line))).toHaveLength(76);
+    expect(verbose.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 76 unchanged.');
     expect(verbose.stdout).toContain('git clone https://git-codecommit.us-east-1.amazonaws.com/v1/repos/machine-translation');
     const json = await mtpipe(['bootstrap', '--yes', '--json', '--endpoint-url', moto]);
     const doc = JSON.parse(json.stdout) as { resources: { status: string }[]; notes: string[]; actions: string[] };
-    expect(doc.resources.filter((r) => r.status === 'unchanged')).toHaveLength(72);
+    expect(doc.resources.filter((r) => r.status === 'unchanged')).toHaveLength(76);
     expect(doc.notes.length).toBeGreaterThan(20);
-    expect(doc.actions).toHaveLength(2);
+    expect(doc.actions).toHaveLength(3);
 
     const dry = await mtpipe(['bootstrap', '--dry-run', '--debug', '--endpoint-url', moto]);
     expect(dry.code, explain(dry)).toBe(0);

@@ -33,6 +33,8 @@ export const BOTOCORE_SERVICE: Record<string, string> = {
   EventBridge: 'events',
   CodeStarConnections: 'codestar-connections',
   ECR: 'ecr',
+  XRay: 'xray',
+  SFN: 'stepfunctions',
 };
 
 interface MemberRef {

@@ -102,6 +102,8 @@ export async function deploySampleSolution(
         StateMachineName: STATE_MACHINE,
         RoleArn: `arn:aws:iam::${ACCOUNT}:role/StepFunctions_IAM_ROLE_BatchMachineTranslation`,
         DefinitionString: JSON.stringify(options.definition ?? definitions.running),
+        // the sample's stack sets tracing_enabled=True (moto_ext_xray.py keeps it)
+        TracingConfiguration: { Enabled: true },
       },
     };
     workflow.TranslationResultsProcessor = {

@@ -37,6 +37,8 @@ import { s3Bucket } from '../../../src/aws/s3-bucket.js';
 import { codecommitBranchFiles } from '../../../src/aws/codecommit-branch-files.js';
 import { secretsManagerSecret } from '../../../src/aws/secretsmanager-secret.js';
 import { ssmParameter, ssmParameterBatch } from '../../../src/aws/ssm-parameter.js';
+import { lambdaTracing } from '../../../src/aws/lambda-tracing.js';
+import { xrayGroup } from '../../../src/aws/xray-group.js';
 import type { ResourceKind } from '../../../src/engine/types.js';
 
 const meta = { $metadata: {} };
@@ -65,6 +67,8 @@ const NOT_IDEMPOTENT: [Kind, Error, Error][] = [
   [kmsKey as Kind, new KmsAlreadyExists({ message: 'alias exists', ...meta }), new KmsNotFound({ message: 'x', ...meta })],
   [ecrRepository as Kind, new EcrRepositoryExists({ message: 'exists', ...meta }), new EcrRepositoryNotFound({ message: 'x', ...meta })],
   [solutionBucket as Kind, new BucketAlreadyOwnedByYou({ message: 'yours', ...meta }), new BucketAlreadyExists({ message: 'taken', ...meta })],
+  // X-Ray answers both with InvalidRequestException: the message tells them apart
+  [xrayGroup as Kind, Object.assign(new Error('Group already exists'), { name: 'InvalidRequestException' }), Object.assign(new Error('Group not found'), { name: 'InvalidRequestException' })],
 ];
 
 /**
@@ -77,13 +81,13 @@ const NO_EXISTS_ANSWER: Kind[] = [codeconnectionsConnection] as Kind[];
 const DELETE_ONLY: Kind[] = [ssmParameterBatch] as Kind[];
 
 /**
- * Kinds whose create is idempotent: Put*Policy replaces, Attach*Policy and AssociateApprovalRuleTemplateWithRepository of
+ * Kinds whose create is idempotent: Put*Policy replaces, UpdateFunctionConfiguration sets tracing again (lambda:tracing never creates), Attach*Policy and AssociateApprovalRuleTemplateWithRepository of
  * what is attached succeed again, SNS CreateTopic of an existing name returns it, EventBridge PutRule/PutTargets are upserts,
  * ECR PutReplicationConfiguration replaces the registry's document (mtpipe merges its rule into what it reads first),
  * the branch's files are committed on the tip read just before, and a retried CreateCommit whose first attempt went
  * in meets ParentCommitIdOutdatedException: the tip is read again and nothing is left to commit.
  */
-const IDEMPOTENT: Kind[] = [roleInlinePolicy, groupInlinePolicy, rolePolicyAttachment, groupPolicyAttachment, approvalTemplateAssociation, snsTopic, eventsRule, ecrReplicationRule, codecommitBranchFiles] as Kind[];
+const IDEMPOTENT: Kind[] = [roleInlinePolicy, groupInlinePolicy, rolePolicyAttachment, groupPolicyAttachment, approvalTemplateAssociation, snsTopic, eventsRule, ecrReplicationRule, codecommitBranchFiles, lambdaTracing] as Kind[];
 
 describe('alreadyExists: every create that can meet its own earlier attempt says so', () => {
   it.each(NOT_IDEMPOTENT.map(([kind, exists, other]) => [kind.kind, kind, exists, other] as const))('%s', (_name, kind, exists, other) => {

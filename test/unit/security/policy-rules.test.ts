@@ -156,7 +156,16 @@ function everyPolicy(variant: Variant, selected?: string[]): FoundPolicy[] {
   const config = configFor(variant);
   const targets = targetsFor(selected);
   // as the runner does: a reference to a role another step owns gives way to that step's real role
-  return preferOwners(STEPS.flatMap((step) => step.desired({ hfToken: 'hf_policyRulesToken' }, config, targets))).flatMap(policiesIn);
+  // setup-monitoring's prepared inputs: each environment with a solution function and its CDK role
+  const monitored = {
+    environments: targets.environments.map((target) => ({
+      target,
+      solution: { functions: [{ name: 'fn' }], stateMachines: [], glueJobs: [] },
+      functions: [{ name: 'fn', arn: `arn:aws:lambda:${target.region}:${target.account}:function:fn`, timeoutSeconds: 60, roleArn: `arn:aws:iam::${target.account}:role/lambda-translation-role-cdk`, tracingMode: 'PassThrough', lastUpdateStatus: 'Successful' }],
+      read: true,
+    })),
+  };
+  return preferOwners(STEPS.flatMap((step) => step.desired(step.name === 'setup-monitoring' ? monitored : { hfToken: 'hf_policyRulesToken' }, config, targets))).flatMap(policiesIn);
 }
 
 describe.each(VARIANTS)('every policy mtpipe writes ($store, key $kmsKeyId, named solution $namedSolution)', (variant) => {

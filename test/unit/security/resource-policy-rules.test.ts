@@ -1,8 +1,9 @@
 /**
  * Resource policies (a KMS key's, an SNS topic's) are held to rules of their own: mtpipe's statements
  * each have a Sid; a key's account statement is the only one with "kms:*"; service principals get exact
- * actions; a topic names itself and the one rule allowed to publish (aws:SourceArn); a key names no
- * source condition for EventBridge, which sends none to KMS (AWS-FACTS: deliveries would be dropped).
+ * actions; a topic names itself and the rules (EventBridge) or alarms (CloudWatch) of its own account and
+ * region allowed to publish (aws:SourceArn); a key names no source condition for EventBridge, which sends
+ * none to KMS (AWS-FACTS: deliveries would be dropped).
  */
 import { describe, expect, it } from 'vitest';
 import { BOOTSTRAP_STEPS } from '../../../src/commands/bootstrap.js';
@@ -11,6 +12,8 @@ import { configFor, targetsFor, TOOL_ACCOUNT, TOOL_REGION, VARIANTS, type Varian
 
 type Statement = Record<string, unknown>;
 const ACTION = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
+/** the SNS developer guide's key statement for services that publish to an encrypted topic */
+const DOCUMENTED_WILDCARDS = ['kms:GenerateDataKey*'];
 const list = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 describe('resource policies mtpipe writes (key and topic policies)', () => {
@@ -18,14 +21,28 @@ describe('resource policies mtpipe writes (key and topic policies)', () => {
     id: string;
     kind: string;
     statements: Statement[];
+    /** the account and region of the resource */
+    account?: string;
+    region?: string;
   }
+  const targets = targetsFor();
+  // setup-monitoring's prepared inputs: each environment with the sample's Glue job
+  const monitored = { environments: targets.environments.map((target) => ({ target, solution: { functions: [], stateMachines: [], glueJobs: [{ name: 'translation-results-processor' }] }, functions: [], read: true })) };
   const resourcePolicies = (variant: Variant): Found[] =>
-    preferOwners(BOOTSTRAP_STEPS.flatMap((step) => step.desired({ hfToken: 'hf_policyRulesToken' }, configFor(variant), targetsFor())))
+    preferOwners(BOOTSTRAP_STEPS.flatMap((step) => step.desired(step.name === 'setup-monitoring' ? monitored : { hfToken: 'hf_policyRulesToken' }, configFor(variant), targets)))
       .filter((item) => Array.isArray((item.spec as { policyStatements?: unknown }).policyStatements))
-      .map((item) => ({ id: item.id, kind: item.kind.kind, statements: (item.spec as { policyStatements: Statement[] }).policyStatements }));
+      .map((item) => ({
+        id: item.id,
+        kind: item.kind.kind,
+        statements: (item.spec as { policyStatements: Statement[] }).policyStatements,
+        account: item.target.account,
+        region: item.target.region,
+      }));
 
   function violations(found: Found): string[] {
     const problems: string[] = [];
+    const account = found.account ?? TOOL_ACCOUNT;
+    const region = found.region ?? TOOL_REGION;
     for (const statement of found.statements) {
       const fail = (problem: string) => problems.push(`${found.id} [${String(statement.Sid)}]: ${problem}`);
       if (typeof statement.Sid !== 'string' || statement.Sid === '') fail('no Sid');
@@ -33,15 +50,17 @@ describe('resource policies mtpipe writes (key and topic policies)', () => {
       const actions = list(statement.Action) as string[];
       const condition = statement.Condition as Record<string, Record<string, unknown>> | undefined;
       if (principal.AWS !== undefined) {
-        if (found.kind !== 'kms:key' || principal.AWS !== `arn:aws:iam::${TOOL_ACCOUNT}:root`) fail(`principal ${principal.AWS} is not the account of a key`);
+        if (found.kind !== 'kms:key' || principal.AWS !== `arn:aws:iam::${account}:root`) fail(`principal ${principal.AWS} is not the account of a key`);
         continue;
       }
-      if (principal.Service !== 'events.amazonaws.com') fail(`service ${String(principal.Service)} is not expected`);
-      for (const action of actions) if (!ACTION.test(action)) fail(`action ${action} is not one exact action`);
-      const sourceArn = condition?.ArnEquals?.['aws:SourceArn'];
+      const alarms = principal.Service === 'cloudwatch.amazonaws.com';
+      if (principal.Service !== 'events.amazonaws.com' && !alarms) fail(`service ${String(principal.Service)} is not expected`);
+      for (const action of actions) if (!ACTION.test(action) && !DOCUMENTED_WILDCARDS.includes(action)) fail(`action ${action} is not one exact action`);
+      const sourceArns = list(alarms ? condition?.ArnLike?.['aws:SourceArn'] : condition?.ArnEquals?.['aws:SourceArn']);
+      const source = alarms ? `arn:aws:cloudwatch:${region}:${account}:alarm:` : `arn:aws:events:${region}:${account}:rule/`;
       if (found.kind === 'sns:topic') {
-        if (!String(statement.Resource).startsWith(`arn:aws:sns:${TOOL_REGION}:${TOOL_ACCOUNT}:`)) fail(`resource ${String(statement.Resource)} is not this topic`);
-        if (typeof sourceArn !== 'string' || !sourceArn.startsWith(`arn:aws:events:${TOOL_REGION}:${TOOL_ACCOUNT}:rule/`)) fail('publishing is not limited to one rule (aws:SourceArn)');
+        if (!String(statement.Resource).startsWith(`arn:aws:sns:${region}:${account}:`)) fail(`resource ${String(statement.Resource)} is not this topic`);
+        if (sourceArns.length === 0 || !sourceArns.every((arn) => typeof arn === 'string' && arn.startsWith(source))) fail(`publishing is not limited to the ${alarms ? 'alarms' : 'rules'} of its account and region (aws:SourceArn)`);
       } else if (condition !== undefined) {
         fail('a key statement for EventBridge must carry no source condition');
       }
@@ -51,7 +70,8 @@ describe('resource policies mtpipe writes (key and topic policies)', () => {
 
   it.each(VARIANTS)('follow the rules ($store, connection $connection)', (variant) => {
     const found = resourcePolicies(variant);
-    expect(found.map((f) => f.kind).sort()).toEqual(['kms:key', 'sns:topic', 'sns:topic']);
+    // create-pipeline's key and two topics; setup-monitoring's alerts key and topic per environment
+    expect(found.map((f) => f.kind).sort()).toEqual(['kms:key', 'kms:key', 'kms:key', 'sns:topic', 'sns:topic', 'sns:topic', 'sns:topic']);
     expect(found.flatMap(violations)).toEqual([]);
   });
 
@@ -61,7 +81,22 @@ describe('resource policies mtpipe writes (key and topic policies)', () => {
       kind: 'sns:topic',
       statements: [{ Sid: 'P', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: `arn:aws:sns:${TOOL_REGION}:${TOOL_ACCOUNT}:t` }],
     };
-    expect(violations(topic)).toEqual(['topic [P]: publishing is not limited to one rule (aws:SourceArn)']);
+    expect(violations(topic)).toEqual(['topic [P]: publishing is not limited to the rules of its account and region (aws:SourceArn)']);
+    const alarmsElsewhere: Found = {
+      id: 'alerts',
+      kind: 'sns:topic',
+      statements: [
+        {
+          Sid: 'A',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: `arn:aws:sns:${TOOL_REGION}:${TOOL_ACCOUNT}:t`,
+          Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:999999999999:alarm:*' } },
+        },
+      ],
+    };
+    expect(violations(alarmsElsewhere)).toEqual(['alerts [A]: publishing is not limited to the alarms of its account and region (aws:SourceArn)']);
     const key: Found = {
       id: 'key',
       kind: 'kms:key',
