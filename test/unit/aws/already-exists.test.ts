@@ -16,6 +16,7 @@ import { PipelineNameInUseException, PipelineNotFoundException } from '@aws-sdk/
 import { RepositoryAlreadyExistsException as EcrRepositoryExists, RepositoryNotFoundException as EcrRepositoryNotFound } from '@aws-sdk/client-ecr';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { cloudwatchAlarm } from '../../../src/aws/cloudwatch-alarm.js';
 import { codebuildProject } from '../../../src/aws/codebuild-project.js';
 import { codeconnectionsConnection } from '../../../src/aws/codeconnections-connection.js';
 import { codepipelinePipeline } from '../../../src/aws/codepipeline-pipeline.js';
@@ -73,9 +74,10 @@ const NO_EXISTS_ANSWER: Kind[] = [codeconnectionsConnection] as Kind[];
 
 /**
  * Kinds whose create is idempotent: Put*Policy replaces, Attach*Policy and AssociateApprovalRuleTemplateWithRepository of
- * what is attached succeed again, SNS CreateTopic of an existing name returns it, EventBridge PutRule/PutTargets are upserts.
+ * what is attached succeed again, SNS CreateTopic of an existing name returns it, EventBridge PutRule/PutTargets are upserts,
+ * CloudWatch PutMetricAlarm creates or replaces.
  */
-const IDEMPOTENT: Kind[] = [roleInlinePolicy, groupInlinePolicy, rolePolicyAttachment, groupPolicyAttachment, approvalTemplateAssociation, snsTopic, eventsRule] as Kind[];
+const IDEMPOTENT: Kind[] = [roleInlinePolicy, groupInlinePolicy, rolePolicyAttachment, groupPolicyAttachment, approvalTemplateAssociation, snsTopic, eventsRule, cloudwatchAlarm] as Kind[];
 
 describe('alreadyExists: every create that can meet its own earlier attempt says so', () => {
   it.each(NOT_IDEMPOTENT.map(([kind, exists, other]) => [kind.kind, kind, exists, other] as const))('%s', (_name, kind, exists, other) => {
