@@ -72,7 +72,7 @@ function described(spec: AlarmSpec, overrides: Partial<MetricAlarm> = {}): Metri
   };
 }
 
-const current = (spec: AlarmSpec, overrides: Partial<MetricAlarm> = {}, tags = TAGS): Alarm => ({ arn: arnOf(spec.name), read: described(spec, overrides), tags });
+const current = (spec: AlarmSpec, overrides: Partial<MetricAlarm> = {}, tags: Record<string, string> = TAGS): Alarm => ({ arn: arnOf(spec.name), read: described(spec, overrides), tags });
 
 beforeEach(() => cloudwatch.reset());
 
