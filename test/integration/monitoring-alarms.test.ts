@@ -104,6 +104,26 @@ describe('setup-monitoring alarms against the sample', () => {
     expect(violations, violations.join('\n')).toEqual([]);
   });
 
+  it('converges a drifted alarm: the whole definition again, the missing tag with TagResource', async () => {
+    await sns.send(new CreateTopicCommand({ Name: `${P}-pipeline-alerts`, Tags: [{ Key: 'mtpipe:project', Value: P }, { Key: 'mtpipe:env', Value: 'shared' }] }));
+    expect((await runInProcess('setup-monitoring', [setupMonitoring], moto, { overrides: SETTINGS })).error).toBeUndefined();
+    const name = `${P}-dev-states-${STATE_MACHINE}-timed-out`;
+    const [before] = await alarms(name);
+    const { PutMetricAlarmCommand, UntagResourceCommand } = await import('@aws-sdk/client-cloudwatch');
+    // someone raised the threshold and dropped the OK action by hand (PutMetricAlarm replaces the alarm)
+    const { AlarmArn: _arn, StateValue: _s, StateReason: _r, StateUpdatedTimestamp: _t, AlarmConfigurationUpdatedTimestamp: _c, StateTransitionedTimestamp: _st, StateReasonData: _d, ...definition } = before!;
+    await cloudwatch.send(new PutMetricAlarmCommand({ ...(definition as object), AlarmName: name, Threshold: 50, OKActions: [] } as never));
+    await cloudwatch.send(new UntagResourceCommand({ ResourceARN: before!.AlarmArn, TagKeys: ['mtpipe:env'] }));
+
+    const run = await runInProcess('setup-monitoring', [setupMonitoring], moto, { overrides: SETTINGS });
+    expect(run.error, run.stderr).toBeUndefined();
+    expect(operationsOf(run.writes)).toEqual(['CloudWatch.PutMetricAlarm', 'CloudWatch.TagResource']);
+    const [after] = await alarms(name);
+    expect(after).toMatchObject({ Threshold: 1, OKActions: [topic(`${P}-dev-alerts`)], AlarmActions: [topic(`${P}-dev-alerts`)] });
+    expect(validateCalls(run.calls).violations).toEqual([]);
+    expect((await runInProcess('setup-monitoring', [setupMonitoring], moto, { overrides: SETTINGS })).writes).toEqual([]);
+  });
+
   it('an alarm of that name without mtpipe’s tag is someone else’s: not changed', async () => {
     await sns.send(new CreateTopicCommand({ Name: `${P}-pipeline-alerts` }));
     const { PutMetricAlarmCommand } = await import('@aws-sdk/client-cloudwatch');
@@ -138,5 +158,7 @@ describe('bootstrap: release alarms before the deployment groups that name them'
     const second = await runInProcess('bootstrap', BOOTSTRAP_STEPS, moto, { overrides: SETTINGS });
     expect(second.error, second.stderr).toBeUndefined();
     expect(second.writes).toEqual([]);
+    const { violations } = validateCalls([...first.calls, ...second.calls]);
+    expect(violations, violations.join('\n')).toEqual([]);
   });
 });
