@@ -92,7 +92,8 @@ describe('setup-monitoring alarms against the sample', () => {
     );
     expect(builds.every((alarm) => alarm.OKActions?.join() === topic(`${P}-pipeline-alerts`) && alarm.MetricName === 'FailedBuilds')).toBe(true);
     expect(first.stdout).toMatch(/^dev: 40 alarm\(s\) to mt-pipeline-dev-alerts \(alarm and OK\), 10 function\(s\) and 1 state machine\(s\) watched\.$/m);
-    expect(first.stdout).toMatch(/Monthly cost of the alarms and dashboards: about \$\d+\.\d\d/);
+    // dev and prod: 42 alarm metrics and 11 queried metrics each; 5 build alarms
+    expect(first.stdout).toMatch(/Monthly cost of the alarms and dashboards: about \$11\.10 \(89 alarm metrics \(standard resolution\) \$8\.90, 22 metrics analysed by Metrics Insights alarms \$2\.20;/);
     // DescribeAlarms: one call per target (dev, prod, the tool account) for all of its alarms
     expect(operationsOf(first.calls).filter((op) => op === 'CloudWatch.DescribeAlarms')).toHaveLength(3);
 
