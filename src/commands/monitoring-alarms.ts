@@ -17,18 +17,16 @@ import type { MonitoredEnvironment, MonitoringPart } from './monitoring-inputs.j
 import { resourceId, standardTags } from './step.js';
 
 /**
- * The topics alarms notify, as references: the alerts part of this step creates an environment's
- * topic (the same id: the plan keeps the real one), create-pipeline the tool account's.
+ * The tool account's alerts topic, as create-pipeline makes it: read, never written (in bootstrap the
+ * real one replaces the reference). An environment's alerts topic is the alerts part's of this step:
+ * alarms are ordered after it (`after`), so this part stands on its own.
  */
-const alertsTopicRef = existing(snsTopic, 'setup-monitoring');
 const pipelineAlertsRef = existing(snsTopic, 'create-pipeline');
 
-function topicReference(kind: typeof snsTopic, target: Target, name: string): Desired {
-  return { id: resourceId(target.name, kind.kind, name), kind, target, spec: { name } as TopicSpec };
-}
+type Order = Pick<Desired, 'dependsOn' | 'after'>;
 
-function alarmItems(target: Target, specs: AlarmSpec[], topicId: string): Desired[] {
-  return specs.map((spec) => ({ id: resourceId(target.name, cloudwatchAlarm.kind, spec.name), kind: cloudwatchAlarm, target, spec, dependsOn: [topicId] }));
+function alarmItems(target: Target, specs: AlarmSpec[], order: Order): Desired[] {
+  return specs.map((spec) => ({ id: resourceId(target.name, cloudwatchAlarm.kind, spec.name), kind: cloudwatchAlarm, target, spec, ...order }));
 }
 
 /** The alarms of one environment: release alarms always, the rest for what exists. */
@@ -44,13 +42,14 @@ export const alarmsPart: MonitoringPart = {
     const items: Desired[] = [];
     for (const environment of inputs.environments) {
       const { target } = environment;
-      const topic = topicReference(alertsTopicRef, target, monitoringNames.alertsTopic(config.project, target.name));
-      items.push(topic, ...alarmItems(target, environmentAlarms(config, environment), topic.id));
+      const topicId = resourceId(target.name, snsTopic.kind, monitoringNames.alertsTopic(config.project, target.name));
+      items.push(...alarmItems(target, environmentAlarms(config, environment), { after: [topicId] }));
     }
     const { shared } = targets;
-    const topic = topicReference(pipelineAlertsRef, shared, pipelineNames.alertTopic(config.project));
+    const alertTopic = pipelineNames.alertTopic(config.project);
+    const topic: Desired = { id: resourceId(shared.name, snsTopic.kind, alertTopic), kind: pipelineAlertsRef, target: shared, spec: { name: alertTopic } as TopicSpec };
     const builds = buildAlarms(config, targets.environments.map((t) => t.name), [topicArn(shared, pipelineNames.alertTopic(config.project))], standardTags(config.project, SHARED));
-    items.push(topic, ...alarmItems(shared, builds, topic.id));
+    items.push(topic, ...alarmItems(shared, builds, { dependsOn: [topic.id] }));
     return items;
   },
 

@@ -36,7 +36,7 @@ export function notificationKey(config: Config, place: PipelinePlace, tags: Reco
       },
       { Sid: 'EventBridgePublishesAlerts', Effect: 'Allow', Principal: { Service: EVENTS }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*' },
       // setup-monitoring's failed-build alarms publish to the alerts topic
-      { Sid: 'CloudWatchPublishesAlarms', Effect: 'Allow', Principal: { Service: CLOUDWATCH }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
+      { Sid: 'CloudWatchPublishesAlarms', Effect: 'Allow', Principal: { Service: CLOUDWATCH }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*' },
     ],
     tags,
   };

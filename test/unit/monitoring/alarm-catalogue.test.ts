@@ -60,14 +60,14 @@ describe('the alarm catalogue', () => {
   it('notifies the alerts topic on alarm and OK, each alarm after the topic, tagged', () => {
     const environment = items.filter((item) => item.target === dev && item.kind.kind === 'cloudwatch:alarm');
     expect(environment.every((item) => (item.spec as AlarmSpec).actions.join() === TOPIC)).toBe(true);
-    expect(new Set(environment.map((item) => item.dependsOn?.join()))).toEqual(new Set([`dev/sns:topic/${P}-dev-alerts`]));
+    // the environment's topic is the alerts part's (ordering only); the tool account's, create-pipeline's (read)
+    expect(new Set(environment.map((item) => JSON.stringify([item.after, item.dependsOn])))).toEqual(new Set([JSON.stringify([[`dev/sns:topic/${P}-dev-alerts`], undefined])]));
     const topics = items.filter((item) => item.kind.kind === 'sns:topic');
-    expect(topics.map((item) => [item.id, item.kind.isReference])).toEqual([
-      [`dev/sns:topic/${P}-dev-alerts`, true],
-      [`shared/sns:topic/${P}-pipeline-alerts`, true],
-    ]);
-    const builds = alarms.filter((spec) => spec.name.startsWith(`${P}-pipeline-`));
-    expect(builds.every((spec) => spec.actions.join() === PIPELINE_TOPIC && spec.tags['mtpipe:env'] === 'shared')).toBe(true);
+    expect(topics.map((item) => [item.id, item.kind.isReference])).toEqual([[`shared/sns:topic/${P}-pipeline-alerts`, true]]);
+    const builds = items.filter((item) => item.target === shared && item.kind.kind === 'cloudwatch:alarm');
+    expect(new Set(builds.map((item) => item.dependsOn?.join()))).toEqual(new Set([`shared/sns:topic/${P}-pipeline-alerts`]));
+    const buildSpecs = alarms.filter((spec) => spec.name.startsWith(`${P}-pipeline-`));
+    expect(buildSpecs.every((spec) => spec.actions.join() === PIPELINE_TOPIC && spec.tags['mtpipe:env'] === 'shared')).toBe(true);
     expect(byName(alarms, `${P}-dev-lambda-fnA-errors`).tags).toEqual({ 'mtpipe:project': P, 'mtpipe:env': 'dev' });
   });
 

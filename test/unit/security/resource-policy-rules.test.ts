@@ -20,7 +20,7 @@ describe('resource policies mtpipe writes (key and topic policies)', () => {
     statements: Statement[];
   }
   const resourcePolicies = (variant: Variant): Found[] =>
-    preferOwners(BOOTSTRAP_STEPS.flatMap((step) => step.desired({ hfToken: 'hf_policyRulesToken' }, configFor(variant), targetsFor())))
+    preferOwners(BOOTSTRAP_STEPS.flatMap((step) => step.desired({ hfToken: 'hf_policyRulesToken', environments: [] }, configFor(variant), targetsFor())))
       .filter((item) => Array.isArray((item.spec as { policyStatements?: unknown }).policyStatements))
       .map((item) => ({ id: item.id, kind: item.kind.kind, statements: (item.spec as { policyStatements: Statement[] }).policyStatements }));
 
@@ -36,10 +36,16 @@ describe('resource policies mtpipe writes (key and topic policies)', () => {
         if (found.kind !== 'kms:key' || principal.AWS !== `arn:aws:iam::${TOOL_ACCOUNT}:root`) fail(`principal ${principal.AWS} is not the account of a key`);
         continue;
       }
-      if (principal.Service !== 'events.amazonaws.com') fail(`service ${String(principal.Service)} is not expected`);
+      if (principal.Service !== 'events.amazonaws.com' && principal.Service !== 'cloudwatch.amazonaws.com') fail(`service ${String(principal.Service)} is not expected`);
       for (const action of actions) if (!ACTION.test(action)) fail(`action ${action} is not one exact action`);
       const sourceArn = condition?.ArnEquals?.['aws:SourceArn'];
-      if (found.kind === 'sns:topic') {
+      if (principal.Service === 'cloudwatch.amazonaws.com') {
+        // setup-monitoring's alarms of the tool account: <project>-pipeline-*
+        const alarms = condition?.ArnLike?.['aws:SourceArn'];
+        if (found.kind === 'sns:topic' && (typeof alarms !== 'string' || !alarms.startsWith(`arn:aws:cloudwatch:${TOOL_REGION}:${TOOL_ACCOUNT}:alarm:mt-pipeline-pipeline-`))) {
+          fail("publishing is not limited to the project's alarms (aws:SourceArn)");
+        }
+      } else if (found.kind === 'sns:topic') {
         if (!String(statement.Resource).startsWith(`arn:aws:sns:${TOOL_REGION}:${TOOL_ACCOUNT}:`)) fail(`resource ${String(statement.Resource)} is not this topic`);
         if (typeof sourceArn !== 'string' || !sourceArn.startsWith(`arn:aws:events:${TOOL_REGION}:${TOOL_ACCOUNT}:rule/`)) fail('publishing is not limited to one rule (aws:SourceArn)');
       } else if (condition !== undefined) {
