@@ -1,3 +1,4 @@
+import { cloudwatchAlarm } from '../aws/cloudwatch-alarm.js';
 import { codedeployApplication } from '../aws/codedeploy-application.js';
 import { codedeployDeploymentGroup } from '../aws/codedeploy-deployment-group.js';
 import { coveredAfterDeploy, discoveredSoFar, solutionStack, type SolutionFunction } from '../aws/solution-discovery.js';
@@ -87,6 +88,9 @@ export const createDeploy: Step<Record<string, never>> = {
             tags: standardTags(config.project, target.name),
           },
           dependsOn: [applicationId, role.id],
+          // CodeDeploy names only alarms that exist: when setup-monitoring is in the same run (bootstrap),
+          // its release alarms are created first; create-deploy alone names those that exist
+          after: deploymentAlarmNames(config.project, target.name).map((name) => resourceId(target.name, cloudwatchAlarm.kind, name)),
         },
       ];
     });

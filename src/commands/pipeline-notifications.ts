@@ -8,13 +8,14 @@ import type { KeySpec } from '../aws/kms-key.js';
 import { pipelineArn } from '../aws/codepipeline-pipeline.js';
 import type { ResourcePolicyStatement } from '../aws/resource-policy.js';
 import { topicArn, type TopicSpec } from '../aws/sns-topic.js';
-import { codecommitRepositoryArn } from '../config/arns.js';
-import { approvalTopicName, pipelineNames, roleArn, roleNames } from '../config/resource-names.js';
+import { alarmArn, codecommitRepositoryArn } from '../config/arns.js';
+import { approvalTopicName, monitoringNames, pipelineNames, roleArn, roleNames } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
 import type { PipelinePlace } from './pipeline-declaration.js';
 import { keyUser, SERVICE_PRINCIPAL, topicKey } from './topic-encryption.js';
 
 const EVENTS = SERVICE_PRINCIPAL.events;
+const CLOUDWATCH = SERVICE_PRINCIPAL.cloudwatch;
 
 /**
  * The customer key of both topics. The AWS managed key alias/aws/sns cannot be used: its policy cannot
@@ -26,7 +27,11 @@ export function notificationKey(config: Config, place: PipelinePlace, tags: Reco
   return topicKey(place, {
     alias: pipelineNames.notificationKeyAlias(config.project),
     description: `mtpipe (${config.project}): encrypts the pipeline's approval and alert topics`,
-    users: [keyUser('EventBridgePublishesAlerts', EVENTS, ['kms:Decrypt', 'kms:GenerateDataKey'])],
+    users: [
+      keyUser('EventBridgePublishesAlerts', EVENTS, ['kms:Decrypt', 'kms:GenerateDataKey']),
+      // setup-monitoring's failed-build alarms publish to the alerts topic
+      keyUser('CloudWatchPublishesAlarms', CLOUDWATCH, ['kms:Decrypt', 'kms:GenerateDataKey']),
+    ],
     tags,
   });
 }
@@ -42,7 +47,7 @@ export function approvalTopic(config: Config, keyAlias: string | undefined, tags
   };
 }
 
-/** The alerts topic: only the failure rule may publish to it. */
+/** The alerts topic: only the failure rule and the tool account's alarms (<project>-pipeline-*) may publish to it. */
 export function alertTopic(config: Config, place: PipelinePlace, keyAlias: string | undefined, tags: Record<string, string>): TopicSpec {
   const name = pipelineNames.alertTopic(config.project);
   const statement: ResourcePolicyStatement = {
@@ -53,7 +58,15 @@ export function alertTopic(config: Config, place: PipelinePlace, keyAlias: strin
     Resource: topicArn(place, name),
     Condition: { ArnEquals: { 'aws:SourceArn': ruleArn(place, pipelineNames.failureRule(config.project)) } },
   };
-  return { name, ...(keyAlias ? { kmsMasterKeyId: keyAlias } : {}), policyStatements: [statement], emails: config.notifications.alerts, tags };
+  const alarms: ResourcePolicyStatement = {
+    Sid: 'BuildAlarmsPublish',
+    Effect: 'Allow',
+    Principal: { Service: CLOUDWATCH },
+    Action: 'sns:Publish',
+    Resource: topicArn(place, name),
+    Condition: { ArnLike: { 'aws:SourceArn': alarmArn(place, monitoringNames.alarm(config.project, 'pipeline', '*')) } },
+  };
+  return { name, ...(keyAlias ? { kmsMasterKeyId: keyAlias } : {}), policyStatements: [statement, alarms], emails: config.notifications.alerts, tags };
 }
 
 /**

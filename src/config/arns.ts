@@ -16,3 +16,5 @@ export const codecommitRepositoryArn = (place: ArnPlace, name: string) => region
 export const pipelineArn = (place: ArnPlace, name: string) => regional('codepipeline', place, name);
 /** SNS topic */
 export const topicArn = (place: ArnPlace, name: string) => regional('sns', place, name);
+/** CloudWatch alarm (metric or composite) */
+export const alarmArn = (place: ArnPlace, name: string) => regional('cloudwatch', place, `alarm:${name}`);

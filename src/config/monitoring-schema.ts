@@ -46,7 +46,7 @@ const once = (seconds: number): AlarmSettings => ({ threshold: 1, period: second
 /** Alarm settings by what is watched; `threshold` units are in the comment of each. */
 export const alarmsSchema = z
   .strictObject({
-    /** errors per period, per function */
+    /** errors per period, per function (alarm when at least threshold) */
     lambdaErrors: alarmSettings(once(300)),
     /** throttles per period, per function */
     lambdaThrottles: alarmSettings(once(300)),
@@ -58,8 +58,14 @@ export const alarmsSchema = z
     executionsFailed: alarmSettings(once(60)),
     executionsTimedOut: alarmSettings(once(300)),
     executionsAborted: alarmSettings(once(300)),
-    /** seconds an execution may run (the QualityEstimation wait state has no timeout) */
-    executionTime: alarmSettings({ threshold: 3600, period: 300, evaluationPeriods: 1, datapointsToAlarm: 1 }),
+    /**
+     * seconds an execution may run (the QualityEstimation wait state has no timeout): ExecutionTime of
+     * ended executions above it, and executions not ended within a period this long (so a valid period)
+     */
+    executionTime: alarmSettings({ threshold: 3600, period: 300, evaluationPeriods: 1, datapointsToAlarm: 1 }).refine(
+      (settings) => settings.threshold >= 60 && settings.threshold % 60 === 0 && settings.threshold <= 86_400,
+      { message: 'threshold must be a multiple of 60 seconds up to 86400: it is also the period of the not-ended alarm', path: ['threshold'] },
+    ),
     /** endpoint 5XX errors per period */
     endpointErrors: alarmSettings(once(300)),
     /** HasBacklogWithoutCapacity (0/1) for this many minutes */

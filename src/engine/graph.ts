@@ -14,7 +14,7 @@ export function preferOwners(desired: Desired[]): Desired[] {
   });
 }
 
-/** Checks that ids are unique, dependencies exist and there is no cycle; returns desired by id. */
+/** Checks that ids are unique, dependencies exist and there is no cycle (`after` ids included when present); returns desired by id. */
 export function indexDesired(desired: Desired[]): Map<string, Desired> {
   const byId = new Map<string, Desired>();
   for (const item of desired) {
@@ -30,13 +30,22 @@ export function indexDesired(desired: Desired[]): Map<string, Desired> {
       if (!byId.has(dep)) throw new Error(`internal: ${id} depends on unknown resource ${dep}`);
       visit(dep, [...path, id]);
     }
+    for (const dep of orderedAfter(byId, byId.get(id)!)) visit(dep, [...path, id]);
     state.set(id, 'done');
   };
   for (const id of byId.keys()) visit(id, []);
   return byId;
 }
 
-/** Memoises one async computation per id, each started after those of its dependencies. */
+/** The `after` ids of an item that are in the plan (the others are ignored). */
+function orderedAfter(byId: Map<string, Desired>, item: Desired): string[] {
+  return (item.after ?? []).filter((id) => byId.has(id));
+}
+
+/**
+ * Memoises one async computation per id, each started after those of its dependencies (whose results it
+ * gets) and of its `after` ids in the plan (waited for only).
+ */
 export function inDependencyOrder<T>(
   byId: Map<string, Desired>,
   compute: (item: Desired, deps: T[]) => Promise<T>,
@@ -46,7 +55,8 @@ export function inDependencyOrder<T>(
     let promise = memo.get(id);
     if (!promise) {
       const item = byId.get(id)!;
-      promise = Promise.all((item.dependsOn ?? []).map(run)).then((deps) => compute(item, deps));
+      const before = Promise.all(orderedAfter(byId, item).map(run));
+      promise = Promise.all([Promise.all((item.dependsOn ?? []).map(run)), before]).then(([deps]) => compute(item, deps));
       memo.set(id, promise);
     }
     return promise;

@@ -119,6 +119,12 @@ export interface Desired<Spec = unknown, Current = unknown> {
   target: Target;
   /** ids that must exist first */
   dependsOn?: string[];
+  /**
+   * Ordering only: ids applied before this one when they are in the same plan (another step's
+   * resource that this one names, e.g. the alarms a deployment group names); ignored when absent.
+   * Unlike dependsOn, their failure or ownership does not hold this resource back.
+   */
+  after?: string[];
 }
 
 export type Action = 'create' | 'update' | 'delete' | 'noop';

@@ -98,6 +98,12 @@ describe('create-pipeline (in bootstrap, default configuration)', () => {
         Principal: { Service: 'events.amazonaws.com' },
         Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:events:${REGION}:${ACCOUNT}:rule/mt-pipeline-pipeline-failed` } },
       }),
+      // setup-monitoring's failed-build alarms
+      expect.objectContaining({
+        Sid: 'BuildAlarmsPublish',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:mt-pipeline-pipeline-*` } },
+      }),
     ]);
     const subscriptions = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn('mt-pipeline-approvals') }));
     expect(subscriptions.Subscriptions).toEqual([expect.objectContaining({ Protocol: 'email', Endpoint: 'lead@example.com', SubscriptionArn: 'PendingConfirmation' })]);

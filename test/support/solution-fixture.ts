@@ -57,11 +57,15 @@ export function cdkHash(constructId: string): string {
 const ROLE = 'lambda-translation-role-cdk';
 const TEMPLATES = 'mtpipe-fixture-templates';
 
-function lambda(functionName?: string): Record<string, unknown> {
+/** The workflow functions' Timeout (seconds); without one a function has Lambda's default of 3. */
+export const WORKFLOW_FUNCTION_TIMEOUT = 300;
+
+function lambda(functionName?: string, timeout?: number): Record<string, unknown> {
   return {
     Type: 'AWS::Lambda::Function',
     Properties: {
       ...(functionName ? { FunctionName: functionName } : {}),
+      ...(timeout ? { Timeout: timeout } : {}),
       Runtime: 'python3.13',
       Handler: 'lambda_function.lambda_handler',
       Role: `arn:aws:iam::${ACCOUNT}:role/${ROLE}`,
@@ -95,7 +99,7 @@ export async function deploySampleSolution(
       new PutObjectCommand({ Bucket: TEMPLATES, Key: 'rotation.json', Body: JSON.stringify({ Resources: { [FRAMEWORK_FUNCTIONS.secretRotation]: lambda() } }) }),
     );
 
-    const workflow: Record<string, unknown> = Object.fromEntries(WORKFLOW_FUNCTIONS.map((id) => [`${id}${cdkHash(id)}`, lambda()]));
+    const workflow: Record<string, unknown> = Object.fromEntries(WORKFLOW_FUNCTIONS.map((id) => [`${id}${cdkHash(id)}`, lambda(undefined, WORKFLOW_FUNCTION_TIMEOUT)]));
     workflow.TranslationStateMachine = {
       Type: 'AWS::StepFunctions::StateMachine',
       Properties: {

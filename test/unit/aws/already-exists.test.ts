@@ -16,6 +16,7 @@ import { PipelineNameInUseException, PipelineNotFoundException } from '@aws-sdk/
 import { RepositoryAlreadyExistsException as EcrRepositoryExists, RepositoryNotFoundException as EcrRepositoryNotFound } from '@aws-sdk/client-ecr';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { cloudwatchAlarm } from '../../../src/aws/cloudwatch-alarm.js';
 import { codebuildProject } from '../../../src/aws/codebuild-project.js';
 import { codeconnectionsConnection } from '../../../src/aws/codeconnections-connection.js';
 import { codepipelinePipeline } from '../../../src/aws/codepipeline-pipeline.js';
@@ -85,9 +86,10 @@ const DELETE_ONLY: Kind[] = [ssmParameterBatch] as Kind[];
  * what is attached succeed again, SNS CreateTopic of an existing name returns it, EventBridge PutRule/PutTargets are upserts,
  * ECR PutReplicationConfiguration replaces the registry's document (mtpipe merges its rule into what it reads first),
  * the branch's files are committed on the tip read just before, and a retried CreateCommit whose first attempt went
- * in meets ParentCommitIdOutdatedException: the tip is read again and nothing is left to commit.
+ * in meets ParentCommitIdOutdatedException: the tip is read again and nothing is left to commit.,
+ * CloudWatch PutMetricAlarm creates or replaces.
  */
-const IDEMPOTENT: Kind[] = [roleInlinePolicy, groupInlinePolicy, rolePolicyAttachment, groupPolicyAttachment, approvalTemplateAssociation, snsTopic, eventsRule, ecrReplicationRule, codecommitBranchFiles, lambdaTracing] as Kind[];
+const IDEMPOTENT: Kind[] = [roleInlinePolicy, groupInlinePolicy, rolePolicyAttachment, groupPolicyAttachment, approvalTemplateAssociation, snsTopic, eventsRule, ecrReplicationRule, codecommitBranchFiles, lambdaTracing, cloudwatchAlarm] as Kind[];
 
 describe('alreadyExists: every create that can meet its own earlier attempt says so', () => {
   it.each(NOT_IDEMPOTENT.map(([kind, exists, other]) => [kind.kind, kind, exists, other] as const))('%s', (_name, kind, exists, other) => {

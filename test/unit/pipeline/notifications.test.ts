@@ -57,6 +57,15 @@ const ALERTS_POLICY = {
   Resource: ALERTS_ARN,
   Condition: { ArnEquals: { 'aws:SourceArn': FAILURE_RULE_ARN } },
 };
+/** setup-monitoring's failed-build alarms (<project>-pipeline-*) publish to the alerts topic */
+const BUILD_ALARMS_POLICY = {
+  Sid: 'BuildAlarmsPublish',
+  Effect: 'Allow',
+  Principal: { Service: 'cloudwatch.amazonaws.com' },
+  Action: 'sns:Publish',
+  Resource: ALERTS_ARN,
+  Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:mt-pipeline-pipeline-*' } },
+};
 
 beforeEach(() => resetPipelineMocks());
 
@@ -72,7 +81,7 @@ describe('sns:topic', () => {
         'CreateTopicCommand',
         {
           Name: 'mt-pipeline-pipeline-alerts',
-          Attributes: { KmsMasterKeyId: 'alias/mt-pipeline-notifications', Policy: JSON.stringify({ Version: '2012-10-17', Statement: [ALERTS_POLICY] }) },
+          Attributes: { KmsMasterKeyId: 'alias/mt-pipeline-notifications', Policy: JSON.stringify({ Version: '2012-10-17', Statement: [ALERTS_POLICY, BUILD_ALARMS_POLICY] }) },
           Tags: TAG_LIST,
         },
       ],
@@ -86,7 +95,7 @@ describe('sns:topic', () => {
   it('reads attributes, subscriptions (pending ones too) and tags; keeps others\' statements and subscriptions', async () => {
     const otherStatement = { Sid: '__default_statement_ID', Effect: 'Allow', Principal: { AWS: '*' }, Action: ['SNS:GetTopicAttributes'], Resource: ALERTS_ARN };
     snsMock.on(GetTopicAttributesCommand).resolves({
-      Attributes: { KmsMasterKeyId: 'alias/mt-pipeline-notifications', Policy: JSON.stringify({ Version: '2008-10-17', Statement: [otherStatement, { ...ALERTS_POLICY, Action: ['sns:Publish'] }] }) },
+      Attributes: { KmsMasterKeyId: 'alias/mt-pipeline-notifications', Policy: JSON.stringify({ Version: '2008-10-17', Statement: [otherStatement, { ...ALERTS_POLICY, Action: ['sns:Publish'] }, BUILD_ALARMS_POLICY] }) },
     });
     snsMock.on(ListSubscriptionsByTopicCommand).resolves({
       Subscriptions: [
@@ -102,7 +111,7 @@ describe('sns:topic', () => {
 
     // a statement of mtpipe's changed by hand: rewritten, the other statement kept
     const wanted = { ...alerts, emails: [...alerts.emails, 'new@example.com'] };
-    const changed = { ...current!, policy: [otherStatement, { ...ALERTS_POLICY, Condition: undefined }] };
+    const changed = { ...current!, policy: [otherStatement, { ...ALERTS_POLICY, Condition: undefined }, BUILD_ALARMS_POLICY] };
     const diffs = snsTopic.diff(changed, wanted);
     expect(diffs.map((d) => d.field)).toEqual(['policy', 'subscriptions']);
     snsMock.reset();
@@ -110,7 +119,7 @@ describe('sns:topic', () => {
     snsMock.on(SubscribeCommand).resolves({});
     await snsTopic.update(target, wanted, changed, diffs);
     expect(sent(snsMock)).toEqual([
-      ['SetTopicAttributesCommand', { TopicArn: ALERTS_ARN, AttributeName: 'Policy', AttributeValue: JSON.stringify({ Version: '2012-10-17', Statement: [otherStatement, ALERTS_POLICY] }) }],
+      ['SetTopicAttributesCommand', { TopicArn: ALERTS_ARN, AttributeName: 'Policy', AttributeValue: JSON.stringify({ Version: '2012-10-17', Statement: [otherStatement, ALERTS_POLICY, BUILD_ALARMS_POLICY] }) }],
       ['SubscribeCommand', { TopicArn: ALERTS_ARN, Protocol: 'email', Endpoint: 'new@example.com', ReturnSubscriptionArn: true }],
     ]);
   });
@@ -135,6 +144,7 @@ describe('kms:key', () => {
     Statement: [
       { Sid: 'AccountAdministersTheKey', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'kms:*', Resource: '*' },
       { Sid: 'EventBridgePublishesAlerts', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*' },
+      { Sid: 'CloudWatchPublishesAlarms', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*' },
     ],
   };
 
