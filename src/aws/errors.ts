@@ -155,3 +155,9 @@ export async function unlessAbsent<T>(read: Promise<T>, isAbsent: (error: unknow
     throw error;
   }
 }
+
+// ---- dashboards (setup-monitoring) ----
+/** CloudWatch GetDashboard: no such dashboard (query error code ResourceNotFound, shape DashboardNotFoundError). */
+export const isDashboardNotFound = named('DashboardNotFoundError', 'ResourceNotFound');
+/** CloudWatch Logs PutResourcePolicy: the region holds 10 resource policies already (the limit). */
+export const isLogsLimitExceeded = named('LimitExceededException');

@@ -32,6 +32,8 @@ import { groupInlinePolicy, groupPolicyAttachment, iamGroup } from '../../../src
 import { managedPolicy } from '../../../src/aws/iam-policy.js';
 import { iamRole, roleInlinePolicy, rolePolicyAttachment } from '../../../src/aws/iam-role.js';
 import { logGroup } from '../../../src/aws/log-group.js';
+import { cloudwatchDashboard } from '../../../src/aws/cloudwatch-dashboard.js';
+import { logsResourcePolicy } from '../../../src/aws/logs-resource-policy.js';
 import { s3Bucket } from '../../../src/aws/s3-bucket.js';
 import { secretsManagerSecret } from '../../../src/aws/secretsmanager-secret.js';
 import { ssmParameter } from '../../../src/aws/ssm-parameter.js';
@@ -75,7 +77,18 @@ const NO_EXISTS_ANSWER: Kind[] = [codeconnectionsConnection] as Kind[];
  * Kinds whose create is idempotent: Put*Policy replaces, Attach*Policy and AssociateApprovalRuleTemplateWithRepository of
  * what is attached succeed again, SNS CreateTopic of an existing name returns it, EventBridge PutRule/PutTargets are upserts.
  */
-const IDEMPOTENT: Kind[] = [roleInlinePolicy, groupInlinePolicy, rolePolicyAttachment, groupPolicyAttachment, approvalTemplateAssociation, snsTopic, eventsRule] as Kind[];
+const IDEMPOTENT: Kind[] = [
+  roleInlinePolicy,
+  groupInlinePolicy,
+  rolePolicyAttachment,
+  groupPolicyAttachment,
+  approvalTemplateAssociation,
+  snsTopic,
+  eventsRule,
+  // CloudWatch PutDashboard and CloudWatch Logs PutResourcePolicy create or replace by name
+  cloudwatchDashboard,
+  logsResourcePolicy,
+] as Kind[];
 
 describe('alreadyExists: every create that can meet its own earlier attempt says so', () => {
   it.each(NOT_IDEMPOTENT.map(([kind, exists, other]) => [kind.kind, kind, exists, other] as const))('%s', (_name, kind, exists, other) => {
