@@ -143,7 +143,7 @@ describe('logsResourcePolicy', () => {
       ['PutResourcePolicyCommand', { policyName: policy.name, policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [added, ...policy.statements] }) }],
     ]);
     // as AWS returns it (one-element lists as strings are the same statement): nothing to do
-    expect(logsResourcePolicy.diff({ name: policy.name, statements: [added, ...policy.statements] }, policy)).toEqual([]);
+    expect(logsResourcePolicy.diff({ name: policy.name, statements: [added, ...policy.statements.map((s) => ({ ...s }))] }, policy)).toEqual([]);
   });
 
   it('explains the limit of 10 policies per region', async () => {
