@@ -30,22 +30,28 @@ export const pipelineEventsNames = {
 
 /**
  * The names of an environment's alarms, for the health dashboard's alarm-status widget.
- * STAND-IN until the alarms part (monitoring-alarms.ts, h2) is merged: then this calls its exported
- * `alarmNamesOf(...)`, the one catalogue of alarm names; the rule here (<project>-<env>-<what>, one
- * per resource × metric) is the one that part follows.
+ * STAND-IN until the alarms part (monitoring-alarms.ts, h2) is merged: then this is
+ * `environmentAlarms(config, env).map((alarm) => alarm.name)` of that file, the one catalogue of alarm
+ * names. The rule here is that catalogue's: release alarms always, the rest for what was read.
  */
 export function alarmNamesOf(config: Config, env: MonitoredEnvironment): string[] {
   const { project } = config;
   const name = (what: string) => monitoringNames.alarm(project, env.target.name, what);
-  const functions = env.read ? env.functions.map((fn) => fn.name) : env.solution.functions.map((fn) => fn.name);
+  const release = [alarmNames.lambdaErrors(project, env.target.name), alarmNames.executionsFailed(project, env.target.name)];
+  if (!env.read) return release;
   return [
-    alarmNames.lambdaErrors(project, env.target.name),
-    alarmNames.executionsFailed(project, env.target.name),
-    ...functions.flatMap((fn) => ['errors', 'throttles', 'duration'].map((what) => name(`lambda-${what}-${fn}`))),
-    ...env.solution.stateMachines.flatMap(() => ['executions-timed-out', 'executions-aborted', 'execution-time'].map(name)),
+    ...release,
+    ...env.functions.flatMap((fn) => ['errors', 'throttles', 'duration'].map((what) => name(`lambda-${fn.name}-${what}`))),
+    ...env.solution.stateMachines.flatMap((machine) => ['timed-out', 'aborted', 'execution-time', 'not-ended'].map((what) => name(`states-${machine.name}-${what}`))),
     ...(env.solution.sagemakerEndpoint ? ['endpoint-5xx-errors', 'endpoint-backlog-without-capacity', 'endpoint-backlog-size'].map(name) : []),
     ...(env.errorTopic ? [name('error-topic-messages')] : []),
   ];
+}
+
+/** The failed-build alarms of the tool account (same STAND-IN: the alarms part's `buildAlarms` names them). */
+export function buildAlarmNamesOf(config: Config): string[] {
+  const strip = (project: string) => (project.startsWith(`${config.project}-`) ? project.slice(config.project.length + 1) : project);
+  return buildProjects(config).map((project) => monitoringNames.alarm(config.project, 'pipeline', `${strip(project)}-failed`));
 }
 
 /** The function that writes the quality metric's EMF line (the sample's SNS-triggered notification function). */
@@ -150,7 +156,7 @@ export const dashboardsPart: MonitoringPart = {
       region: shared.region,
       eventsLogGroup: events.logGroupName,
       buildProjects: buildProjects(config),
-      environments: Object.keys(config.environments),
+      buildAlarmArns: buildAlarmNamesOf(config).map((name) => `arn:${shared.partition}:cloudwatch:${shared.region}:${shared.account}:alarm:${name}`),
     });
     const items: Desired[] = [
       ...events.items,

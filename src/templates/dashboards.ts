@@ -143,7 +143,8 @@ export interface PipelineView {
   /** the log group the pipelines' execution events go to */
   eventsLogGroup: string;
   buildProjects: string[];
-  environments: string[];
+  /** ARNs of the failed-build alarms (setup-monitoring's alarms part) */
+  buildAlarmArns: string[];
 }
 
 const STAGE_EVENT = '`detail-type` = "CodePipeline Stage Execution State Change"';
@@ -155,7 +156,7 @@ const PIPELINE_EVENT = '`detail-type` = "CodePipeline Pipeline Execution State C
  */
 export function pipelineDashboard(view: PipelineView): DashboardBody {
   const { region, eventsLogGroup: group } = view;
-  const widgets: UnplacedWidget[] = [header(`${view.project}: pipeline`, view.project, view.mainRegion)];
+  const widgets: UnplacedWidget[] = [header(`${view.project}: pipeline`, view.project, view.mainRegion), ...alarmWidgets('Failed-build alarms', view.buildAlarmArns)];
   widgets.push(
     logWidget('Executions per day', region, [group], [`filter ${PIPELINE_EVENT} and detail.state in ["SUCCEEDED", "FAILED"]`, 'stats count(*) as executions by detail.state, bin(1d)'], 'bar'),
     logWidget('Stage duration (seconds)', region, [group], [

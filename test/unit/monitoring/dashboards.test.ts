@@ -148,6 +148,12 @@ describe('the dashboards of setup-monitoring', () => {
       ['Stage duration (seconds)', 'us-east-1', "SOURCE '/aws/events/mt-pipeline-pipeline'"],
       ['Last successful deploy per environment', 'us-east-1', "SOURCE '/aws/events/mt-pipeline-pipeline'"],
     ]);
+    const alarms = pipeline.widgets.find((w) => w.type === 'alarm');
+    expect(alarms?.type === 'alarm' && alarms.properties.alarms).toEqual(
+      ['build-and-test', 'cdk-deploy-dev', 'integration-test-dev', 'cdk-deploy-prod', 'integration-test-prod'].map(
+        (what) => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:mt-pipeline-pipeline-${what}-failed`,
+      ),
+    );
     expect(new Set(dimensionValues(pipeline, 'ProjectName'))).toEqual(
       new Set(['mt-pipeline-build-and-test', 'mt-pipeline-cdk-deploy-dev', 'mt-pipeline-integration-test-dev', 'mt-pipeline-cdk-deploy-prod', 'mt-pipeline-integration-test-prod']),
     );
