@@ -156,7 +156,7 @@ function everyPolicy(variant: Variant, selected?: string[]): FoundPolicy[] {
   const config = configFor(variant);
   const targets = targetsFor(selected);
   // as the runner does: a reference to a role another step owns gives way to that step's real role
-  return preferOwners(STEPS.flatMap((step) => step.desired({ hfToken: 'hf_policyRulesToken' }, config, targets))).flatMap(policiesIn);
+  return preferOwners(STEPS.flatMap((step) => step.desired({ hfToken: 'hf_policyRulesToken', environments: [] }, config, targets))).flatMap(policiesIn);
 }
 
 describe.each(VARIANTS)('every policy mtpipe writes ($store, key $kmsKeyId, named solution $namedSolution)', (variant) => {

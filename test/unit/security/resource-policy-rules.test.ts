@@ -20,7 +20,7 @@ describe('resource policies mtpipe writes (key and topic policies)', () => {
     statements: Statement[];
   }
   const resourcePolicies = (variant: Variant): Found[] =>
-    preferOwners(BOOTSTRAP_STEPS.flatMap((step) => step.desired({ hfToken: 'hf_policyRulesToken' }, configFor(variant), targetsFor())))
+    preferOwners(BOOTSTRAP_STEPS.flatMap((step) => step.desired({ hfToken: 'hf_policyRulesToken', environments: [] }, configFor(variant), targetsFor())))
       .filter((item) => Array.isArray((item.spec as { policyStatements?: unknown }).policyStatements))
       .map((item) => ({ id: item.id, kind: item.kind.kind, statements: (item.spec as { policyStatements: Statement[] }).policyStatements }));
 
