@@ -58,7 +58,8 @@ export function buildAlarmNamesOf(config: Config): string[] {
 const SCORING_FUNCTION = /^QualityEstimationNotification/;
 
 function view(config: Config, env: MonitoredEnvironment): EnvironmentView {
-  const deployedNothing = (env.solution.notDeployed ?? []).length >= config.solution.stacks.length;
+  const missing = env.solution.notDeployed ?? [];
+  const deployedNothing = missing.length > 0 && missing.length >= config.solution.stacks.length;
   // a configured endpoint name is known before its stack exists: chart it only once something is deployed
   const endpoint = env.solution.sagemakerEndpoint && !(env.read && deployedNothing) ? env.solution.sagemakerEndpoint : undefined;
   return {

@@ -56,7 +56,7 @@ describe('mtpipe bootstrap --yes against a fresh emulator', () => {
     // a rerun with nothing to do: one line, and only what still needs the user's action
     expect(second.stdout).toBe(
       [
-        'No changes — 72 resources up to date.',
+        'No changes — 80 resources up to date.',
         '',
         'To do:',
         '  dev, prod: cdk-deploy deploys through the CDK bootstrap roles; bootstrap once with: cdk bootstrap aws://123456789012/us-east-1 --qualifier hnb659fds',
@@ -68,12 +68,12 @@ describe('mtpipe bootstrap --yes against a fresh emulator', () => {
     // --verbose: every resource and every note; --json: every resource, note and action
     const verbose = await mtpipe(['bootstrap', '--yes', '--verbose', '--endpoint-url', moto]);
     expect(verbose.code, explain(verbose)).toBe(0);
-    expect(verbose.stdout.split('\n').filter((line) => /^unchanged /.test(line))).toHaveLength(72);
-    expect(verbose.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 72 unchanged.');
+    expect(verbose.stdout.split('\n').filter((line) => /^unchanged /.test(line))).toHaveLength(80);
+    expect(verbose.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 80 unchanged.');
     expect(verbose.stdout).toContain('git clone https://git-codecommit.us-east-1.amazonaws.com/v1/repos/machine-translation');
     const json = await mtpipe(['bootstrap', '--yes', '--json', '--endpoint-url', moto]);
     const doc = JSON.parse(json.stdout) as { resources: { status: string }[]; notes: string[]; actions: string[] };
-    expect(doc.resources.filter((r) => r.status === 'unchanged')).toHaveLength(72);
+    expect(doc.resources.filter((r) => r.status === 'unchanged')).toHaveLength(80);
     expect(doc.notes.length).toBeGreaterThan(20);
     expect(doc.actions).toHaveLength(2);
 
