@@ -26,7 +26,7 @@ beforeEach(async () => {
 describe('setup-monitoring preparation', () => {
   it("reads every solution function's configuration, and names the solution's error topic", async () => {
     await deploySampleSolution(moto, { endpointName: 'mt-pipeline-dev-qe-endpoint', topicName: 'mt-pipeline-dev-qe-topic' });
-    const config = configSchema.parse({ ...defaultConfig('us-east-1'), parameters: { ...defaultConfig('us-east-1').parameters, quality_estimation_sgm_topic_name: '${project}-${env}-qe-topic' } });
+    const config = configSchema.parse({ ...defaultConfig('us-east-1'), parameters: { ...(defaultConfig('us-east-1').parameters as Record<string, unknown>), quality_estimation_sgm_topic_name: '${project}-${env}-qe-topic' } });
     const environment = await monitoredEnvironment(config, devTarget());
     expect(environment.read).toBe(true);
     expect(environment.functions).toHaveLength(10);
