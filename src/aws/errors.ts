@@ -200,3 +200,9 @@ export const isStateMachineNotFound = named('StateMachineDoesNotExist');
 export function isLambdaTracingNotPermitted(error: unknown): boolean {
   return errorName(error) === 'InvalidParameterValueException' && /PutTraceSegments/.test(shape(error).message ?? '');
 }
+
+// ---- dashboards (setup-monitoring) ----
+/** CloudWatch GetDashboard: no such dashboard (query error code ResourceNotFound, shape DashboardNotFoundError). */
+export const isDashboardNotFound = named('DashboardNotFoundError', 'ResourceNotFound');
+/** CloudWatch Logs PutResourcePolicy: the region holds 10 resource policies already (the limit). */
+export const isLogsLimitExceeded = named('LimitExceededException');

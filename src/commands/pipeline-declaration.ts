@@ -33,8 +33,8 @@ export function pipelineConsoleUrl(place: PipelinePlace, name: string): string {
   return `${consoleBase(place)}/codesuite/codepipeline/pipelines/${name}/view?region=${place.region}`;
 }
 
-/** The AWS console's address in the partition (and region) of `place`. */
-export function consoleBase(place: PipelinePlace): string {
+/** The console host of a partition and region (China and GovCloud have their own). */
+export function consoleBase(place: Pick<PipelinePlace, 'partition' | 'region'>): string {
   if (place.partition === 'aws-cn') return 'https://console.amazonaws.cn';
   if (place.partition === 'aws-us-gov') return 'https://console.amazonaws-us-gov.com';
   return `https://${place.region}.console.aws.amazon.com`;

@@ -81,13 +81,37 @@ export const alarmsSchema = z
 
 // ---- dashboards and the quality metric ----------------------------------------------------------
 
+/** Dimension names of the quality metric whose values mtpipe knows, so that a dashboard can name them. */
+export const QUALITY_DIMENSIONS = ['StateMachine', 'Environment', 'Project'] as const;
+
+/** CloudWatch Logs PutRetentionPolicy: the retention periods it accepts, in days. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export const dashboardsSchema = z
+  .strictObject({
+    /** Bedrock models the quality dashboard charts (metric dimension ModelId): the sample's translation and assessment model, and its embedding model */
+    bedrockModelIds: z.array(z.string().min(1).max(2048)).max(20).default(['us.amazon.nova-pro-v1:0', 'amazon.titan-embed-text-v2:0']),
+    /** days the pipeline's execution events are kept in their log group (the pipeline dashboard charts them) */
+    pipelineEventsRetentionDays: z
+      .number({ message: 'must be a number of days' })
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), { message: `must be one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention)` })
+      .default(90),
+  })
+  .prefault({});
+
 /** The metric the solution emits per scored record (one EMF log line, see README). */
 export const qualityMetricSchema = z
   .strictObject({
     namespace: z.string().min(1).max(255).default('MachineTranslation'),
     metric: z.string().min(1).max(255).default('QualityScore'),
-    /** dimension names of the EMF line */
-    dimensions: z.array(z.string().min(1).max(255)).max(30).default(['StateMachine']),
+    /**
+     * dimension names of the EMF line: those whose value the dashboards know (StateMachine: the state
+     * machine's name, Environment: the environment's name, Project: the project's name)
+     */
+    dimensions: z
+      .array(z.enum(QUALITY_DIMENSIONS, { message: `must be one of ${QUALITY_DIMENSIONS.join(', ')} (the dashboards must know each value)` }))
+      .max(30)
+      .default(['StateMachine']),
     /** scores below this count as low quality */
     lowScoreThreshold: z.number().min(0).max(1).default(0.7),
   })
@@ -106,6 +130,7 @@ export const monitoringSchema = z
   .strictObject({
     alarms: alarmsSchema,
     qualityMetric: qualityMetricSchema,
+    dashboards: dashboardsSchema,
     tracing: tracingSchema,
   })
   .prefault({});

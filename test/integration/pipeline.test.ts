@@ -178,7 +178,8 @@ describe('create-pipeline variants', () => {
     expect(declaration.triggers).toEqual([
       { providerType: 'CodeStarSourceConnection', gitConfiguration: { sourceActionName: 'Source', push: [{ branches: { includes: ['main'] } }] } },
     ]);
-    expect(await ruleNames()).toEqual(['mt-pipeline-pipeline-failed']);
+    // setup-monitoring's rule records the pipelines' execution events for the pipeline dashboard
+    expect(await ruleNames()).toEqual(['mt-pipeline-pipeline-events', 'mt-pipeline-pipeline-failed']);
     expect(first.stdout).toContain(`Connection ${connection!.ConnectionArn} is PENDING`);
 
     expect((await bootstrap(overrides, {}, calls)).writes).toEqual([]);
@@ -191,7 +192,7 @@ describe('create-pipeline variants', () => {
     await bootstrap({ 'pipeline.layout': 'per-environment' });
     expect(stageNames(await pipeline('mt-pipeline-dev-pipeline'))).toEqual(['Source', 'BuildAndTest', 'Deploy-dev', 'Test-dev']);
     expect(stageNames(await pipeline('mt-pipeline-prod-pipeline'))).toEqual(['Source', 'BuildAndTest', 'Approve-prod', 'Deploy-prod', 'Test-prod']);
-    expect(await ruleNames()).toEqual(['mt-pipeline-dev-pipeline-trigger', 'mt-pipeline-pipeline-failed', 'mt-pipeline-prod-pipeline-trigger']);
+    expect(await ruleNames()).toEqual(['mt-pipeline-dev-pipeline-trigger', 'mt-pipeline-pipeline-events', 'mt-pipeline-pipeline-failed', 'mt-pipeline-prod-pipeline-trigger']);
     const failed = await events.send(new DescribeRuleCommand({ Name: 'mt-pipeline-pipeline-failed' }));
     expect(JSON.parse(failed.EventPattern!).resources).toEqual([
       `arn:aws:codepipeline:${REGION}:${ACCOUNT}:mt-pipeline-dev-pipeline`,

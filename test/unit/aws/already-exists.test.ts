@@ -34,6 +34,8 @@ import { groupInlinePolicy, groupPolicyAttachment, iamGroup } from '../../../src
 import { managedPolicy } from '../../../src/aws/iam-policy.js';
 import { iamRole, roleInlinePolicy, rolePolicyAttachment } from '../../../src/aws/iam-role.js';
 import { logGroup } from '../../../src/aws/log-group.js';
+import { cloudwatchDashboard } from '../../../src/aws/cloudwatch-dashboard.js';
+import { logsResourcePolicy } from '../../../src/aws/logs-resource-policy.js';
 import { s3Bucket } from '../../../src/aws/s3-bucket.js';
 import { codecommitBranchFiles } from '../../../src/aws/codecommit-branch-files.js';
 import { secretsManagerSecret } from '../../../src/aws/secretsmanager-secret.js';
@@ -86,10 +88,25 @@ const DELETE_ONLY: Kind[] = [ssmParameterBatch] as Kind[];
  * what is attached succeed again, SNS CreateTopic of an existing name returns it, EventBridge PutRule/PutTargets are upserts,
  * ECR PutReplicationConfiguration replaces the registry's document (mtpipe merges its rule into what it reads first),
  * the branch's files are committed on the tip read just before, and a retried CreateCommit whose first attempt went
- * in meets ParentCommitIdOutdatedException: the tip is read again and nothing is left to commit.,
+ * in meets ParentCommitIdOutdatedException: the tip is read again and nothing is left to commit,
  * CloudWatch PutMetricAlarm creates or replaces.
  */
-const IDEMPOTENT: Kind[] = [roleInlinePolicy, groupInlinePolicy, rolePolicyAttachment, groupPolicyAttachment, approvalTemplateAssociation, snsTopic, eventsRule, ecrReplicationRule, codecommitBranchFiles, lambdaTracing, cloudwatchAlarm] as Kind[];
+const IDEMPOTENT: Kind[] = [
+  roleInlinePolicy,
+  groupInlinePolicy,
+  rolePolicyAttachment,
+  groupPolicyAttachment,
+  approvalTemplateAssociation,
+  snsTopic,
+  eventsRule,
+  ecrReplicationRule,
+  codecommitBranchFiles,
+  lambdaTracing,
+  cloudwatchAlarm,
+  // CloudWatch PutDashboard and CloudWatch Logs PutResourcePolicy create or replace by name
+  cloudwatchDashboard,
+  logsResourcePolicy,
+] as Kind[];
 
 describe('alreadyExists: every create that can meet its own earlier attempt says so', () => {
   it.each(NOT_IDEMPOTENT.map(([kind, exists, other]) => [kind.kind, kind, exists, other] as const))('%s', (_name, kind, exists, other) => {
