@@ -48,7 +48,7 @@ export const alarmsPart: MonitoringPart = {
     const { shared } = targets;
     const alertTopic = pipelineNames.alertTopic(config.project);
     const topic: Desired = { id: resourceId(shared.name, snsTopic.kind, alertTopic), kind: pipelineAlertsRef, target: shared, spec: { name: alertTopic } as TopicSpec };
-    const builds = buildAlarms(config, targets.environments.map((t) => t.name), [topicArn(shared, pipelineNames.alertTopic(config.project))], standardTags(config.project, SHARED));
+    const builds = buildAlarms(config, Object.keys(config.environments), [topicArn(shared, pipelineNames.alertTopic(config.project))], standardTags(config.project, SHARED));
     items.push(topic, ...alarmItems(shared, builds, { dependsOn: [topic.id] }));
     return items;
   },
@@ -73,7 +73,7 @@ export const alarmsPart: MonitoringPart = {
       if (functions.length === 0) notes.push(`  ${config.project}-${env}-lambda-errors watches every Lambda function of the account and region until the functions are known.`);
       if (stateMachines.length === 0) notes.push(`  ${config.project}-${env}-executions-failed watches every state machine of the account and region until they are known.`);
     }
-    const builds = buildAlarms(config, targets.environments.map((t) => t.name), [], {});
+    const builds = buildAlarms(config, Object.keys(config.environments), [], {});
     alarms[SHARED] = { count: builds.length };
     notes.push(`tool account: ${builds.length} failed-build alarm(s) to ${pipelineNames.alertTopic(config.project)}.`);
     const cost = monthlyCost(changes);

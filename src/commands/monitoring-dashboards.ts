@@ -12,10 +12,12 @@ import { logGroup, logGroupArn, type LogGroupSpec } from '../aws/log-group.js';
 import { logsResourcePolicy, type LogsResourcePolicySpec } from '../aws/logs-resource-policy.js';
 import { SHARED, type Targets } from '../aws/targets.js';
 import { pipelineArn } from '../config/arns.js';
-import { alarmNames, monitoringNames, pipelinesOf, projectNames } from '../config/resource-names.js';
+import { monitoringNames, pipelinesOf } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
 import type { Desired, Target } from '../engine/types.js';
 import { healthDashboard, pipelineDashboard, qualityDashboard, type EnvironmentView } from '../templates/dashboards.js';
+import { buildAlarms, buildProjects } from './monitoring-alarm-catalogue.js';
+import { environmentAlarms } from './monitoring-alarms.js';
 import type { MonitoredEnvironment, MonitoringInputs, MonitoringPart } from './monitoring-inputs.js';
 import { consoleBase } from './pipeline-declaration.js';
 import { resourceId, standardTags } from './step.js';
@@ -27,32 +29,6 @@ export const pipelineEventsNames = {
   rule: (project: string) => `${project}-pipeline-events`,
   resourcePolicy: (project: string) => `mtpipe-${project}-pipeline-events`,
 };
-
-/**
- * The names of an environment's alarms, for the health dashboard's alarm-status widget.
- * STAND-IN until the alarms part (monitoring-alarms.ts, h2) is merged: then this is
- * `environmentAlarms(config, env).map((alarm) => alarm.name)` of that file, the one catalogue of alarm
- * names. The rule here is that catalogue's: release alarms always, the rest for what was read.
- */
-export function alarmNamesOf(config: Config, env: MonitoredEnvironment): string[] {
-  const { project } = config;
-  const name = (what: string) => monitoringNames.alarm(project, env.target.name, what);
-  const release = [alarmNames.lambdaErrors(project, env.target.name), alarmNames.executionsFailed(project, env.target.name)];
-  if (!env.read) return release;
-  return [
-    ...release,
-    ...env.functions.flatMap((fn) => ['errors', 'throttles', 'duration'].map((what) => name(`lambda-${fn.name}-${what}`))),
-    ...env.solution.stateMachines.flatMap((machine) => ['timed-out', 'aborted', 'execution-time', 'not-ended'].map((what) => name(`states-${machine.name}-${what}`))),
-    ...(env.solution.sagemakerEndpoint ? ['endpoint-5xx-errors', 'endpoint-backlog-without-capacity', 'endpoint-backlog-size'].map(name) : []),
-    ...(env.errorTopic ? [name('error-topic-messages')] : []),
-  ];
-}
-
-/** The failed-build alarms of the tool account (same STAND-IN: the alarms part's `buildAlarms` names them). */
-export function buildAlarmNamesOf(config: Config): string[] {
-  const strip = (project: string) => (project.startsWith(`${config.project}-`) ? project.slice(config.project.length + 1) : project);
-  return buildProjects(config).map((project) => monitoringNames.alarm(config.project, 'pipeline', `${strip(project)}-failed`));
-}
 
 /** The function that writes the quality metric's EMF line (the sample's SNS-triggered notification function). */
 const SCORING_FUNCTION = /^QualityEstimationNotification/;
@@ -68,7 +44,7 @@ function view(config: Config, env: MonitoredEnvironment): EnvironmentView {
     environment: env,
     functions: env.read ? env.functions.map((fn) => fn.name) : env.solution.functions.map((fn) => fn.name),
     ...(endpoint ? { endpoint } : {}),
-    alarmArns: alarmNamesOf(config, env).map((name) => `arn:${env.target.partition}:cloudwatch:${env.target.region}:${env.target.account}:alarm:${name}`),
+    alarmArns: environmentAlarms(config, env).map(({ name }) => `arn:${env.target.partition}:cloudwatch:${env.target.region}:${env.target.account}:alarm:${name}`),
   };
 }
 
@@ -122,11 +98,6 @@ function pipelineEvents(config: Config, shared: Target): { items: Desired[]; log
   return { items, logGroupName: group.name };
 }
 
-function buildProjects(config: Config): string[] {
-  const envs = Object.keys(config.environments);
-  return [projectNames.buildAndTest(config.project), ...envs.flatMap((env) => [projectNames.cdkDeploy(config.project, env), projectNames.integrationTest(config.project, env)])];
-}
-
 /** Console address of a dashboard (dashboards are global; the console opens it in the region given). */
 export function dashboardConsoleUrl(target: Pick<Target, 'partition' | 'region'>, name: string): string {
   return `${consoleBase(target)}/cloudwatch/home?region=${target.region}#dashboards/dashboard/${encodeURIComponent(name)}`;
@@ -156,8 +127,8 @@ export const dashboardsPart: MonitoringPart = {
       mainRegion: config.region,
       region: shared.region,
       eventsLogGroup: events.logGroupName,
-      buildProjects: buildProjects(config),
-      buildAlarmArns: buildAlarmNamesOf(config).map((name) => `arn:${shared.partition}:cloudwatch:${shared.region}:${shared.account}:alarm:${name}`),
+      buildProjects: buildProjects(config.project, Object.keys(config.environments)),
+      buildAlarmArns: buildAlarms(config, Object.keys(config.environments), [], {}).map(({ name }) => `arn:${shared.partition}:cloudwatch:${shared.region}:${shared.account}:alarm:${name}`),
     });
     const items: Desired[] = [
       ...events.items,

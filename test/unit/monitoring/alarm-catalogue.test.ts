@@ -54,14 +54,17 @@ describe('the alarm catalogue', () => {
       `${P}-pipeline-build-and-test-failed`,
       `${P}-pipeline-cdk-deploy-dev-failed`,
       `${P}-pipeline-integration-test-dev-failed`,
+      // the tool account serves every configured environment, whichever --env selects
+      `${P}-pipeline-cdk-deploy-prod-failed`,
+      `${P}-pipeline-integration-test-prod-failed`,
     ]);
   });
 
   it('notifies the alerts topic on alarm and OK, each alarm after the topic, tagged', () => {
     const environment = items.filter((item) => item.target === dev && item.kind.kind === 'cloudwatch:alarm');
     expect(environment.every((item) => (item.spec as AlarmSpec).actions.join() === TOPIC)).toBe(true);
-    // the environment's topic is the alerts part's (ordering only); the tool account's, create-pipeline's (read)
-    expect(new Set(environment.map((item) => JSON.stringify([item.after, item.dependsOn])))).toEqual(new Set([JSON.stringify([[`dev/sns:topic/${P}-dev-alerts`], undefined])]));
+    // the environment's topic is the alerts part's; the tool account's, create-pipeline's (read)
+    expect(new Set(environment.map((item) => JSON.stringify([item.after, item.dependsOn])))).toEqual(new Set([JSON.stringify([undefined, [`dev/sns:topic/${P}-dev-alerts`]])]));
     const topics = items.filter((item) => item.kind.kind === 'sns:topic');
     expect(topics.map((item) => [item.id, item.kind.isReference])).toEqual([[`shared/sns:topic/${P}-pipeline-alerts`, true]]);
     const builds = items.filter((item) => item.target === shared && item.kind.kind === 'cloudwatch:alarm');
@@ -137,15 +140,15 @@ describe('the alarm catalogue', () => {
     const cost = monthlyCost([...changes, ...dashboards]);
     // 16 single-metric alarms + the 5 metrics of the not-ended alarm; 2 + 1 metrics analysed by the two queries
     expect(cost.lines).toEqual([
-      { what: 'alarm metrics (standard resolution)', count: 6 + 3 + 5 + 3 + 1 + 3, usd: 2.1 },
+      { what: 'alarm metrics (standard resolution)', count: 6 + 3 + 5 + 3 + 1 + 5, usd: 2.3 },
       { what: 'metrics analysed by Metrics Insights alarms', count: 3, usd: 0.3 },
       { what: 'dashboards beyond 3 free per account', count: 1, usd: 3 },
     ]);
-    expect(cost.total).toBe(5.4);
+    expect(cost.total).toBe(5.6);
     const outputs = alarmsPart.outputs!({ environments: [deployed] }, config, targets, undefined, changes);
-    expect(outputs.data.alarms).toEqual({ dev: { count: 16 }, shared: { count: 3 } });
+    expect(outputs.data.alarms).toEqual({ dev: { count: 16 }, shared: { count: 5 } });
     expect(outputs.notes).toContain(`dev: 16 alarm(s) to ${P}-dev-alerts (alarm and OK), 2 function(s) and 1 state machine(s) watched.`);
-    expect(outputs.notes.join('\n')).toMatch(/Monthly cost of the alarms and dashboards: about \$2\.40/);
+    expect(outputs.notes.join('\n')).toMatch(/Monthly cost of the alarms and dashboards: about \$2\.60/);
   });
 
   it('refuses an execution-time bound that cannot be a period', () => {

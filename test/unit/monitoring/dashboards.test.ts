@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Targets } from '../../../src/aws/targets.js';
-import { alarmNamesOf, dashboardsPart } from '../../../src/commands/monitoring-dashboards.js';
+import { dashboardsPart } from '../../../src/commands/monitoring-dashboards.js';
+import { environmentAlarms } from '../../../src/commands/monitoring-alarms.js';
 import type { MonitoredEnvironment, MonitoringInputs } from '../../../src/commands/monitoring-inputs.js';
 import { defaultConfig } from '../../../src/config/defaults.js';
 import { configSchema, type Config } from '../../../src/config/schema.js';
@@ -94,7 +95,7 @@ describe('the dashboards of setup-monitoring', () => {
     expect(new Set(dimensionValues(health, 'JobName'))).toEqual(new Set(['translation-results-processor']));
     const alarms = health.widgets[1]!;
     expect(alarms.type === 'alarm' && alarms.properties.alarms).toEqual(
-      alarmNamesOf(config, environment()).map((name) => `arn:aws:cloudwatch:eu-west-1:222222222222:alarm:${name}`),
+      environmentAlarms(config, environment()).map(({ name }) => `arn:aws:cloudwatch:eu-west-1:222222222222:alarm:${name}`),
     );
   });
 
