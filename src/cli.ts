@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-secrets.js';
 import { isPrintedInJson, MtpipeError, printedInJson } from './errors.js';
 import type { GlobalOptions } from './commands/session.js';
-import { addFlags, APPROVE_FLAGS, configKeysOf, DESTROY_FLAGS, DRIFT_FLAGS, mergedFlags, PUSH_FLAGS, RUN_FLAGS, STEP_COMMANDS, WATCH_FLAGS, type FlagDeclaration, type StepCommandName } from './commands/flags.js';
+import { addFlags, APPROVE_FLAGS, BOOTSTRAP_FLAGS, configKeysOf, DESTROY_FLAGS, DRIFT_FLAGS, mergedFlags, PUSH_FLAGS, RUN_FLAGS, STEP_COMMANDS, WATCH_FLAGS, type FlagDeclaration, type StepCommandName } from './commands/flags.js';
 
 // Only commander, errors.ts, config/argv-secrets.ts, and commands/flags.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
 
@@ -39,7 +39,6 @@ async function runProvisioning(command: Command, name: StepCommand, declared: Fl
   const options = globalOptions(command);
   const flags = command.opts();
   const [{ openSession }, { runSteps }] = await Promise.all([import('./commands/session.js'), import('./commands/runner.js')]);
-  const steps = await loadSteps(name);
   const flagKeys = configKeysOf(declared);
   const overrides: Record<string, unknown> = {};
   for (const [key, flag] of Object.entries(flagKeys)) {
@@ -48,14 +47,19 @@ async function runProvisioning(command: Command, name: StepCommand, declared: Fl
   }
   const session = await openSession(options, { overrides, flagFor: (key) => flagKeys[key] });
   try {
-    await runSteps(name, steps, session, flags);
+    if (name === 'bootstrap') {
+      const { runBootstrap } = await import('./commands/bootstrap-run.js');
+      await runBootstrap(session, flags);
+    } else {
+      await runSteps(name, await loadSteps(name), session, flags);
+    }
   } finally {
     session.reporter.close();
   }
 }
 
 // Each command's module is loaded only when that command runs.
-async function loadSteps(name: StepCommand) {
+async function loadSteps(name: StepCommandName) {
   switch (name) {
     case 'init-repo': {
       const { initRepo } = await import('./commands/init-repo.js');
@@ -86,10 +90,6 @@ async function loadSteps(name: StepCommand) {
     case 'setup-monitoring': {
       const { setupMonitoring } = await import('./commands/setup-monitoring.js');
       return [setupMonitoring];
-    }
-    case 'bootstrap': {
-      const { BOOTSTRAP_STEPS } = await import('./commands/bootstrap.js');
-      return BOOTSTRAP_STEPS;
     }
   }
 }
@@ -268,8 +268,8 @@ export function buildProgram(): Command {
   stepCommand(
     program,
     'bootstrap',
-    `run every step in order: ${Object.keys(STEP_COMMANDS).join(', ')}`,
-    mergedFlags(Object.values(STEP_COMMANDS).map((step) => step.flags)),
+    'the seed\'s eight steps in order: 1 security, repository and push, 2 parameters, 3 builds, 4 deploy, 5 pipeline, 6 monitoring (one plan, confirmed once), 7 a test commit watched through the pipeline, 8 verify',
+    mergedFlags([...Object.values(STEP_COMMANDS).map((step) => step.flags), PUSH_FLAGS, BOOTSTRAP_FLAGS]),
   );
 
   const destroyCommand = program

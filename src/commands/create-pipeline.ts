@@ -1,6 +1,7 @@
 import { codebuildProject, type ProjectSpec } from '../aws/codebuild-project.js';
 import { codeconnectionsConnection, connectionConsoleUrl, existingConnection, type Connection } from '../aws/codeconnections-connection.js';
 import { codepipelinePipeline, pipelineArn } from '../aws/codepipeline-pipeline.js';
+import { pushId } from './push-step.js';
 import { eventsRule } from '../aws/events-rule.js';
 import { kmsKey } from '../aws/kms-key.js';
 import { s3Bucket, type BucketSpec } from '../aws/s3-bucket.js';
@@ -103,6 +104,8 @@ export const createPipeline: Step<Record<string, never>> = {
       });
       const deps = [pipelineRole.id, bucketId, ...projectIds, ...(approvalsId ? [approvalsId] : []), ...(connectionId ? [connectionId] : [])];
       const pipelineId = add(codepipelinePipeline, { declaration, tags, ...(connection ? { connection } : {}) }, pipeline.name, deps);
+      // a new pipeline starts an execution at once: in bootstrap, the code is pushed first (ordering only)
+      if (config.source.provider === 'codecommit') items.at(-1)!.after = [pushId(shared.name, config.repository.name, pipeline.branch)];
       if (config.source.provider === 'codecommit') {
         const rule = triggerRule(config, place, pipeline.name, pipeline.branch, tags);
         add(eventsRule, rule, rule.name, [pipelineId, resourceId(shared.name, pipelineRole.kind.kind, roleNames.startPipeline(project))]);

@@ -80,6 +80,12 @@ export const PUSH_FLAGS: FlagDeclaration[] = [
   { flags: '--allow-file <path>', description: 'push this file although it looks like it holds a credential (repeatable)', repeatable: true },
 ];
 
+/** bootstrap's own: which of the seed's steps run (names in commands/bootstrap.ts SEED_STEP_NAMES). */
+export const BOOTSTRAP_FLAGS: FlagDeclaration[] = [
+  { flags: '--skip <steps>', description: 'leave out these steps (comma-separated: repository, parameters, builds, deploy, pipeline, monitoring, test, verify)' },
+  { flags: '--only <steps>', description: 'run only these steps (comma-separated, same names)' },
+];
+
 /** `mtpipe drift`. */
 export const DRIFT_FLAGS: FlagDeclaration[] = [
   { flags: '--stacks', description: "also run CloudFormation drift detection on the solution's stacks (solution.stacks) in each environment" },

@@ -3,7 +3,7 @@
  * started — found by the commit among each pipeline's source revisions — watched to their end.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { commitPipelineTest } from '../aws/codecommit-commit.js';
+import { branchHead, commitPipelineTest } from '../aws/codecommit-commit.js';
 import { recentExecutions } from '../aws/codepipeline-execution.js';
 import { pipelineNames, pipelinesOf } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
@@ -25,8 +25,10 @@ export interface PipelineTestOptions {
 }
 
 export interface PipelineTestResult {
-  /** why no test ran (a source that is not CodeCommit) */
+  /** why no test ran (a source that is not CodeCommit, no code on the branch yet) */
   skipped?: string;
+  /** the branch has no code yet: nothing can have been deployed either */
+  noCode?: boolean;
   commitId?: string;
   /** false: the branch's tip was already a test commit (a rerun after a kill): no second one */
   committed?: boolean;
@@ -46,6 +48,9 @@ export async function pipelineTest(target: Target, config: Config, options: Pipe
   const where = { repositoryName: config.repository.name, branchName: config.repository.branch };
   let test: { commitId: string; created: boolean };
   try {
+    if (!(await branchHead(target, where))) {
+      return { skipped: `no code on ${where.repositoryName} branch ${where.branchName} yet: push it (mtpipe push --source DIR), then run mtpipe bootstrap --only test,verify`, noCode: true, executions: [] };
+    }
     test = await commitPipelineTest(target, where);
   } catch (error) {
     throw new AwsError(`committing the test change to ${where.repositoryName} branch ${where.branchName}`, error);

@@ -20,6 +20,19 @@ export interface RunStepsOptions {
   label?: (step: Step<unknown>) => string | undefined;
   /** plan only (drift, verify): the plan goes to `planOnly.inspect` instead of being shown and applied */
   planOnly?: PlanOnly;
+  /**
+   * What runs once the plan is applied without a failure, before the result is printed (bootstrap's
+   * test and verify): its data joins the --json document, its lines follow the result on stdout, and
+   * its error ends the run after both.
+   */
+  afterApply?: (targets: Targets) => Promise<AfterApply>;
+}
+
+/** What an afterApply hook reports. */
+export interface AfterApply {
+  data: Record<string, unknown>;
+  lines: string[];
+  error?: MtpipeError;
 }
 
 /**
@@ -138,9 +151,19 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
             hint: 'fix the cause and run the same command again: what succeeded is kept and not repeated',
           })
         : undefined;
+    const after = !error && runOptions.afterApply ? await runOptions.afterApply(targets) : undefined;
+    const collected = collectOutputs(results);
+    const failure = error ?? after?.error;
     // --json: the failure is part of the one document
-    reporter.done({ ...base, results, ...collectOutputs(results), ...(error ? { error: { code: error.code, message: error.message, hint: error.hint } } : {}) });
-    if (error) throw options.json ? printedInJson(error) : error;
+    reporter.done({
+      ...base,
+      results,
+      ...collected,
+      outputs: { ...collected.outputs, ...after?.data },
+      ...(failure ? { error: { code: failure.code, message: failure.message, hint: failure.hint } } : {}),
+    });
+    if (after) reporter.print(after.lines);
+    if (failure) throw options.json ? printedInJson(failure) : failure;
     return { results };
   } finally {
     targets.shared.clients.destroy();

@@ -38,6 +38,8 @@ export interface Reporter {
   progress(event: ProgressEvent, step?: string): void;
   /** the final result: stdout */
   done(report: RunReport): void;
+  /** more result lines after done() (a step run after the apply), on stdout; nothing in --json mode */
+  print(lines: string[]): void;
   /** stop spinners before an error is printed */
   close(): void;
 }
@@ -131,6 +133,10 @@ export class ConsoleReporter implements Reporter {
     }
     if (!verbose && notes.length < report.notes.length) lines.push(this.c.dim('(--verbose lists every resource and note)'));
     if (lines.length > 0) this.out.write(`${lines.join('\n')}\n`);
+  }
+
+  print(lines: string[]): void {
+    if (!this.options.json && lines.length > 0) this.out.write(`\n${lines.join('\n')}\n`);
   }
 
   close(): void {
