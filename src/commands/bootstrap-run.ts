@@ -10,7 +10,7 @@ import { colorsFor } from '../ui/format.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
 import { SEED_STEP_NAMES, SEED_STEPS, seedStepLabel, type SeedStep, type SeedStepName } from './bootstrap.js';
 import { openToolTarget } from './pipeline-target.js';
-import { pipelineTest, pipelineTestNotes, testFailure } from './pipeline-test.js';
+import { pipelineTest, pipelineTestNotes, testFailure, testSkipped } from './pipeline-test.js';
 import { runSteps, type AfterApply } from './runner.js';
 import type { Session } from './session.js';
 import { verify, VerifyFailedError } from './verify.js';
@@ -72,36 +72,17 @@ export async function runBootstrap(session: Session, flags: Record<string, unkno
 
 /** Steps 7 and 8, after the provisioning plan is applied. Never throws: the failure is in `error`. */
 async function afterProvisioning(session: Session, targets: Targets, run: { test: boolean; verify: boolean }): Promise<AfterApply> {
-  const { reporter, draft, options, prompter } = session;
-  const config = draft.config;
+  const { reporter, options } = session;
   const data: Record<string, unknown> = {};
   const lines: string[] = [];
   try {
     if (run.test) {
-      const go =
-        options.yes ||
-        (prompter.interactive &&
-          (await prompter.confirm({ name: 'test', message: `Commit a one-line test change to ${config.repository.name} ${config.repository.branch} and watch the pipeline run it?`, default: false })));
-      if (!go) {
-        data.test = { skipped: 'not confirmed' };
-        lines.push(`Test not run (${stepTitle('test')}): it starts a pipeline run only with --yes or your confirmation; run it with mtpipe bootstrap --only test.`);
-      } else {
-        reporter.info(`${stepTitle('test')}: a test commit through the pipeline…`);
-        const controller = new AbortController();
-        const abort = () => controller.abort();
-        process.once('SIGINT', abort);
-        try {
-          const result = await pipelineTest(targets.shared, config, { signal: controller.signal });
-          data.test = { ...result, executions: result.executions.map(({ watched: _watched, ...execution }) => execution) };
-          lines.push(...pipelineTestNotes(result));
-          const failure = testFailure(result);
-          if (failure) return { data, lines, error: inStep('test', failure) };
-          // nothing was pushed, so nothing was deployed: verifying would only list what is not there yet
-          if (result.noCode) return { data, lines };
-        } finally {
-          process.removeListener('SIGINT', abort);
-        }
-      }
+      const outcome = await testStep(session, targets);
+      data.test = outcome.data;
+      lines.push(...outcome.lines);
+      if (outcome.error) return { data, lines, error: inStep('test', outcome.error) };
+      // nothing was pushed, so nothing was deployed: verifying would only list what is not there yet
+      if (outcome.noCode) return { data, lines };
     }
     if (run.verify) {
       reporter.info(`${stepTitle('verify')}: checking what was set up…`);
@@ -115,5 +96,36 @@ async function afterProvisioning(session: Session, targets: Targets, run: { test
     const step: SeedStepName = run.test && data.test === undefined ? 'test' : 'verify';
     if (error instanceof MtpipeError) return { data, lines, error: inStep(step, error) };
     throw error;
+  }
+}
+
+/** Step 7: asks (unless --yes), commits, watches. A run that cannot test says why, with no question. */
+async function testStep(session: Session, targets: Targets): Promise<{ data: unknown; lines: string[]; error?: MtpipeError; noCode?: boolean }> {
+  const { reporter, draft, options, prompter } = session;
+  const config = draft.config;
+  const skip = await testSkipped(targets.shared, config);
+  if (skip) return { data: skip, lines: pipelineTestNotes({ ...skip, executions: [] }), ...(skip.noCode ? { noCode: true } : {}) };
+  const question = `Commit a one-line test change to ${config.repository.name} ${config.repository.branch} and watch the pipeline run it?`;
+  const go = options.yes || (prompter.interactive && (await prompter.confirm({ name: 'test', message: question, default: false })));
+  if (!go) {
+    return {
+      data: { skipped: 'not confirmed' },
+      lines: [`Test not run (${stepTitle('test')}): it starts a pipeline run only with --yes or your confirmation; run it with mtpipe bootstrap --only test.`],
+    };
+  }
+  reporter.info(`${stepTitle('test')}: a test commit through the pipeline…`);
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGINT', abort);
+  try {
+    const result = await pipelineTest(targets.shared, config, { signal: controller.signal });
+    const failure = testFailure(result);
+    return {
+      data: { ...result, executions: result.executions.map(({ watched: _watched, ...execution }) => execution) },
+      lines: pipelineTestNotes(result),
+      ...(failure ? { error: failure } : {}),
+    };
+  } finally {
+    process.removeListener('SIGINT', abort);
   }
 }

@@ -42,15 +42,11 @@ export interface PipelineTestResult {
  * AbortedError when `signal` aborts.
  */
 export async function pipelineTest(target: Target, config: Config, options: PipelineTestOptions = {}): Promise<PipelineTestResult> {
-  if (config.source.provider !== 'codecommit') {
-    return { skipped: 'the source is a CodeConnections repository: push a commit there, then mtpipe watch', executions: [] };
-  }
+  const skip = await testSkipped(target, config);
+  if (skip) return { ...skip, executions: [] };
   const where = { repositoryName: config.repository.name, branchName: config.repository.branch };
   let test: { commitId: string; created: boolean };
   try {
-    if (!(await branchHead(target, where))) {
-      return { skipped: `no code on ${where.repositoryName} branch ${where.branchName} yet: push it (mtpipe push --source DIR), then run mtpipe bootstrap --only test,verify`, noCode: true, executions: [] };
-    }
     test = await commitPipelineTest(target, where);
   } catch (error) {
     throw new AwsError(`committing the test change to ${where.repositoryName} branch ${where.branchName}`, error);
@@ -68,6 +64,21 @@ export async function pipelineTest(target: Target, config: Config, options: Pipe
     executions.push({ pipeline: pipeline.name, executionId, status: watched.view.status, watched });
   }
   return { commitId: test.commitId, committed: test.created, executions };
+}
+
+/**
+ * Why no test can run, before anything is asked: a source that is not CodeCommit, or a branch with no
+ * code yet (then nothing can have been deployed either). Throws AwsError.
+ */
+export async function testSkipped(target: Target, config: Config): Promise<{ skipped: string; noCode?: boolean } | undefined> {
+  if (config.source.provider !== 'codecommit') return { skipped: 'the source is a CodeConnections repository: push a commit there, then mtpipe watch' };
+  const where = { repositoryName: config.repository.name, branchName: config.repository.branch };
+  try {
+    if (await branchHead(target, where)) return undefined;
+  } catch (error) {
+    throw new AwsError(`reading branch ${where.branchName} of ${where.repositoryName}`, error);
+  }
+  return { skipped: `no code on ${where.repositoryName} branch ${where.branchName} yet: push it (mtpipe push --source DIR), then run mtpipe bootstrap --only test,verify`, noCode: true };
 }
 
 /** The execution whose source revision is `commitId`, polled until the push trigger has started it. */
