@@ -7,7 +7,7 @@ import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from
 import { IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetGroupCommand, XRayClient } from '@aws-sdk/client-xray';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { setupMonitoring } from '../../src/commands/setup-monitoring.js';
@@ -38,6 +38,8 @@ const run = (options: RunOptions = dev) => runInProcess('setup-monitoring', [set
 beforeEach(async () => {
   await resetMoto(moto);
   await deploySampleSolution(moto, { endpointName: 'mt-pipeline-dev-qe-endpoint', topicName: 'mt-pipeline-dev-qe-topic' });
+  // create-pipeline's alerts topic, which the tool account's build alarms notify (setup-monitoring comes after it)
+  await aws.sns.send(new CreateTopicCommand({ Name: 'mt-pipeline-pipeline-alerts', Tags: [{ Key: 'mtpipe:project', Value: 'mt-pipeline' }, { Key: 'mtpipe:env', Value: 'shared' }] }));
 });
 
 async function solutionFunctions(): Promise<{ name: string; mode: string | undefined }[]> {
