@@ -13,7 +13,7 @@ import { CloudWatchClient, DeleteDashboardsCommand, GetDashboardCommand, PutDash
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import { TAG_PROJECT, TAG_REGION, type ResourceKind, type Target } from '../engine/types.js';
 import { DASHBOARD_LIMITS, normalisedBody, type DashboardBody } from '../templates/dashboard-widgets.js';
-import { isDashboardNotFound } from './errors.js';
+import { isDashboardNotFound, unlessAbsent } from './errors.js';
 
 export interface DashboardSpec {
   name: string;
@@ -101,7 +101,8 @@ export const cloudwatchDashboard: ResourceKind<DashboardSpec, Dashboard> = {
   },
 
   async delete(target, current) {
-    await target.clients.get(CloudWatchClient).send(new DeleteDashboardsCommand({ DashboardNames: [current.name] }));
+    // gone already (a delete whose response was lost) counts as deleted
+    await unlessAbsent(target.clients.get(CloudWatchClient).send(new DeleteDashboardsCommand({ DashboardNames: [current.name] })), isDashboardNotFound);
   },
 
   tagsOf: (current) => markerTags(current.body),

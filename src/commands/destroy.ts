@@ -74,6 +74,9 @@ export async function destroy(session: Session, flags: DestroyFlags): Promise<De
     for (const step of steps) {
       inputs.push(await step.resolve({ draft, prompter: quiet, flags: {}, once, dryRun: true, targets, read: readCurrent }));
     }
+    // what the steps read before they plan (setup-monitoring: the deployed solution) decides what they own
+    const prepared = await Promise.all(steps.map((step, index) => step.prepare?.(inputs[index], { config, targets: targets!, dryRun: true }) ?? inputs[index]));
+    inputs.splice(0, inputs.length, ...prepared);
     const desired = preferOwners(steps.flatMap((step, index) => step.desired(inputs[index], config, targets!)));
     const prune = steps.flatMap((step, index) => step.pruneScopes?.(inputs[index], config, targets!) ?? []);
     const destroyPlan = await planDestroy(desired, prune, { project: config.project, region: config.region, includeData, concurrency: options.concurrency });
