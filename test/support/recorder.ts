@@ -48,7 +48,9 @@ function operationOf(req: IncomingMessage, body: Buffer): string | undefined {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') return target.split('.').pop();
   const action = /(?:^|&)Action=([A-Za-z0-9]+)/.exec(body.toString('utf8'));
-  return action?.[1];
+  if (action) return action[1];
+  // REST protocols that name the operation in the path: X-Ray's POST /GetGroup, /CreateGroup, …
+  return /^\/([A-Z][A-Za-z]+)$/.exec(req.url ?? '')?.[1];
 }
 
 function forward(upstream: string, req: IncomingMessage, body: Buffer, res: ServerResponse): void {
