@@ -131,10 +131,14 @@ describe('mtpipe drift against the emulator', () => {
       lambda.destroy();
     }
     const drifted = await runDrift({}, true);
-    expect(drifted.result.differences).toEqual([]);
+    // the function's duration alarm follows its timeout: the plan sees that too
+    expect(drifted.result.differences.map((difference) => `${difference.env} ${difference.name} ${difference.diffs.map((diff) => diff.field).join()}`)).toEqual([
+      'dev mt-pipeline-dev-lambda-QualityEstimationNotificationCDK-duration description,threshold',
+      'prod mt-pipeline-prod-lambda-QualityEstimationNotificationCDK-duration description,threshold',
+    ]);
     expect(drifted.result.stacks?.filter((s) => s.status !== 'IN_SYNC').map((s) => `${s.env} ${s.stack} ${s.status}`)).toEqual(['dev SageMakerStack DRIFTED', 'prod SageMakerStack DRIFTED']);
     expect(drifted.outcome?.exitCode).toBe(3);
-    expect(drifted.outcome?.message).toBe('drift: 2 stack(s) drifted (SageMakerStack in dev, SageMakerStack in prod)');
+    expect(drifted.outcome?.message).toBe('drift: 2 resource(s) differ from the configuration; 2 stack(s) drifted (SageMakerStack in dev, SageMakerStack in prod)');
     expect(drifted.text).toContain('stack SageMakerStack (dev): DRIFTED');
     expect(drifted.text).toMatch(/ {2}MODIFIED QualityEstimationNotificationLambdaCDK[0-9A-F]{8} \(AWS::Lambda::Function QualityEstimationNotificationCDK\)\n {6}\/Timeout: 3 → 30/);
   });
