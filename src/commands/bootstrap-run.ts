@@ -118,7 +118,8 @@ async function testStep(session: Session, targets: Targets): Promise<{ data: unk
   const abort = () => controller.abort();
   process.once('SIGINT', abort);
   try {
-    const result = await pipelineTest(targets.shared, config, { signal: controller.signal });
+    // non-interactive (CI, --yes) nobody answers an approval here: stop there rather than wait for ever
+    const result = await pipelineTest(targets.shared, config, { signal: controller.signal, stopAtApproval: !prompter.interactive });
     const failure = testFailure(result);
     return {
       data: { ...result, executions: result.executions.map(({ watched: _watched, ...execution }) => execution) },

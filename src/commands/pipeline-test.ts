@@ -22,6 +22,8 @@ export interface PipelineTestOptions {
   triggerTimeoutMs?: number;
   signal?: AbortSignal;
   display?: Pick<ExecutionDisplay, 'update' | 'print'>;
+  /** stop at a manual approval instead of waiting for someone to answer it (no terminal: CI) */
+  stopAtApproval?: boolean;
 }
 
 export interface PipelineTestResult {
@@ -59,6 +61,7 @@ export async function pipelineTest(target: Target, config: Config, options: Pipe
       display: options.display ?? new ExecutionDisplay(process.stderr, approvalNote(config)),
       intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_SECONDS * 1000,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.stopAtApproval ? { stopAtApproval: true } : {}),
       watchAgain: 'mtpipe watch',
     });
     executions.push({ pipeline: pipeline.name, executionId, status: watched.view.status, watched });
@@ -119,5 +122,9 @@ export function testFailure(result: PipelineTestResult): MtpipeError | undefined
 export function pipelineTestNotes(result: PipelineTestResult): string[] {
   if (result.skipped) return [`Test skipped: ${result.skipped}.`];
   const commit = `${result.committed ? 'test commit' : 'the test commit of an earlier run'} ${result.commitId?.slice(0, 8)}`;
-  return result.executions.map((execution) => `Pipeline ${execution.pipeline}, execution ${execution.executionId} for ${commit}: ${execution.status}`);
+  return result.executions.map((execution) =>
+    execution.watched.waitingAt
+      ? `Pipeline ${execution.pipeline}, execution ${execution.executionId} for ${commit}: waits at ${execution.watched.waitingAt} (everything before it succeeded); answer with mtpipe approve ${execution.watched.waitingAt.replace(/^Approve-/, '')}, then follow it with mtpipe watch ${execution.executionId}`
+      : `Pipeline ${execution.pipeline}, execution ${execution.executionId} for ${commit}: ${execution.status}`,
+  );
 }

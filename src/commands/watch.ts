@@ -14,7 +14,7 @@ import type { Config } from '../config/schema.js';
 import type { Target } from '../engine/types.js';
 import { AbortedError, AwsError, describeCause, MtpipeError, UserInputError } from '../errors.js';
 import { ExecutionDisplay, formatDuration, type ApprovalNote } from '../ui/execution-view.js';
-import { allActions, elapsedMs, executionView, isFinished, type ExecutionView } from './execution-state.js';
+import { allActions, elapsedMs, executionView, isFinished, pendingApprovals, type ExecutionView } from './execution-state.js';
 import { commandLine, openToolTarget, selectPipeline } from './pipeline-target.js';
 import type { CommandSession } from './session.js';
 
@@ -32,6 +32,8 @@ export interface WatchOptions {
   /** the command that watches this execution again, for the Ctrl-C hint */
   watchAgain?: string;
   logLines?: number;
+  /** stop (without failing) when the execution waits at a manual approval: bootstrap without a terminal */
+  stopAtApproval?: boolean;
 }
 
 export interface FailedBuildLog extends BuildLogTail {
@@ -47,6 +49,8 @@ export interface WatchResult {
   supersededBy?: string;
   /** the last lines of each failed CodeBuild action's log */
   failedBuildLogs: FailedBuildLog[];
+  /** stopAtApproval: the stage whose approval the execution waits for (it goes on once answered) */
+  waitingAt?: string;
 }
 
 /**
@@ -79,6 +83,9 @@ export async function watchExecution(target: Target, pipeline: string, execution
     view = executionView(pipeline, execution, stages, details);
     display.update(view);
     if (isFinished(view.status)) break;
+    if (options.stopAtApproval && pendingApprovals(view).length > 0) {
+      return { view, failedBuildLogs: [], waitingAt: pendingApprovals(view)[0]!.stage };
+    }
     try {
       await delay(interval, undefined, options.signal ? { signal: options.signal } : {});
     } catch {
@@ -153,7 +160,7 @@ export class ExecutionNotSucceededError extends MtpipeError {
 
 /** The error for an execution that did not succeed; undefined for Succeeded. */
 export function outcomeError(result: WatchResult): ExecutionNotSucceededError | undefined {
-  return result.view.status === 'Succeeded' ? undefined : new ExecutionNotSucceededError(result);
+  return result.view.status === 'Succeeded' || result.waitingAt ? undefined : new ExecutionNotSucceededError(result);
 }
 
 /** The one line on stdout after watching: "Execution <id> of <pipeline>: Succeeded (4m 10s)". */

@@ -1,13 +1,14 @@
 /**
  * The done-when of the eight-steps issue, as a user runs it: `bootstrap --yes --source DIR` against a
  * fresh emulator holding the deployed sample solution — the code pushed (less the ignored files), the
- * pipeline started by the test commit and watched to its end (prod's approval answered by
- * `mtpipe approve prod` meanwhile), verify's table; a rerun makes no second test commit.
+ * pipeline started by the test commit and watched up to prod's approval (non-interactive: nobody
+ * answers it there), then `mtpipe approve prod` and `mtpipe watch` to its end, verify's table; a rerun
+ * makes no second test commit.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodeCommitClient, GetBranchCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
-import { CodePipelineClient, GetPipelineStateCommand, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { assertBuilt, cleanEnv, explain, removeDirs, runCli, tempDir, writeTestConfig } from '../support/cli.js';
 import { resetMoto } from '../support/moto.js';
@@ -42,22 +43,6 @@ async function branchFiles(): Promise<string[]> {
   return (differences ?? []).map((difference) => difference.afterBlob!.path!).sort();
 }
 
-/** Answers prod's approval as a person would, once the execution waits there. */
-async function approveWhenAsked(cwd: string, env: Record<string, string>): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    const state = await codepipeline.send(new GetPipelineStateCommand({ name: 'mt-pipeline-pipeline' })).catch(() => undefined);
-    const approval = state?.stageStates?.find((stage) => stage.stageName === 'Approve-prod')?.actionStates?.[0]?.latestExecution;
-    if (approval?.status === 'InProgress' && approval.token) {
-      const run = await runCli(['approve', 'prod', '--endpoint-url', moto], { cwd, env });
-      expect(run.code, explain(run)).toBe(0);
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error('the execution never waited at Approve-prod');
-}
-
 describe('mtpipe bootstrap --yes --source DIR: the eight steps', () => {
   beforeAll(() => assertBuilt());
   beforeEach(() => resetMoto(moto));
@@ -73,17 +58,23 @@ describe('mtpipe bootstrap --yes --source DIR: the eight steps', () => {
     await writeTestConfig(cwd);
     const env = cleanEnv({ home, extra: { HF_TOKEN: TOKEN } });
 
-    const [first] = await Promise.all([
-      runCli(['bootstrap', '--yes', '--source', source, '--endpoint-url', moto], { cwd, env, timeoutMs: 150_000 }),
-      approveWhenAsked(cwd, env),
-    ]);
+    const first = await runCli(['bootstrap', '--yes', '--source', source, '--endpoint-url', moto], { cwd, env, timeoutMs: 150_000 });
+    expect(first.code, explain(first)).toBe(0);
     expect(first.stderr).toMatch(/step 1 of 8: repository/);
     expect(first.stderr).toMatch(/step 7 of 8 \(test\): a test commit through the pipeline/);
     expect(first.stderr).toMatch(/Approve-prod waits for approval: mtpipe approve prod/);
-    expect(first.stdout).toMatch(/^Pipeline mt-pipeline-pipeline, execution [0-9a-f-]{36} for test commit [0-9a-f]{8}: Succeeded$/m);
-    // verify's table follows
+    const waiting = /^Pipeline mt-pipeline-pipeline, execution ([0-9a-f-]{36}) for test commit [0-9a-f]{8}: waits at Approve-prod \(everything before it succeeded\); answer with mtpipe approve prod, then follow it with mtpipe watch \1$/m.exec(first.stdout);
+    expect(waiting, first.stdout).not.toBeNull();
+    // verify's table follows: the pipeline's last execution waits at the approval
     expect(first.stdout).toMatch(/tool account/);
-    expect(first.stdout).toMatch(/pipeline/);
+    expect(first.stdout).toMatch(/stack WorkflowStack\s+ok/);
+
+    // as the output says: approve, then watch it to its end
+    const approve = await runCli(['approve', 'prod', '--endpoint-url', moto], { cwd, env });
+    expect(approve.code, explain(approve)).toBe(0);
+    const watched = await runCli(['watch', waiting![1]!, '--interval', '0.5', '--endpoint-url', moto], { cwd, env, timeoutMs: 60_000 });
+    expect(watched.code, explain(watched)).toBe(0);
+    expect(watched.stdout).toMatch(/Succeeded/);
 
     const files = await branchFiles();
     expect(files).toEqual(expect.arrayContaining(['.gitignore', 'deployment/app.py', 'deployment/cdk.json', 'source/lambda/prompt/lambda_handler.py', 'buildspec.yml', 'appspec.yml', '.mtpipe/last-test']));
@@ -91,8 +82,6 @@ describe('mtpipe bootstrap --yes --source DIR: the eight steps', () => {
     const { pipelineExecutionSummaries: executions } = await codepipeline.send(new ListPipelineExecutionsCommand({ pipelineName: 'mt-pipeline-pipeline' }));
     expect(executions?.map((execution) => [execution.status, execution.trigger?.triggerType])).toEqual([['Succeeded', 'CloudWatchEvent']]);
     const tip = (await codecommit.send(new GetBranchCommand({ repositoryName: 'machine-translation', branchName: 'main' }))).branch?.commitId;
-    expect(explain(first)).toBeTruthy();
-    expect(first.code, explain(first)).toBe(0);
 
     // again: nothing to provision, nothing to push, the same test commit's execution watched again
     const second = await runCli(['bootstrap', '--yes', '--source', source, '--endpoint-url', moto], { cwd, env, timeoutMs: 150_000 });
