@@ -27,7 +27,7 @@ export const pipelineEventsNames = {
   /** /aws/events/…: the prefix the EventBridge console lists as log-group targets */
   logGroup: (project: string) => `/aws/events/${project}-pipeline`,
   rule: (project: string) => `${project}-pipeline-events`,
-  resourcePolicy: (project: string) => `mtpipe-${project}-pipeline-events`,
+  resourcePolicy: (project: string) => `${project}-pipeline-events`,
 };
 
 /** The function that writes the quality metric's EMF line (the sample's SNS-triggered notification function). */

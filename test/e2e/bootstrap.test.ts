@@ -54,29 +54,32 @@ describe('mtpipe bootstrap --yes against a fresh emulator', () => {
     expect(debugCalls(second.stderr).length).toBeGreaterThan(50);
     expect(debugWrites(second.stderr), second.stderr).toEqual([]);
     // a rerun with nothing to do: one line, and only what still needs the user's action
-    expect(second.stdout).toBe(
+    expect(second.stdout.replace(/\/tmp\/mtpipe-e2e-\w+/, '<cwd>')).toBe(
       [
-        'No changes — 76 resources up to date.',
+        'No changes — 93 resources up to date.',
         '',
         'To do:',
         '  dev, prod: cdk-deploy deploys through the CDK bootstrap roles; bootstrap once with: cdk bootstrap aws://123456789012/us-east-1 --qualifier hnb659fds',
+        '  No code pushed: <cwd> holds no deployment/cdk.json: pass --source DIR (the solution\'s directory), or push later with mtpipe push --source DIR',
         '  No approver is notified: set notifications.approvers to email addresses.',
         '  No one is alerted of alarms (SNS mt-pipeline-dev-alerts, mt-pipeline-prod-alerts): set notifications.alerts (or environments.<env>.alerts) to email addresses.',
         '(--verbose lists every resource and note)',
+        '',
+        'Test skipped: no code on machine-translation branch main yet: push it (mtpipe push --source DIR), then run mtpipe bootstrap --only test,verify.',
         '',
       ].join('\n'),
     );
     // --verbose: every resource and every note; --json: every resource, note and action
     const verbose = await mtpipe(['bootstrap', '--yes', '--verbose', '--endpoint-url', moto]);
     expect(verbose.code, explain(verbose)).toBe(0);
-    expect(verbose.stdout.split('\n').filter((line) => /^unchanged /.test(line))).toHaveLength(76);
-    expect(verbose.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 76 unchanged.');
+    expect(verbose.stdout.split('\n').filter((line) => /^unchanged /.test(line))).toHaveLength(93);
+    expect(verbose.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 93 unchanged.');
     expect(verbose.stdout).toContain('git clone https://git-codecommit.us-east-1.amazonaws.com/v1/repos/machine-translation');
     const json = await mtpipe(['bootstrap', '--yes', '--json', '--endpoint-url', moto]);
     const doc = JSON.parse(json.stdout) as { resources: { status: string }[]; notes: string[]; actions: string[] };
-    expect(doc.resources.filter((r) => r.status === 'unchanged')).toHaveLength(76);
+    expect(doc.resources.filter((r) => r.status === 'unchanged')).toHaveLength(93);
     expect(doc.notes.length).toBeGreaterThan(20);
-    expect(doc.actions).toHaveLength(3);
+    expect(doc.actions).toHaveLength(4);
 
     const dry = await mtpipe(['bootstrap', '--dry-run', '--debug', '--endpoint-url', moto]);
     expect(dry.code, explain(dry)).toBe(0);

@@ -53,6 +53,6 @@ describe('mtpipe destroy', () => {
     expect(document.command).toBe('destroy');
     expect(document.changes).toEqual([]);
     expect(document.outputs.destroy.deleted).toEqual([]);
-    expect(document.outputs.destroy.kept.map((k) => k.reason)).toEqual(Array(7).fill('data'));
+    expect(document.outputs.destroy.kept.map((k) => k.reason), JSON.stringify(document.outputs.destroy.kept)).toEqual(Array(7).fill('data'));
   });
 });

@@ -163,7 +163,7 @@ describe('the dashboards of setup-monitoring', () => {
   it('records the pipelines\' events: the rule targets the log group, the Logs policy lets only that rule write', () => {
     const items = dashboardsPart.desired({ environments: [] }, config, targets);
     const rule = items.find((item) => item.kind.kind === 'events:rule')!;
-    expect(rule.dependsOn).toEqual(['shared/logs:log-group//aws/events/mt-pipeline-pipeline', 'shared/logs:resource-policy/mtpipe-mt-pipeline-pipeline-events']);
+    expect(rule.dependsOn).toEqual(['shared/logs:log-group//aws/events/mt-pipeline-pipeline', 'shared/logs:resource-policy/mt-pipeline-pipeline-events']);
     expect(rule.spec).toMatchObject({
       name: 'mt-pipeline-pipeline-events',
       eventPattern: {
