@@ -67,7 +67,7 @@ export const STEP_COMMANDS: Record<StepCommandName, StepCommandDeclaration> = {
     flags: [],
   },
   'setup-monitoring': {
-    description: "alarms on how the solution fails (to <project>-<env>-alerts), health, quality and pipeline dashboards, X-Ray tracing of the solution's functions",
+    description: "alarms on how the solution fails (to <project>-<env>-alerts), health, quality and pipeline dashboards, X-Ray tracing of the solution's functions (after create-pipeline)",
     flags: [],
   },
 };
