@@ -70,8 +70,9 @@ function keptReason(change: Change, options: DestroyOptions): Pick<Kept, 'reason
   const tags = kind.tagsOf?.(change.current);
   const stack = tags?.[CLOUDFORMATION_STACK_TAG];
   if (stack !== undefined) return { reason: 'cloudformation', detail: `managed by CloudFormation (stack ${stack})` };
-  // a setting mtpipe keeps on someone else's resource (tracing of a CDK function): nothing of its own to delete
-  if (!kind.delete) return { reason: 'not-owned', detail: "a setting of a resource mtpipe does not own: left as it is (the solution's next cdk deploy resets it)" };
+  // a setting mtpipe keeps on someone else's resource (tracing of a CDK function, engine/types.ts planNote):
+  // nothing of its own to delete
+  if (kind.planNote !== undefined && !kind.delete) return { reason: 'not-owned', detail: "a setting of a resource mtpipe does not own: left as it is (the solution's next cdk deploy resets it)" };
   if (change.holds?.region !== undefined) return { reason: 'other-region', detail: change.holds.reason };
   if (change.unmanaged) return { reason: 'not-owned', detail: `not owned: no tag ${TAG_PROJECT}=${options.project}` };
   if (change.holds) return { reason: 'not-owned', detail: `not owned: belongs to ${change.holds.parent}, which ${change.holds.reason}` };

@@ -140,7 +140,7 @@ describe('destroy after bootstrap', () => {
     const first = await runDestroy(moto, {});
     expect(first.error).toBeUndefined();
     expect(await inventory()).toEqual([...before, ...DATA, 'ssm:parameter /mt-pipeline/dev/theirs'].sort());
-    expect(first.stdout).toContain('Plan: 0 to create, 0 to update, 160 to delete, 0 unchanged.');
+    expect(first.stdout).toContain('Plan: 0 to create, 0 to update, 161 to delete, 0 unchanged.');
     expect(first.stdout).toContain('deleted   ssm:parameter /mt-pipeline/dev/retired_setting');
     expect(first.stdout).toMatch(/kms:key alias\/mt-pipeline-notifications: key [0-9a-f-]+ deleted on \d{4}-\d\d-\d\d \(scheduled, 7-day waiting period/);
     expect(first.stdout).toContain('kept codecommit:repository machine-translation: data: kept without --include-data');

@@ -1,3 +1,4 @@
+import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
@@ -69,7 +70,7 @@ describe('mtpipe drift against the emulator', () => {
     expect(run.writes).toEqual([]);
   });
 
-  it('a parameter and a role policy changed outside mtpipe: exit 3 naming both; after bootstrap again, in sync', async () => {
+  it('a parameter, a role policy and an alarm threshold changed outside mtpipe: exit 3 naming each; after bootstrap again, in sync', async () => {
     setHfToken(undefined);
     await aws.ssm.send(new PutParameterCommand({ Name: parameterName('dev', 'output_bucket_name'), Value: 'changed-by-hand', Type: 'String', Overwrite: true }));
     await aws.iam.send(
@@ -79,17 +80,28 @@ describe('mtpipe drift against the emulator', () => {
         PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }),
       }),
     );
+    // someone raises a release alarm's threshold by hand (PutMetricAlarm replaces the whole alarm)
+    const cloudwatch = new CloudWatchClient({ endpoint: moto, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    try {
+      const { MetricAlarms } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['mt-pipeline-dev-executions-failed'] }));
+      const { AlarmArn: _arn, StateValue: _s, StateReason: _r, StateUpdatedTimestamp: _t, AlarmConfigurationUpdatedTimestamp: _c, StateTransitionedTimestamp: _st, StateReasonData: _d, ...definition } = MetricAlarms![0]!;
+      await cloudwatch.send(new PutMetricAlarmCommand({ ...(definition as object), AlarmName: 'mt-pipeline-dev-executions-failed', Threshold: 50 } as never));
+    } finally {
+      cloudwatch.destroy();
+    }
 
     const run = await runDrift();
     expect(run.writes).toEqual([]);
     expect(run.outcome).toBeInstanceOf(DifferencesError);
     expect(run.outcome?.exitCode).toBe(3);
     expect(run.result.differences.map((d) => `${d.env} ${d.action} ${d.kind} ${d.name}`).sort()).toEqual([
+      'dev update cloudwatch:alarm mt-pipeline-dev-executions-failed',
       'dev update ssm:parameter /mt-pipeline/dev/output_bucket_name',
       `shared update iam:role-policy mt-pipeline-pipeline/${INLINE_POLICY_NAME}`,
     ]);
     expect(run.text).toContain('value: "changed-by-hand" → "mt-pipeline-dev-output-123456789012"');
-    expect(run.text).toContain('Drift: 2 differences');
+    expect(run.text).toContain('threshold: 50 → 1');
+    expect(run.text).toContain('Drift: 3 differences');
 
     setHfToken(HF_TOKEN);
     expect((await runInProcess('bootstrap', BOOTSTRAP_STEPS, moto)).error).toBeUndefined();
