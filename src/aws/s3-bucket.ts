@@ -219,14 +219,15 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
       new CreateBucketCommand({
         Bucket: spec.name,
         ObjectOwnership: BUCKET_OWNER_ENFORCED,
-        // us-east-1 is the default location and must not be named; every other region must be
-        ...(target.region === 'us-east-1'
-          ? {}
-          : { CreateBucketConfiguration: { LocationConstraint: target.region as BucketLocationConstraint } }),
+        // tagged in the same call: a run killed right after it leaves a bucket the next run knows as its own;
+        // us-east-1 is the default location and must not be named, every other region must be
+        CreateBucketConfiguration: {
+          Tags: toTagList(settableTags(spec.tags)),
+          ...(target.region === 'us-east-1' ? {} : { LocationConstraint: target.region as BucketLocationConstraint }),
+        },
       }),
     );
-    // tags first: a run that stops half-way leaves a bucket the next run recognises as its own
-    const all: FieldDiff[] = ['tags', 'publicAccessBlock', 'encryption', 'versioning', ...(spec.retentionDays === undefined ? [] : ['lifecycle']), 'policy'].map((field) => ({ field }));
+    const all: FieldDiff[] = ['publicAccessBlock', 'encryption', 'versioning', ...(spec.retentionDays === undefined ? [] : ['lifecycle']), 'policy'].map((field) => ({ field }));
     await putSettings(target, spec, undefined, all);
     return { arn: bucketArn(spec.partition, spec.name) };
   },

@@ -31,17 +31,20 @@ describe('solutionBucket', () => {
     expect(solutionBucket.diff(ours, spec).map((diff) => diff.field)).toStrictEqual(['publicAccessBlock', 'encryption', 'versioning', 'ownership', 'policy']);
   });
 
-  it('creates it in the environment, tags first, with no lifecycle configuration', async () => {
+  it('creates it in the environment with its tags in the same call, with no lifecycle configuration', async () => {
     s3Mock.resolves({});
     await solutionBucket.create(testTarget({ region: 'eu-west-1' }), spec);
     const calls = sent(s3Mock);
     expect(calls[0]).toStrictEqual([
       'CreateBucketCommand',
-      { Bucket: spec.name, ObjectOwnership: 'BucketOwnerEnforced', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } },
+      {
+        Bucket: spec.name,
+        ObjectOwnership: 'BucketOwnerEnforced',
+        CreateBucketConfiguration: { Tags: [{ Key: 'mtpipe:project', Value: 'mt-pipeline' }, { Key: 'mtpipe:env', Value: 'dev' }], LocationConstraint: 'eu-west-1' },
+      },
     ]);
     expect(calls.map(([name]) => name)).toStrictEqual([
       'CreateBucketCommand',
-      'PutBucketTaggingCommand',
       'PutPublicAccessBlockCommand',
       'PutBucketEncryptionCommand',
       'PutBucketVersioningCommand',
