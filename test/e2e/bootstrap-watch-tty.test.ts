@@ -40,7 +40,23 @@ describe('bootstrap on a real terminal, to the watch screen', () => {
     session = await TmuxSession.start([process.execPath, BIN, 'bootstrap', '--endpoint-url', moto], { cwd, env });
     const tty = session;
 
-    const plan = await tty.waitFor(/Apply\? \(y\/N\)/, 90_000);
+    // every question first, each answered with its offered default (Enter), up to the one plan
+    await tty.waitFor('Project name', 60_000);
+    const deadline = Date.now() + 120_000;
+    const answered: string[] = [];
+    let plan = '';
+    while (Date.now() < deadline) {
+      plan = await tty.capture();
+      if (/Apply\? \(y\/N\)/.test(plan)) break;
+      const last = plan.trimEnd().split('\n').at(-1) ?? '';
+      // a new question on the last line (an answered one is marked ✔ by the prompt library)
+      if (last.startsWith('? ') && answered.at(-1) !== last) {
+        answered.push(last);
+        await tty.press('Enter');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(answered.join('\n')).toMatch(/Project name[\s\S]*AWS region[\s\S]*AWS account of environment dev/);
     expect(plan).toMatch(/codecommit:branch-files machine-translation:main/);
     await tty.type('y');
     await tty.waitFor('Commit a one-line test change to machine-translation main and watch the pipeline run it? (y/N)', 90_000);
