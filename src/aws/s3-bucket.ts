@@ -50,6 +50,8 @@ interface BucketPolicy {
 
 export interface Bucket {
   name: string;
+  /** the bucket's region when it is not the target's (HeadBucket BucketRegion): the plan refuses it */
+  elsewhere?: string;
   publicAccessBlock: Record<string, boolean | undefined> | undefined;
   encryption: Encryption | undefined;
   versioning: string | undefined;
@@ -141,10 +143,14 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
     if (!isValidName(spec.name)) return undefined;
     const client = target.clients.get(S3Client);
     const Bucket = spec.name;
+    let located: string | undefined;
     try {
-      await client.send(new HeadBucketCommand({ Bucket }));
+      located = (await client.send(new HeadBucketCommand({ Bucket }))).BucketRegion;
     } catch (error) {
       if (isBucketNotFound(error)) return undefined;
+      // S3 answers 301 for a bucket in another region (x-amz-bucket-region names it): this place cannot use it
+      const answer = error as { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
+      if (answer.$metadata?.httpStatusCode === 301) throw new Error(inAnotherRegion(Bucket, answer.$response?.headers?.['x-amz-bucket-region'] ?? 'another region'), { cause: error });
       // bucket names are global: 403 usually means another account owns this name
       if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) {
         throw new Error(`bucket ${Bucket} exists but these credentials may not read it (another account may own the name): set builds.artifactBucket to a name of your own`, { cause: error });
@@ -163,6 +169,7 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
     const byDefault = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
     return {
       name: spec.name,
+      ...(located && located !== target.region ? { elsewhere: located } : {}),
       publicAccessBlock: access?.PublicAccessBlockConfiguration as Bucket['publicAccessBlock'],
       encryption: byDefault?.SSEAlgorithm
         ? {
@@ -206,7 +213,8 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
     ];
   },
 
-  check(_current, spec) {
+  check(current, spec) {
+    if (current?.elsewhere) return inAnotherRegion(spec.name, current.elsewhere);
     if (spec.name.length <= MAX_BUCKET_NAME_LENGTH) return undefined;
     return `the artifact bucket name "${spec.name}" has ${spec.name.length} characters (S3 allows at most ${MAX_BUCKET_NAME_LENGTH}): set builds.artifactBucket in mtpipe.yaml to a shorter name`;
   },
@@ -242,6 +250,11 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
   tagsOf: (current) => current.tags,
   arnOf: (_target, spec) => bucketArn(spec.partition, spec.name),
 };
+
+/** A bucket's region is fixed at its creation: one of that name elsewhere cannot serve this place. */
+export function inAnotherRegion(name: string, region: string): string {
+  return `bucket ${name} exists in ${region}, not in this target's region (a bucket's region cannot change): choose another name, or delete it there first`;
+}
 
 /** One Put per setting that differs, tags first. Lifecycle rules, statements and tags of others are kept. */
 async function putSettings(target: Target, spec: BucketSpec, current: Bucket | undefined, diffs: FieldDiff[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { TAG_PROJECT, type FieldDiff, type ResourceKind } from '../engine/types.js';
 import { alreadyExists } from './errors.js';
-import { s3Bucket, type Bucket, type BucketSpec } from './s3-bucket.js';
+import { inAnotherRegion, s3Bucket, type Bucket, type BucketSpec } from './s3-bucket.js';
 
 /**
  * An input or output bucket of the solution (named by input_bucket_name / output_bucket_name), in
@@ -55,6 +55,7 @@ export const solutionBucket: ResourceKind<SolutionBucketSpec, Bucket> = {
   create: (target, spec) => s3Bucket.create(target, asBucketSpec(spec)),
   update: (target, spec, current, diffs: FieldDiff[]) => s3Bucket.update(target, asBucketSpec(spec), current, diffs),
   alreadyExists: alreadyExists.s3Bucket,
+  check: (current, spec) => (current?.elsewhere ? `${inAnotherRegion(spec.name, current.elsewhere)} (parameters.${spec.setting})` : undefined),
   delete: (target, current, spec) => s3Bucket.delete!(target, current, asBucketSpec(spec)),
   tagsOf: (current) => current.tags,
   arnOf: (target, spec) => s3Bucket.arnOf(target, asBucketSpec(spec)),

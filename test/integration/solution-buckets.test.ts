@@ -91,4 +91,14 @@ describe('the solution buckets', () => {
     expect(result.error).toBeUndefined();
     expect((await s3.send(new GetBucketLocationCommand({ Bucket: INPUT }))).LocationConstraint).toBe('eu-west-1');
   });
+
+  it('an environment moved to another region: its bucket left in the old region is refused by name, not called unchanged', async () => {
+    expect((await run()).error).toBeUndefined();
+    const dir = await mkdtemp(join(tmpdir(), 'mtpipe-buckets-'));
+    const config = join(dir, 'mtpipe.yaml');
+    await writeFile(config, ['environments:', '  dev:', '    region: eu-west-1', ''].join('\n'));
+    const moved = await run({ config });
+    expect(String(moved.error)).toContain(`bucket ${INPUT} exists in us-east-1, not in this target's region (a bucket's region cannot change): choose another name, or delete it there first (parameters.input_bucket_name)`);
+    expect(moved.writes).toEqual([]);
+  });
 });

@@ -119,6 +119,19 @@ describe('s3Bucket.find', () => {
     await expect(s3Bucket.find(target, spec)).rejects.toThrow('AccessDenied');
   });
 
+  it('a bucket of that name in another region (BucketRegion, or a 301) cannot serve this place: the plan refuses it', async () => {
+    s3Mock.on(HeadBucketCommand).resolves({ BucketRegion: 'eu-west-1' });
+    s3Mock.on(GetBucketVersioningCommand).resolves({});
+    const current = await s3Bucket.find(target, spec);
+    expect(current?.elsewhere).toBe('eu-west-1');
+    expect(s3Bucket.check!(current, spec)).toBe(`bucket ${NAME} exists in eu-west-1, not in this target's region (a bucket's region cannot change): choose another name, or delete it there first`);
+    expect(s3Bucket.check!({ ...current!, elsewhere: undefined } as never, spec)).toBeUndefined();
+
+    s3Mock.reset();
+    s3Mock.on(HeadBucketCommand).rejects(Object.assign(awsError('301', 301), { $response: { headers: { 'x-amz-bucket-region': 'ap-south-1' } } }));
+    await expect(s3Bucket.find(target, spec)).rejects.toThrow(`bucket ${NAME} exists in ap-south-1, not in this target's region`);
+  });
+
   it('explains a 403 on HeadBucket: the name may belong to another account', async () => {
     s3Mock.on(HeadBucketCommand).rejects(awsError('Forbidden', 403));
     await expect(s3Bucket.find(target, spec)).rejects.toThrow(/another account may own the name\): set builds\.artifactBucket/);
