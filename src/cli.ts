@@ -1,36 +1,12 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { refuseSecretsInArguments, withoutOptionValues } from './config/argv-secrets.js';
-import { isPrintedInJson, MtpipeError, printedInJson } from './errors.js';
-import type { GlobalOptions } from './commands/session.js';
-import { addFlags, APPROVE_FLAGS, BOOTSTRAP_FLAGS, configKeysOf, DESTROY_FLAGS, DRIFT_FLAGS, mergedFlags, PUSH_FLAGS, RUN_FLAGS, STEP_COMMANDS, WATCH_FLAGS, type FlagDeclaration, type StepCommandName } from './commands/flags.js';
+import { isPrintedInJson, MtpipeError } from './errors.js';
+import { addCommands, addDestroyCommand, globalOptions } from './cli-commands.js';
+import { addFlags, BOOTSTRAP_FLAGS, configKeysOf, mergedFlags, positiveInt, PUSH_FLAGS, STEP_COMMANDS, type FlagDeclaration, type StepCommandName } from './commands/flags.js';
 
-// Only commander, errors.ts, config/argv-secrets.ts, and commands/flags.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
+// Only commander, errors.ts, config/argv-secrets.ts, commands/flags.ts and cli-commands.ts load at start-up: `mtpipe --help` must not pay for the AWS SDK.
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
-  return n;
-}
-
-function globalOptions(command: Command): GlobalOptions {
-  const o = command.optsWithGlobals();
-  return {
-    config: o.config as string | undefined,
-    env: o.env as string | undefined,
-    region: o.region as string | undefined,
-    profile: o.profile as string | undefined,
-    endpointUrl: o.endpointUrl as string | undefined,
-    yes: Boolean(o.yes),
-    dryRun: Boolean(o.dryRun),
-    json: Boolean(o.json),
-    debug: Boolean(o.debug),
-    color: o.color !== false,
-    adopt: Boolean(o.adopt),
-    concurrency: (o.concurrency as number | undefined) ?? 8,
-    verbose: Boolean(o.verbose),
-  };
-}
 
 type StepCommand = StepCommandName | 'bootstrap';
 
@@ -143,127 +119,7 @@ export function buildProgram(): Command {
     stepCommand(program, name, declaration.description, mergedFlags([declaration.flags]));
   }
 
-  program
-    .command('render')
-    .description('write buildspec.yml, buildspec-deploy.yml, buildspec-test.yml and appspec.yml into the solution repository')
-    .option('--out <dir>', 'directory to write to (default: the current directory)')
-    .option('--force', 'overwrite existing files')
-    .action(async (flags: { out?: string; force?: boolean }, command: Command) => {
-      const options = globalOptions(command);
-      const [{ openSession }, { render }] = await Promise.all([import('./commands/session.js'), import('./commands/render.js')]);
-      const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
-      const result = await render(session, { ...(flags.out ? { outDir: flags.out } : {}), force: Boolean(flags.force) });
-      if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else for (const file of result.files) process.stdout.write(`${result.dryRun ? 'would write' : file.overwritten ? 'overwrote' : 'wrote'} ${file.path}\n`);
-    });
-
-  const pushCommand = program
-    .command('push')
-    .description("commit the solution's files (less the ignored ones) and what render writes to the CodeCommit branch, through the API");
-  addFlags(pushCommand, PUSH_FLAGS);
-  pushCommand.action(async (flags: import('./commands/push.js').PushRequest, command: Command) => {
-    const options = globalOptions(command);
-    const [{ openSession }, { push, pushNotes }] = await Promise.all([import('./commands/session.js'), import('./commands/push.js')]);
-    const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
-    try {
-      const result = await push(session, flags);
-      process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${pushNotes(result).join('\n')}\n`);
-    } finally {
-      session.reporter.close();
-    }
-  });
-
-  program
-    .command('release <function>')
-    .description('publish a version of a Lambda function and shift its "live" alias to it through CodeDeploy')
-    .addOption(new Option('--timeout <minutes>', 'how long to follow the deployment (default: its shift time + 15)').argParser(positiveInt))
-    .action(async (fn: string, flags: { timeout?: number }, command: Command) => {
-      const options = globalOptions(command);
-      const [{ openSession }, { release, releaseNotes, ReleaseFailedError }] = await Promise.all([import('./commands/session.js'), import('./commands/release.js')]);
-      const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
-      const print = (result: import('./commands/release.js').ReleaseResult) =>
-        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${releaseNotes(result).join('\n')}\n`);
-      try {
-        print(await release(session, { function: fn, ...(flags.timeout ? { timeoutMinutes: flags.timeout } : {}) }));
-      } catch (error) {
-        // the failure (with its rollback) is the error message; --json still gets the result document
-        if (error instanceof ReleaseFailedError && options.json) {
-          print(error.result);
-          throw printedInJson(error);
-        }
-        throw error;
-      } finally {
-        session.reporter.close();
-      }
-    });
-
-  const drift = program
-    .command('drift')
-    .description("compare AWS with the configuration (bootstrap's plan), read-only: exit 0 in sync, 3 when anything differs");
-  addFlags(drift, DRIFT_FLAGS);
-  drift.action(async (flags: { stacks?: boolean }, command: Command) => {
-      const { driftCommand } = await import('./commands/drift.js');
-      await driftCommand(globalOptions(command), { stacks: Boolean(flags.stacks) });
-    });
-
-  program
-    .command('verify')
-    .description('check, read-only, that what bootstrap set up is there and working: a table per environment; exit 1 when a check failed')
-    .action(async (_flags, command: Command) => {
-      const { verifyCommand } = await import('./commands/verify.js');
-      await verifyCommand(globalOptions(command));
-    });
-
-  program
-    .command('run')
-    .description('start the pipeline (with --env for per-environment pipelines), print the execution id and watch it')
-    .action(async (flags: { watch: boolean; interval?: number }, command: Command) => {
-      const options = globalOptions(command);
-      const [{ openSession }, { run }] = await Promise.all([import('./commands/session.js'), import('./commands/run.js')]);
-      const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
-      try {
-        const result = await untilInterrupted((signal) => run(session, { watch: flags.watch, ...(flags.interval ? { intervalSeconds: flags.interval } : {}) }, { signal }));
-        if (result.watched) return await printWatched(result.watched, options.json);
-        const document = { pipeline: result.pipeline, dryRun: result.dryRun, ...(result.executionId ? { executionId: result.executionId } : {}) };
-        process.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : `${result.executionId ?? `Dry run: would start pipeline ${result.pipeline}`}\n`);
-      } finally {
-        session.reporter.close();
-      }
-    });
-
-  program
-    .command('watch [execution]')
-    .description('follow a pipeline execution live (default: the latest): stages, actions, build links, the log of a failed build')
-    .action(async (execution: string | undefined, flags: { interval?: number }, command: Command) => {
-      const options = globalOptions(command);
-      const [{ openSession }, { watch }] = await Promise.all([import('./commands/session.js'), import('./commands/watch.js')]);
-      const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
-      try {
-        const result = await untilInterrupted((signal) => watch(session, { ...(execution ? { execution } : {}), ...(flags.interval ? { intervalSeconds: flags.interval } : {}) }, { signal }));
-        await printWatched(result, options.json);
-      } finally {
-        session.reporter.close();
-      }
-    });
-
-  program
-    .command('approve <env>')
-    .description("answer the pending manual approval of the environment's Approve-<env> stage")
-    .action(async (env: string, flags: { reject?: boolean; comment?: string }, command: Command) => {
-      const options = globalOptions(command);
-      const [{ openSession }, { approve, approveNotes }] = await Promise.all([import('./commands/session.js'), import('./commands/approve.js')]);
-      const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
-      try {
-        const result = await approve(session, { env, reject: Boolean(flags.reject), ...(flags.comment !== undefined ? { comment: flags.comment } : {}) });
-        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${approveNotes(result).join('\n')}\n`);
-      } finally {
-        session.reporter.close();
-      }
-    });
-
-  for (const [name, declared] of [['run', RUN_FLAGS], ['watch', WATCH_FLAGS], ['approve', APPROVE_FLAGS]] as const) {
-    addFlags(program.commands.find((c) => c.name() === name)!, declared);
-  }
+  addCommands(program);
 
   stepCommand(
     program,
@@ -272,42 +128,9 @@ export function buildProgram(): Command {
     mergedFlags([...Object.values(STEP_COMMANDS).map((step) => step.flags), PUSH_FLAGS, BOOTSTRAP_FLAGS]),
   );
 
-  const destroyCommand = program
-    .command('destroy')
-    .description("delete what mtpipe owns for this project, in reverse dependency order (data kept unless --include-data; the solution's stacks never)");
-  addFlags(destroyCommand, DESTROY_FLAGS);
-  destroyCommand.action(async (flags: { includeData?: boolean }, command: Command) => {
-    const options = globalOptions(command);
-    const [{ openSession }, { destroy }] = await Promise.all([import('./commands/session.js'), import('./commands/destroy.js')]);
-    const session = await openSession(options, { overrides: {}, flagFor: () => undefined });
-    try {
-      await destroy(session, flags);
-    } finally {
-      session.reporter.close();
-    }
-  });
+  addDestroyCommand(program);
 
   return program;
-}
-
-/** Runs `work` with a signal that Ctrl-C (SIGINT) aborts: the command then ends through the error handler (AbortedError, 130). */
-async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  process.once('SIGINT', abort);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.removeListener('SIGINT', abort);
-  }
-}
-
-/** The end of a watched execution on stdout (--json: the final state); not Succeeded: exit 1. */
-async function printWatched(result: import('./commands/watch.js').WatchResult, json: boolean): Promise<void> {
-  const { outcomeError, watchJson, watchSummary } = await import('./commands/watch.js');
-  process.stdout.write(json ? `${JSON.stringify(watchJson(result), null, 2)}\n` : `${watchSummary(result)}\n`);
-  const error = outcomeError(result);
-  if (error) throw json ? printedInJson(error) : error;
 }
 
 /** The one place that prints errors and decides the exit code. */

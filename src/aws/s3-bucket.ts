@@ -23,25 +23,28 @@ import {
 import { compareField, compareTags, fieldsToCreate, fromTagList, toTagList } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isBucketEncryptionNotFound, isBucketNotFound, isBucketPolicyNotFound, isBucketTagSetNotFound, isLifecycleConfigurationNotFound, isOwnershipControlsNotFound, isPublicAccessBlockNotFound, unlessAbsent } from './errors.js';
-import { sameKmsKey } from './kms-key-name.js';
 import { deleteBucket } from './s3-bucket-delete.js';
+import {
+  BLOCK_ALL_PUBLIC_ACCESS,
+  BUCKET_OWNER_ENFORCED,
+  bucketArn,
+  encryptionView,
+  inAnotherRegion,
+  MAX_BUCKET_NAME_LENGTH,
+  RETENTION_RULE_ID,
+  retentionRule,
+  ruleView,
+  settableTags,
+  TLS_ONLY_SID,
+  tlsOnlyStatement,
+  wantedEncryption,
+  type BucketSpec,
+  type Encryption,
+  type Statement,
+} from './s3-bucket-rules.js';
+
+export { bucketArn, inAnotherRegion, MAX_BUCKET_NAME_LENGTH, RETENTION_RULE_ID, retentionRule, TLS_ONLY_SID, tlsOnlyStatement, type BucketSpec };
 import { canonicalStatement, comparePolicy } from './policy-document.js';
-
-export interface BucketSpec {
-  name: string;
-  /** of the bucket's ARN in its TLS-only policy */
-  partition: string;
-  /** days after which objects expire, and after which replaced versions are deleted; none: no expiry rule */
-  retentionDays?: number;
-  /** a customer KMS key (id, alias or ARN); without one the bucket uses SSE-S3 */
-  kmsKeyId?: string;
-  tags: Record<string, string>;
-}
-
-interface Statement {
-  Sid?: string;
-  [field: string]: unknown;
-}
 
 interface BucketPolicy {
   Version?: string;
@@ -63,73 +66,6 @@ export interface Bucket {
   tags: Record<string, string>;
 }
 
-interface Encryption {
-  algorithm: string;
-  kmsKeyId?: string;
-  /** KMS only: a bucket key cuts the KMS requests (and their cost) of every object written */
-  bucketKeyEnabled?: boolean;
-}
-
-/** S3 bucket names are 3-63 characters. */
-export const MAX_BUCKET_NAME_LENGTH = 63;
-export const RETENTION_RULE_ID = 'mtpipe-expire-old-artifacts';
-export const TLS_ONLY_SID = 'DenyInsecureTransport';
-const ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS = 7;
-const BLOCK_ALL_PUBLIC_ACCESS = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
-const BUCKET_OWNER_ENFORCED = 'BucketOwnerEnforced';
-
-export function bucketArn(partition: string, name: string): string {
-  return `arn:${partition}:s3:::${name}`;
-}
-
-/** Denies every request that does not use TLS, on the bucket and its objects. */
-export function tlsOnlyStatement(partition: string, name: string): Statement {
-  const arn = bucketArn(partition, name);
-  return {
-    Sid: TLS_ONLY_SID,
-    Effect: 'Deny',
-    Principal: '*',
-    // a Deny has to cover every action: a list would leave the ones it forgot reachable over plain HTTP
-    Action: 's3:*',
-    Resource: [arn, `${arn}/*`],
-    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-  };
-}
-
-export function retentionRule(days: number): LifecycleRule {
-  return {
-    ID: RETENTION_RULE_ID,
-    Status: 'Enabled',
-    Filter: { Prefix: '' },
-    Expiration: { Days: days },
-    NoncurrentVersionExpiration: { NoncurrentDays: days },
-    AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS },
-  };
-}
-
-const wantedEncryption = (spec: BucketSpec): Encryption =>
-  spec.kmsKeyId ? { algorithm: 'aws:kms', kmsKeyId: spec.kmsKeyId, bucketKeyEnabled: true } : { algorithm: 'AES256' };
-
-/** The encryption as read, with the key in the configuration's spelling when both name the same key. */
-function encryptionView(current: Encryption | undefined, wanted: Encryption): Encryption | undefined {
-  if (!current?.kmsKeyId || !wanted.kmsKeyId || !sameKmsKey(current.kmsKeyId, wanted.kmsKeyId)) return current;
-  return { ...current, kmsKeyId: wanted.kmsKeyId };
-}
-
-/** S3 refuses requests that set tags of the reserved aws: prefix (CloudFormation's); AWS keeps those itself. */
-const settableTags = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).filter(([key]) => !key.startsWith('aws:')));
-
-/** The parts of a lifecycle rule mtpipe sets, whichever way S3 spells the filter. */
-function ruleView(rule: LifecycleRule | undefined) {
-  if (!rule) return undefined;
-  return {
-    status: rule.Status,
-    prefix: rule.Filter?.Prefix ?? rule.Prefix ?? '',
-    expirationDays: rule.Expiration?.Days,
-    noncurrentDays: rule.NoncurrentVersionExpiration?.NoncurrentDays,
-    abortIncompleteUploadsDays: rule.AbortIncompleteMultipartUpload?.DaysAfterInitiation,
-  };
-}
 
 const isValidName = (name: string) => name.length >= 3 && name.length <= MAX_BUCKET_NAME_LENGTH;
 
@@ -251,10 +187,6 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
   arnOf: (_target, spec) => bucketArn(spec.partition, spec.name),
 };
 
-/** A bucket's region is fixed at its creation: one of that name elsewhere cannot serve this place. */
-export function inAnotherRegion(name: string, region: string): string {
-  return `bucket ${name} exists in ${region}, not in this target's region (a bucket's region cannot change): choose another name, or delete it there first`;
-}
 
 /** One Put per setting that differs, tags first. Lifecycle rules, statements and tags of others are kept. */
 async function putSettings(target: Target, spec: BucketSpec, current: Bucket | undefined, diffs: FieldDiff[]): Promise<void> {

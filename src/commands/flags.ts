@@ -111,6 +111,13 @@ export const APPROVE_FLAGS: FlagDeclaration[] = [
   { flags: '--comment <text>', description: 'the approval summary, up to 512 characters (default: who answered, from STS)' },
 ];
 
+/** A whole number of at least 1 (--concurrency, release --timeout). */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+}
+
 function seconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number of seconds greater than 0');
