@@ -4,7 +4,7 @@
  * commits a test change and watches the pipeline run it, and step 8 verifies. Running it again after a
  * failure continues where it stopped: everything before is a no-op, and no second test commit is made.
  */
-import type { Targets } from '../aws/targets.js';
+import type { Target } from '../engine/types.js';
 import { MtpipeError, UserInputError } from '../errors.js';
 import { colorsFor } from '../ui/format.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
@@ -46,7 +46,8 @@ export async function runBootstrap(session: Session, flags: Record<string, unkno
   const selected = selectSeedSteps(flags);
   const has = (name: SeedStepName) => selected.some((step) => step.name === name);
   const provisioning = selected.flatMap((step) => step.steps);
-  const after = (targets: Targets) => afterProvisioning(session, targets, { test: has('test'), verify: has('verify') });
+  // the pipelines and the repository are the tool account's
+  const after = (tool: Target) => afterProvisioning(session, tool, { test: has('test'), verify: has('verify') });
 
   if (session.options.dryRun && (has('test') || has('verify'))) {
     session.reporter.info(
@@ -54,14 +55,14 @@ export async function runBootstrap(session: Session, flags: Record<string, unkno
     );
   }
   if (provisioning.length > 0) {
-    await runSteps('bootstrap', provisioning, session, flags, { label: seedStepLabel, ...(has('test') || has('verify') ? { afterApply: after } : {}) });
+    await runSteps('bootstrap', provisioning, session, flags, { label: seedStepLabel, ...(has('test') || has('verify') ? { afterApply: (targets) => after(targets.shared) } : {}) });
     return;
   }
   if (session.options.dryRun) return;
   // --only test / verify: nothing to plan
   const { target, close } = await openToolTarget(session);
   try {
-    const result = await after({ shared: target } as Targets);
+    const result = await after(target);
     if (session.options.json) process.stdout.write(`${JSON.stringify({ command: 'bootstrap', outputs: result.data }, null, 2)}\n`);
     else session.reporter.print(result.lines);
     if (result.error) throw result.error;
@@ -71,13 +72,13 @@ export async function runBootstrap(session: Session, flags: Record<string, unkno
 }
 
 /** Steps 7 and 8, after the provisioning plan is applied. Never throws: the failure is in `error`. */
-async function afterProvisioning(session: Session, targets: Targets, run: { test: boolean; verify: boolean }): Promise<AfterApply> {
+async function afterProvisioning(session: Session, tool: Target, run: { test: boolean; verify: boolean }): Promise<AfterApply> {
   const { reporter, options } = session;
   const data: Record<string, unknown> = {};
   const lines: string[] = [];
   try {
     if (run.test) {
-      const outcome = await testStep(session, targets);
+      const outcome = await testStep(session, tool);
       data.test = outcome.data;
       lines.push(...outcome.lines);
       if (outcome.error) return { data, lines, error: inStep('test', outcome.error) };
@@ -100,10 +101,10 @@ async function afterProvisioning(session: Session, targets: Targets, run: { test
 }
 
 /** Step 7: asks (unless --yes), commits, watches. A run that cannot test says why, with no question. */
-async function testStep(session: Session, targets: Targets): Promise<{ data: unknown; lines: string[]; error?: MtpipeError; noCode?: boolean }> {
+async function testStep(session: Session, tool: Target): Promise<{ data: unknown; lines: string[]; error?: MtpipeError; noCode?: boolean }> {
   const { reporter, draft, options, prompter } = session;
   const config = draft.config;
-  const skip = await testSkipped(targets.shared, config);
+  const skip = await testSkipped(tool, config);
   if (skip) return { data: skip, lines: pipelineTestNotes({ ...skip, executions: [] }), ...(skip.noCode ? { noCode: true } : {}) };
   const question = `Commit a one-line test change to ${config.repository.name} ${config.repository.branch} and watch the pipeline run it?`;
   const go = options.yes || (prompter.interactive && (await prompter.confirm({ name: 'test', message: question, default: false })));
@@ -119,7 +120,7 @@ async function testStep(session: Session, targets: Targets): Promise<{ data: unk
   process.once('SIGINT', abort);
   try {
     // non-interactive (CI, --yes) nobody answers an approval here: stop there rather than wait for ever
-    const result = await pipelineTest(targets.shared, config, { signal: controller.signal, stopAtApproval: !prompter.interactive });
+    const result = await pipelineTest(tool, config, { signal: controller.signal, stopAtApproval: !prompter.interactive });
     const failure = testFailure(result);
     return {
       data: { ...result, executions: result.executions.map(({ watched: _watched, ...execution }) => execution) },

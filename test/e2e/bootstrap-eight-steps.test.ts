@@ -5,13 +5,12 @@
  * answers it there), then `mtpipe approve prod` and `mtpipe watch` to its end, verify's table; a rerun
  * makes no second test commit.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CodeCommitClient, GetBranchCommand, GetDifferencesCommand } from '@aws-sdk/client-codecommit';
 import { CodePipelineClient, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { assertBuilt, cleanEnv, explain, removeDirs, runCli, tempDir, writeTestConfig } from '../support/cli.js';
 import { resetMoto } from '../support/moto.js';
+import { writeSourceTree } from '../support/source-tree.js';
 import { deploySampleSolution } from '../support/solution-fixture.js';
 
 const moto = inject('motoUrl');
@@ -25,16 +24,7 @@ const dirs: string[] = [];
 async function sourceTree(): Promise<string> {
   const dir = await tempDir('mtpipe-source-');
   dirs.push(dir);
-  await mkdir(join(dir, 'deployment'), { recursive: true });
-  await mkdir(join(dir, 'source/lambda/prompt'), { recursive: true });
-  await mkdir(join(dir, 'cdk.out'), { recursive: true });
-  await writeFile(join(dir, 'deployment/cdk.json'), '{"app": "python3 app.py"}\n');
-  await writeFile(join(dir, 'deployment/app.py'), 'import aws_cdk\n');
-  await writeFile(join(dir, 'source/lambda/prompt/lambda_handler.py'), 'def lambda_handler(event, context):\n    return {}\n');
-  await writeFile(join(dir, '.gitignore'), 'cdk.out/\n*.log\n');
-  await writeFile(join(dir, 'cdk.out/manifest.json'), '{}\n');
-  await writeFile(join(dir, 'debug.log'), 'ignored\n');
-  return dir;
+  return writeSourceTree(dir, { ignored: true });
 }
 
 async function branchFiles(): Promise<string[]> {

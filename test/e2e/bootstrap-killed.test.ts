@@ -4,14 +4,13 @@
  * a third run writes nothing.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CodeCommitClient, GetBranchCommand, GetCommitCommand } from '@aws-sdk/client-codecommit';
 import { CodePipelineClient, ListPipelineExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import { DescribeKeyCommand, KMSClient, ListAliasesCommand, ListKeysCommand } from '@aws-sdk/client-kms';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { assertBuilt, BIN, cleanEnv, debugWrites, explain, removeDirs, runCli, tempDir, writeTestConfig } from '../support/cli.js';
 import { resetMoto } from '../support/moto.js';
+import { writeSourceTree } from '../support/source-tree.js';
 import { deploySampleSolution } from '../support/solution-fixture.js';
 
 const moto = inject('motoUrl');
@@ -25,10 +24,7 @@ const dirs: string[] = [];
 async function sourceTree(): Promise<string> {
   const dir = await tempDir('mtpipe-source-');
   dirs.push(dir);
-  await mkdir(join(dir, 'deployment'), { recursive: true });
-  await writeFile(join(dir, 'deployment/cdk.json'), '{"app": "python3 app.py"}\n');
-  await writeFile(join(dir, 'deployment/app.py'), 'import aws_cdk\n');
-  return dir;
+  return writeSourceTree(dir);
 }
 
 /** Starts bootstrap and kills it (SIGKILL) once its progress on stderr has shown `lines` lines matching `after`. */

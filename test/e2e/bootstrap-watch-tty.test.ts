@@ -3,11 +3,12 @@
  * confirmed once, the test commit confirmed, the execution drawn in place stage by stage to its end,
  * then verify's table.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { assertBuilt, BIN, cleanEnv, removeDirs, tempDir, writeTestConfig } from '../support/cli.js';
 import { resetMoto } from '../support/moto.js';
+import { writeSourceTree } from '../support/source-tree.js';
 import { deploySampleSolution } from '../support/solution-fixture.js';
 import { TmuxSession } from '../support/tmux.js';
 
@@ -30,8 +31,7 @@ describe('bootstrap on a real terminal, to the watch screen', () => {
     const home = await tempDir('mtpipe-home-');
     dirs.push(cwd, home);
     // the solution's directory itself: pushed without --source
-    await mkdir(join(cwd, 'deployment'), { recursive: true });
-    await writeFile(join(cwd, 'deployment/cdk.json'), '{"app": "python3 app.py"}\n');
+    await writeSourceTree(cwd);
     await writeTestConfig(cwd);
     // no manual approval on this terminal run: the execution goes through to its end
     const yaml = join(cwd, 'mtpipe.yaml');
