@@ -44,7 +44,7 @@ export interface DestroyOptions {
  */
 export async function planDestroy(desired: Desired[], prune: PruneScope[], options: DestroyOptions): Promise<DestroyPlan> {
   // the ownership rules of the engine, never with --adopt: what is not this project's is not deleted
-  const read = await plan(desired, { project: options.project, region: options.region, adopt: false, concurrency: options.concurrency, prune, readAll: true });
+  const read = await plan(desired, { project: options.project, region: options.region, adopt: false, prune, readAll: true });
   const kept: Kept[] = [];
   const chosen: Change[] = [];
   for (const change of read) {

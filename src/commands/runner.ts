@@ -3,7 +3,8 @@ import { DEFAULT_CONFIG_FILE } from '../config/load.js';
 import { configWrites, formatValue, saveConfigValues } from '../config/save.js';
 import { apply } from '../engine/apply.js';
 import { preferOwners } from '../engine/graph.js';
-import { plan, readCurrent } from '../engine/plan.js';
+import { plan } from '../engine/plan.js';
+import { ReadAhead } from '../engine/reads.js';
 import type { Change, ResourceResult } from '../engine/types.js';
 import { AbortedError, MtpipeError, printedInJson } from '../errors.js';
 import { applyQuestion } from './confirmation.js';
@@ -61,6 +62,8 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     return resolved.get(key) as Promise<T>;
   };
   for (const step of steps) await step.validate?.(draft.config, flags);
+  // one read per resource and run: what a question read (a stored token) serves the plan too
+  const reads = new ReadAhead();
   // where things go first (the region decides the clients), then STS, then what needs the accounts
   await askProjectAndRegion(draft);
   const connection = await connect(draft.config.region, session.aws, { dryRun: options.dryRun });
@@ -78,18 +81,27 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     if (!options.dryRun) refuseSharedAccounts(targets);
     const problems = sharedAccountProblems(targets.accountClashes ?? []);
     for (const step of steps) {
-      inputs.push(await step.resolve({ draft, prompter: session.prompter, flags, once, dryRun: options.dryRun || planOnly !== undefined, targets, read: readCurrent }));
+      inputs.push(await step.resolve({ draft, prompter: session.prompter, flags, once, dryRun: options.dryRun || planOnly !== undefined, targets, read: (item) => reads.current(item) }));
     }
     const config = draft.config;
-    // reads that need every answer (the environments, the stacks' names), for all steps at once
-    const prepared = await Promise.all(steps.map((step, index) => step.prepare?.(inputs[index], { config, targets, dryRun: options.dryRun }) ?? inputs[index]));
-    inputs.splice(0, inputs.length, ...prepared);
     const file = session.options.config ?? DEFAULT_CONFIG_FILE;
     const { writes, warnings } = configWrites(draft, session.loaded, session.flags, { save: Boolean(flags.save), file });
     for (const warning of warnings) reporter.warn(warning);
+    // Reads that need every answer (the environments, the stacks' names) run for all steps at once, and
+    // each step's resources are read as soon as the step has said what it wants, while others prepare.
+    // References wait for the plan: another step may own the resource, and its read serves both.
+    const perStep = await Promise.all(
+      steps.map(async (step, index) => {
+        const input = step.prepare ? await step.prepare(inputs[index], { config, targets, dryRun: options.dryRun }) : inputs[index];
+        const items = step.desired(input, config, targets);
+        reads.start(items.filter((item) => !item.kind.isReference));
+        return { input, items };
+      }),
+    );
+    inputs.splice(0, inputs.length, ...perStep.map((prepared) => prepared.input));
     const labels = new Map<string, string>();
     const wanted = steps.flatMap((step, index) => {
-      const items = step.desired(inputs[index], config, targets);
+      const { items } = perStep[index]!;
       const label = runOptions.label?.(step);
       // the first step that wants a resource names it
       if (label) for (const item of items) if (!labels.has(item.id)) labels.set(item.id, label);
@@ -97,7 +109,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     });
     const desired = preferOwners(wanted);
     const prune = steps.flatMap((step, index) => step.pruneScopes?.(inputs[index], config, targets) ?? []);
-    const changes = await plan(desired, { project: config.project, region: config.region, adopt: options.adopt, concurrency: options.concurrency, prune });
+    const changes = await plan(desired, { project: config.project, region: config.region, adopt: options.adopt, prune, reads });
     if (planOnly) {
       await planOnly.inspect(changes, targets);
       return { results: undefined };

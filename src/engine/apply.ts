@@ -1,10 +1,11 @@
 import { describeCause } from '../errors.js';
 import { indexDesired, inDependencyOrder } from './graph.js';
-import { limiter } from './limit.js';
+import { serviceLimits, WRITES_IN_FLIGHT } from './limit.js';
 import { changeFor, where, type OwnershipRules } from './plan.js';
 import type { ApplyOutput, Change, ProgressEvent, ResourceResult, Status, WriteContext } from './types.js';
 
 export interface ApplyOptions extends OwnershipRules {
+  /** writes in flight at once per service, account and region, at most (WRITES_IN_FLIGHT caps it further) */
   concurrency: number;
   onProgress?: (event: ProgressEvent) => void;
 }
@@ -12,13 +13,14 @@ export interface ApplyOptions extends OwnershipRules {
 const VERB: Record<Change['action'], string> = { create: 'creating', update: 'updating', delete: 'deleting', noop: 'reading' };
 
 /**
- * Carries out a plan: independent resources concurrently (bounded), each after its dependencies.
+ * Carries out a plan: each resource as soon as its dependencies are done (bounded per service, never
+ * waiting for another service's writes or for a batch), independent ones concurrently.
  * A failure fails only the resources that depend on it; the rest still converge.
  */
 export async function apply(changes: Change[], options: ApplyOptions): Promise<ResourceResult[]> {
   const byId = indexDesired(changes.map((change) => change.desired));
   const changeById = new Map(changes.map((change) => [change.desired.id, change]));
-  const limit = limiter(options.concurrency);
+  const limit = serviceLimits(WRITES_IN_FLIGHT, options.concurrency);
   const created = new CreatedInThisRun();
 
   const applyOne = inDependencyOrder<ResourceResult>(byId, async (item, deps) => {
@@ -41,7 +43,7 @@ export async function apply(changes: Change[], options: ApplyOptions): Promise<R
     };
     const depChanges = (item.dependsOn ?? []).map((id) => changeById.get(id)!);
     try {
-      const output = await limit(() => write(change, context, options, depChanges));
+      const output = await limit(item.kind.kind, item.target)(() => write(change, context, options, depChanges));
       const status: Status = change.action === 'create' ? 'created' : change.action === 'update' ? 'updated' : 'deleted';
       const arn = output.arn ?? item.kind.arnOf(item.target, item.spec);
       if (status === 'created') created.add(item.kind.kind, base.name, arn);

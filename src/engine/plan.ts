@@ -1,7 +1,8 @@
-import { AwsError } from '../errors.js';
 import { indexDesired, inDependencyOrder } from './graph.js';
-import { limiter } from './limit.js';
-import { TAG_PROJECT, TAG_REGION, type Change, type Desired, type PruneScope, type ResourceKind, type Target } from './types.js';
+import { read, ReadAhead, where } from './reads.js';
+import { TAG_PROJECT, TAG_REGION, type Change, type Desired, type PruneScope } from './types.js';
+
+export { readCurrent, where } from './reads.js';
 
 /** Who owns what: a resource is this project's when it carries mtpipe:project=<project>; --adopt takes others'. */
 export interface OwnershipRules {
@@ -12,45 +13,39 @@ export interface OwnershipRules {
 }
 
 export interface PlanOptions extends OwnershipRules {
-  concurrency: number;
+  /** reads the runner started while steps were still preparing; a new ReadAhead when absent */
+  reads?: ReadAhead;
   /** scopes in which resources mtpipe owns but no longer wants are planned for deletion */
   prune?: PruneScope[];
-  /** read every resource, also one whose dependency is absent (destroy: what was left behind by hand) */
+  /**
+   * a resource whose dependency is absent is still taken as read, and a failed read of it fails the plan
+   * (destroy: what was left behind by hand); otherwise such a read's failure counts as absent
+   */
   readAll?: boolean;
-}
-
-/**
- * One resource as it is now (undefined: absent, and always offline). Throws AwsError saying what was
- * read. The plan reads through it, and so do questions that depend on AWS (the runner's `context.read`).
- */
-export function readCurrent<S, C>(item: Desired<S, C>): Promise<C | undefined> {
-  if (item.target.offline) return Promise.resolve(undefined);
-  return read(`${item.kind.kind} "${item.kind.name(item.spec)}"${where(item.target)}`, () => item.kind.find(item.target, item.spec));
 }
 
 /** Reads what exists and compares it with what the configuration wants. Makes no write call. */
 export async function plan(desired: Desired[], options: PlanOptions): Promise<Change[]> {
   const byId = indexDesired(desired);
-  const limit = limiter(options.concurrency);
-  const batched = await readBatches(desired, limit);
+  const reads = options.reads ?? new ReadAhead();
+  // every read at once: they need names only, not the dependencies' state
+  reads.start(desired);
+  const deletions = Promise.all((options.prune ?? []).map((scope) => reads.limit(scope.kind.kind, scope.target)(() => unwanted(scope, desired, options.project))));
+  deletions.catch(() => undefined);
 
   const planOne = inDependencyOrder<Change>(byId, async (item, deps) => {
-    // What a batch read found is used as it is; otherwise a resource whose dependency does not exist
-    // yet cannot exist either, and is not read.
-    const mustCreate = item.target.offline || (!options.readAll && deps.some((dep) => dep.action === 'create'));
-    const current = batched.has(item.id)
-      ? batched.get(item.id)
-      : mustCreate
-        ? undefined
-        : await limit(() => readCurrent(item));
+    // A resource whose dependency is still to be created was read all the same (at no extra wait);
+    // what it found is used, but a failed read of it (its parent missing) counts as absent.
+    const parentMissing = !options.readAll && deps.some((dep) => dep.action === 'create');
+    const current = await reads.current(item).catch((error: unknown) => {
+      if (parentMissing) return undefined;
+      throw error;
+    });
     return changeFor(item, current, options, deps);
   });
-  const [changes, deletions] = await Promise.all([
-    Promise.all(desired.map((item) => planOne(item.id))),
-    Promise.all((options.prune ?? []).map((scope) => limit(() => unwanted(scope, desired, options.project)))),
-  ]);
+  const [changes, deleted] = await Promise.all([Promise.all(desired.map((item) => planOne(item.id))), deletions]);
   refuseOtherRegion(changes);
-  return [...changes, ...deletions.flat()];
+  return [...changes, ...deleted.flat()];
 }
 
 /**
@@ -124,42 +119,4 @@ export function changeFor(item: Desired, current: unknown, options: OwnershipRul
 
 function servesAnotherRegion(region: string, project: string): string {
   return `serves region ${region} of project "${project}": IAM names are account-wide, so one project cannot run in two regions of one account; use a distinct project name per region (project in mtpipe.yaml)`;
-}
-
-async function read<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw new AwsError(`reading ${what}`, error);
-  }
-}
-
-export function where(target: Target): string {
-  return target.name === 'shared' ? '' : ` in ${target.name}`;
-}
-
-/** Kinds that can read many resources in one call do so (before dependencies are known: reads only). */
-async function readBatches(desired: Desired[], limit: ReturnType<typeof limiter>): Promise<Map<string, unknown>> {
-  // one batch per kind and target (targets are compared as objects: two can share an environment's name)
-  const groups = new Map<ResourceKind<unknown, unknown>, Map<Target, Desired[]>>();
-  for (const item of desired) {
-    if (!item.kind.findMany || item.target.offline) continue;
-    const byTarget = groups.get(item.kind) ?? new Map<Target, Desired[]>();
-    byTarget.set(item.target, [...(byTarget.get(item.target) ?? []), item]);
-    groups.set(item.kind, byTarget);
-  }
-  const found = new Map<string, unknown>();
-  await Promise.all(
-    [...groups.values()].flatMap((byTarget) => [...byTarget.values()]).map(async (items) => {
-      const first = items[0]!;
-      const kind = first.kind as ResourceKind<unknown, unknown>;
-      const currents = await limit(() =>
-        read(`${items.length} ${kind.kind} resources${where(first.target)}`, () =>
-          kind.findMany!(first.target, items.map((item) => item.spec)),
-        ),
-      );
-      items.forEach((item, index) => found.set(item.id, currents[index]));
-    }),
-  );
-  return found;
 }

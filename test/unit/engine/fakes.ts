@@ -38,6 +38,8 @@ export interface FakeKindOptions {
   accountGlobal?: boolean;
   /** without: the kind has no alreadyExists predicate */
   alreadyExists?: boolean;
+  /** macrotask turns each read (find) takes (default 0) */
+  readTicks?: number;
 }
 
 export class FakeKind implements ResourceKind<FakeSpec, FakeCurrent> {
@@ -56,6 +58,8 @@ export class FakeKind implements ResourceKind<FakeSpec, FakeCurrent> {
   readonly createdArns = new Map<string, string>();
   inFlight = 0;
   maxInFlight = 0;
+  readsInFlight = 0;
+  maxReadsInFlight = 0;
   findMany?: (target: Target, specs: FakeSpec[]) => Promise<(FakeCurrent | undefined)[]>;
   alreadyExists?: (error: unknown) => boolean;
   /** the context each write was given, by resource name */
@@ -86,6 +90,13 @@ export class FakeKind implements ResourceKind<FakeSpec, FakeCurrent> {
 
   async find(target: Target, spec: FakeSpec): Promise<FakeCurrent | undefined> {
     this.calls.push(`find:${target.name}/${spec.name}`);
+    this.readsInFlight++;
+    this.maxReadsInFlight = Math.max(this.maxReadsInFlight, this.readsInFlight);
+    try {
+      for (let i = 0; i < (this.options.readTicks ?? 0); i++) await tick();
+    } finally {
+      this.readsInFlight--;
+    }
     const error = this.readErrors.get(spec.name);
     if (error) throw error;
     return this.state.get(`${target.name}/${spec.name}`);

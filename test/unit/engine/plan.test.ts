@@ -5,7 +5,7 @@ import { TAG_PROJECT } from '../../../src/engine/types.js';
 import { AwsError } from '../../../src/errors.js';
 import { FakeKind, fakeTarget, want } from './fakes.js';
 
-const options = { project: 'mt', adopt: false, concurrency: 4 };
+const options = { project: 'mt', adopt: false };
 
 describe('plan', () => {
   it('plans create when find returns undefined, with the fields it would set', async () => {
@@ -37,12 +37,27 @@ describe('plan', () => {
     expect(change!.blocked).toBeUndefined();
   });
 
-  it('plans create for a dependent of a resource to be created, without reading it', async () => {
-    // b exists (as far as a read would say), but its dependency a does not
+  it('reads a dependent of a resource to be created at the same time, and uses what it found', async () => {
+    // b exists (someone deleted its dependency a): the plan says so instead of assuming a create
     const kind = new FakeKind().put('dev', { name: 'b', value: 'v1' });
     const changes = await plan([want(kind, 'b', { dependsOn: ['a'] }), want(kind, 'a')], options);
+    expect(changes.map((c) => c.action)).toEqual(['noop', 'create']);
+    expect(kind.calls.sort()).toEqual(['find:dev/a', 'find:dev/b']);
+  });
+
+  it('takes a failed read of a dependent whose dependency is to be created as absent, unless told to read all', async () => {
+    const kind = new FakeKind();
+    kind.readErrors.set('b', new Error('ParentNotFound'));
+    const changes = await plan([want(kind, 'b', { dependsOn: ['a'] }), want(kind, 'a')], options);
     expect(changes.map((c) => c.action)).toEqual(['create', 'create']);
-    expect(kind.calls).toEqual(['find:dev/a']);
+    await expect(plan([want(kind, 'b', { dependsOn: ['a'] }), want(kind, 'a')], { ...options, readAll: true })).rejects.toThrow(/reading fake:thing "b"/);
+  });
+
+  it('reads every resource at once, without waiting for its dependencies to be read', async () => {
+    const kind = new FakeKind({ readTicks: 2 }).put('dev', { name: 'a', value: 'v1' }).put('dev', { name: 'b', value: 'v1' }).put('dev', { name: 'c', value: 'v1' });
+    const changes = await plan([want(kind, 'a'), want(kind, 'b', { dependsOn: ['a'] }), want(kind, 'c', { dependsOn: ['b'] })], options);
+    expect(changes.map((c) => c.action)).toEqual(['noop', 'noop', 'noop']);
+    expect(kind.maxReadsInFlight).toBe(3);
   });
 
   it('reads a dependent whose dependency exists', async () => {

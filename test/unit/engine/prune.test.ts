@@ -39,7 +39,6 @@ describe('plan with prune scopes', () => {
     const changes = await plan([want(kind, 'p/keep', { target, tags: owned })], {
       project: 'mt',
       adopt: false,
-      concurrency: 2,
       prune: [{ kind: kind as ResourceKind<unknown, unknown>, target, scope: 'p/' }],
     });
     expect(changes.map((c) => [c.action, c.desired.kind.name(c.desired.spec)])).toEqual([
@@ -60,7 +59,7 @@ describe('plan with prune scopes', () => {
   it('does not list anything for an offline target', async () => {
     const kind = new PrunableKind();
     const target = fakeTarget('dev', true);
-    await plan([], { project: 'mt', adopt: false, concurrency: 1, prune: [{ kind: kind as ResourceKind<unknown, unknown>, target, scope: 'p/' }] });
+    await plan([], { project: 'mt', adopt: false, prune: [{ kind: kind as ResourceKind<unknown, unknown>, target, scope: 'p/' }] });
     expect(kind.listed).toEqual([]);
   });
 
@@ -68,7 +67,7 @@ describe('plan with prune scopes', () => {
     const kind = new PrunableKind();
     kind.listError = Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
     const target = fakeTarget('prod');
-    const planning = plan([], { project: 'mt', adopt: false, concurrency: 1, prune: [{ kind: kind as ResourceKind<unknown, unknown>, target, scope: 'p/' }] });
+    const planning = plan([], { project: 'mt', adopt: false, prune: [{ kind: kind as ResourceKind<unknown, unknown>, target, scope: 'p/' }] });
     await expect(planning).rejects.toBeInstanceOf(AwsError);
     await expect(planning).rejects.toThrow(/fake:thing resources under p\/ in prod: AccessDeniedException: denied/);
   });
