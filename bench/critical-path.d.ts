@@ -14,11 +14,11 @@ export interface CriticalPath {
   chain: string[];
 }
 
-export const READ_DEPTH: number;
+export const READ_DEPTH: Record<string, number>;
 export const CREATE_DEPTH: Record<string, number>;
 export function isRead(operation: string): boolean;
 export function classifyCalls(calls: Record<string, number>): { reads: number; writes: number; total: number };
 export function criticalPath(
   changes: PlannedChange[],
-  options?: { stsCalls?: number; createDepth?: Record<string, number>; readDepth?: number },
+  options?: { stsCalls?: number; createDepth?: Record<string, number>; readDepth?: Record<string, number> },
 ): CriticalPath;

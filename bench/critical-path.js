@@ -3,10 +3,11 @@
 // Critical path: the fewest round trips to AWS a run needs, given the plan's dependency graph, if every
 // call that may go at the same time did. The model, in latencies (one call = one latency):
 //   1. STS first (GetCallerIdentity: 1), before anything else can be read.
-//   2. Plan: each resource is read with READ_DEPTH call(s) once its dependencies have been read (the engine
-//      reads a resource after its dependencies, and does not read one whose dependency is to be created:
-//      that one cannot exist). Reads of independent resources overlap. Reference reads (cloudformation:stack)
-//      count like any read, and so does the listing that finds a resource to delete.
+//   2. Plan: a read needs only the resource's name, not its dependencies' state, so every resource can be
+//      read at once, right after STS, with as many calls in sequence as its API needs (READ_DEPTH: two
+//      where a first call gives the id the others need, e.g. a KMS key's alias, then its policy). A
+//      resource that does not exist is known after one call. Only what is discovered waits: a resource
+//      that depends on a reference to the solution's stack (cloudformation:stack) is read after it.
 //   3. Apply, after the whole plan (it is shown and confirmed first): each resource to create, update or
 //      delete takes as many calls in sequence as AWS needs for it (CREATE_DEPTH: a call that needs the
 //      resource to exist comes after the one that makes it; calls that can overlap count once), after
@@ -15,8 +16,15 @@
 // does not move when the modules change: wall / critical path says how far a run is from what the
 // dependencies allow.
 
-/** Read calls in sequence per resource: one (a kind that needs more reads is a kind to improve). */
-export const READ_DEPTH = 1;
+/**
+ * Read calls AWS needs in sequence to read an existing resource of a kind (default 1). KMS: the key's
+ * policy, rotation and tags take the key id (GetKeyPolicy, GetKeyRotationStatus and ListResourceTags do
+ * not accept an alias), which DescribeKey or ListAliases gives first.
+ */
+export const READ_DEPTH = { 'kms:key': 2 };
+
+/** Kinds whose read tells what else there is to read (the solution's stacks: its functions, state machines). */
+const DISCOVERY_KINDS = new Set(['cloudformation:stack']);
 
 /**
  * Write calls AWS needs in sequence to create a resource of a kind (default 1: its create call takes
@@ -64,11 +72,9 @@ export function criticalPath(changes, { stsCalls = 1, createDepth = CREATE_DEPTH
       return dep;
     });
   const readEnd = memoised(byId, (change, recur) => {
-    const deps = depsOf(change);
-    const after = Math.max(0, ...deps.map(recur));
-    // a resource whose dependency is created cannot exist: the plan does not read it
-    const read = !deps.some((dep) => dep.action === 'create');
-    return after + (read ? readDepth : 0);
+    const discovered = depsOf(change).filter((dep) => DISCOVERY_KINDS.has(dep.kind));
+    const after = Math.max(0, ...discovered.map(recur));
+    return after + (change.action === 'create' ? 1 : (readDepth[change.kind] ?? 1));
   });
   const writeEnd = memoised(byId, (change, recur) => {
     const deps = depsOf(change);

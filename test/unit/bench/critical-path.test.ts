@@ -32,11 +32,14 @@ describe('criticalPath', () => {
     expect(criticalPath(changes)).toMatchObject({ writes: 3, chain: ['a', 'b', 'c'] });
   });
 
-  it('reads a resource after its dependencies, and not at all when one of them is created', () => {
+  it('reads every resource at once after STS, as deep as its API needs, and a discovered one after its stack', () => {
     const existing = [change('role', 'noop'), change('policy', 'noop', ['role']), change('project', 'noop', ['policy'])];
-    expect(criticalPath(existing)).toEqual({ sts: 1, reads: 3, writes: 0, total: 4, chain: [] });
-    const fresh = [change('role', 'create'), change('policy', 'create', ['role']), change('project', 'create', ['policy'])];
-    expect(criticalPath(fresh)).toMatchObject({ reads: 1, writes: 3, total: 5 });
+    expect(criticalPath(existing)).toEqual({ sts: 1, reads: 1, writes: 0, total: 2, chain: [] });
+    expect(criticalPath([...existing, change('key', 'noop', [], 'kms:key')])).toMatchObject({ reads: 2, total: 3 });
+    // a key to create is known absent after one call
+    expect(criticalPath([change('key', 'create', [], 'kms:key')])).toMatchObject({ reads: 1 });
+    const discovered = [change('stack', 'noop', [], 'cloudformation:stack'), change('alarm', 'noop', ['stack'], 'cloudwatch:alarm')];
+    expect(criticalPath(discovered)).toMatchObject({ reads: 2 });
   });
 
   it('counts nothing for a resource with nothing to write, but waits for the writes it depends on', () => {
