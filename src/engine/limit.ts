@@ -31,16 +31,18 @@ export type Limit = ReturnType<typeof limiter>;
  * - IAM: rate quotas per API that "can't be increased" (AWS re:Post, "How do I resolve API throttling or
  *   'Rate exceeded' errors for IAM and AWS STS?"), shared with everything else in the account;
  * - SSM Parameter Store: 40 transactions per second by default, shared by GetParameter,
- *   GetParameters and GetParametersByPath (AWS Systems Manager endpoints and quotas).
+ *   GetParameters and GetParametersByPath (AWS Systems Manager endpoints and quotas);
+ * - S3 reads a bucket's settings one call per setting, and serves at least 5,500 GET/HEAD requests per
+ *   second per prefix (Amazon S3 User Guide, "Best practices design patterns: optimizing Amazon S3 performance").
  */
-export const READS_IN_FLIGHT: Record<string, number> = { default: 16, iam: 4, ssm: 8 };
+export const READS_IN_FLIGHT: Record<string, number> = { default: 16, iam: 8, ssm: 8, s3: 32 };
 
 /**
  * Writes in flight at once per service, account and region (each also capped by --concurrency): a
  * write waits for what it depends on and for a free slot of its own service, never for another
  * service's writes. SSM's PutParameter shares the Parameter Store quota above.
  */
-export const WRITES_IN_FLIGHT: Record<string, number> = { default: 8, iam: 4, ssm: 4 };
+export const WRITES_IN_FLIGHT: Record<string, number> = { default: 8, ssm: 4 };
 
 /** The service a kind's calls go to: the part of its name before the colon ("iam:role" → "iam"). */
 export function serviceOf(kind: string): string {
