@@ -12,4 +12,27 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'process', property: 'exit', message: 'errors travel up to src/cli.ts' }],
     },
   },
+  {
+    // The SDK's service packages load on first use (src/aws/sdk.ts): an offline plan needs none of them.
+    files: ['src/**/*.ts'],
+    ignores: ['src/aws/sdk.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/client-*'],
+              allowTypeImports: true,
+              message: "import the SDK's types only (import type); load its values in the function that sends: `const { IAMClient } = await sdk.iam()` (src/aws/sdk.ts)",
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression[source.value=/^@aws-sdk\\/client-/]', message: 'load SDK service packages through src/aws/sdk.ts (`await sdk.sts()`)' },
+      ],
+    },
+  },
 );

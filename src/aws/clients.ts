@@ -57,8 +57,9 @@ export class ClientFactory {
         maxAttempts: this.settings.maxAttempts,
         retryMode: this.settings.retryMode,
         ...(this.settings.endpointUrl ? { endpoint: this.settings.endpointUrl } : {}),
-        // Emulators serve buckets by path, not by virtual host name.
-        ...(Client.name === 'S3Client' && usesCustomEndpoint(this.settings) ? { forcePathStyle: true } : {}),
+        // Emulators serve buckets by path, not by virtual host name. Only S3's client reads this setting
+        // (the others keep it unread), so no client needs to be told apart by its class name.
+        ...(usesCustomEndpoint(this.settings) ? { forcePathStyle: true } : {}),
       });
       // first, so that it wraps the observer: each attempt is observed as a call of its own
       client.middlewareStack.use(conflictRetryPlugin(this.settings.conflictRetry ?? CONFLICT_RETRY, this.settings.onRetry));

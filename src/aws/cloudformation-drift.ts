@@ -3,12 +3,8 @@
  * says when it is done, DescribeStackResourceDrifts lists the resources that differ from the template.
  * DetectStackDrift changes nothing in the stack; it only starts a detection run.
  */
-import {
-  CloudFormationClient,
-  DescribeStackDriftDetectionStatusCommand,
-  DescribeStackResourceDriftsCommand,
-  DetectStackDriftCommand,
-} from '@aws-sdk/client-cloudformation';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { sdk } from './sdk.js';
 import type { Target } from '../engine/types.js';
 import { isStackNotFound } from './errors.js';
 
@@ -49,6 +45,7 @@ export interface DetectOptions {
  * Reports a missing stack as NOT_DEPLOYED. Throws the SDK's error of any other failed call.
  */
 export async function detectStackDrift(target: Target, stack: string, options: DetectOptions = {}): Promise<StackDriftReport> {
+  const { CloudFormationClient, DescribeStackDriftDetectionStatusCommand, DetectStackDriftCommand } = await sdk.cloudformation();
   const client = target.clients.get(CloudFormationClient);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
@@ -79,6 +76,7 @@ export async function detectStackDrift(target: Target, stack: string, options: D
 }
 
 async function resourceDrifts(client: CloudFormationClient, stack: string): Promise<ResourceDrift[]> {
+  const { DescribeStackResourceDriftsCommand } = await sdk.cloudformation();
   const drifts: ResourceDrift[] = [];
   let NextToken: string | undefined;
   do {

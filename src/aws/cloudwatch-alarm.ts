@@ -2,17 +2,8 @@
  * CloudWatch metric alarms: one metric (Namespace/MetricName/Dimensions/Statistic) or metric data
  * queries (metric math, a Metrics Insights query), with the alerts topic as alarm and OK action.
  */
-import {
-  CloudWatchClient,
-  DeleteAlarmsCommand,
-  DescribeAlarmsCommand,
-  ListTagsForResourceCommand,
-  PutMetricAlarmCommand,
-  TagResourceCommand,
-  type MetricAlarm,
-  type MetricDataQuery,
-  type PutMetricAlarmCommandInput,
-} from '@aws-sdk/client-cloudwatch';
+import type { MetricAlarm, MetricDataQuery, PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
+import { sdk } from './sdk.js';
 import { alarmArn } from '../config/arns.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
@@ -216,6 +207,7 @@ export function putInput(spec: AlarmSpec): PutMetricAlarmCommandInput {
 
 /** Reads alarms by name: DescribeAlarms 100 names a call, each answer paged; then each found alarm's tags. */
 export async function readAlarms(target: Target, names: string[]): Promise<(Alarm | undefined)[]> {
+  const { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } = await sdk.cloudwatch();
   const client = target.clients.get(CloudWatchClient);
   const found = new Map<string, MetricAlarm>();
   for (let start = 0; start < names.length; start += DESCRIBE_ALARMS_MAX) {
@@ -268,11 +260,13 @@ export const cloudwatchAlarm: ResourceKind<AlarmSpec, Alarm> = {
   // no alreadyExists: PutMetricAlarm creates or replaces, so a retried create succeeds again
 
   async create(target, spec) {
+    const { CloudWatchClient, PutMetricAlarmCommand } = await sdk.cloudwatch();
     await target.clients.get(CloudWatchClient).send(new PutMetricAlarmCommand({ ...putInput(spec), Tags: toTagList(spec.tags) }));
     return { arn: alarmArn(target, spec.name) };
   },
 
   async update(target, spec, current, diffs) {
+    const { CloudWatchClient, PutMetricAlarmCommand, TagResourceCommand } = await sdk.cloudwatch();
     const client = target.clients.get(CloudWatchClient);
     // PutMetricAlarm ignores Tags for an alarm that exists: they are added with TagResource
     if (diffs.some((diff) => diff.field !== 'tags')) await client.send(new PutMetricAlarmCommand(putInput(spec)));
@@ -283,6 +277,7 @@ export const cloudwatchAlarm: ResourceKind<AlarmSpec, Alarm> = {
   },
 
   async delete(target, current) {
+    const { CloudWatchClient, DeleteAlarmsCommand } = await sdk.cloudwatch();
     await target.clients.get(CloudWatchClient).send(new DeleteAlarmsCommand({ AlarmNames: [current.read.AlarmName ?? ''] }));
   },
 

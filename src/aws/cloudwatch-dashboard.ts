@@ -9,7 +9,7 @@
  * (dashboards are global): the marker names the project's main region, and the plan refuses one that
  * serves another region, as it does IAM names.
  */
-import { CloudWatchClient, DeleteDashboardsCommand, GetDashboardCommand, PutDashboardCommand } from '@aws-sdk/client-cloudwatch';
+import { sdk } from './sdk.js';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import { TAG_PROJECT, TAG_REGION, type ResourceKind, type Target } from '../engine/types.js';
 import { DASHBOARD_LIMITS, normalisedBody, type DashboardBody } from '../templates/dashboard-widgets.js';
@@ -52,6 +52,7 @@ export function dashboardArn(target: Pick<Target, 'partition' | 'account'>, name
 }
 
 async function put(target: Target, spec: DashboardSpec): Promise<void> {
+  const { CloudWatchClient, PutDashboardCommand } = await sdk.cloudwatch();
   const { DashboardValidationMessages: messages = [] } = await target.clients
     .get(CloudWatchClient)
     .send(new PutDashboardCommand({ DashboardName: spec.name, DashboardBody: JSON.stringify(spec.body) }));
@@ -69,6 +70,7 @@ export const cloudwatchDashboard: ResourceKind<DashboardSpec, Dashboard> = {
   // One GetDashboard per dashboard: a ListDashboards by prefix saves the reads only while none exists,
   // and costs one more call on every later run (a run reads at most three dashboards per account).
   async find(target, spec) {
+    const { CloudWatchClient, GetDashboardCommand } = await sdk.cloudwatch();
     let answer;
     try {
       answer = await target.clients.get(CloudWatchClient).send(new GetDashboardCommand({ DashboardName: spec.name }));
@@ -101,6 +103,7 @@ export const cloudwatchDashboard: ResourceKind<DashboardSpec, Dashboard> = {
   },
 
   async delete(target, current) {
+    const { CloudWatchClient, DeleteDashboardsCommand } = await sdk.cloudwatch();
     // gone already (a delete whose response was lost) counts as deleted
     await unlessAbsent(target.clients.get(CloudWatchClient).send(new DeleteDashboardsCommand({ DashboardNames: [current.name] })), isDashboardNotFound);
   },

@@ -1,12 +1,5 @@
-import {
-  BatchGetProjectsCommand,
-  CodeBuildClient,
-  CreateProjectCommand,
-  DeleteProjectCommand,
-  UpdateProjectCommand,
-  type ComputeType,
-  type Project as SdkProject,
-} from '@aws-sdk/client-codebuild';
+import type { ComputeType, Project as SdkProject } from '@aws-sdk/client-codebuild';
+import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList } from '../engine/diff.js';
 import { IAM_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
 import type { ResourceKind, Target, WriteContext } from '../engine/types.js';
@@ -204,6 +197,7 @@ export const codebuildProject: ResourceKind<ProjectSpec, Project> = {
   alreadyExists: alreadyExists.codebuildProject,
 
   async create(target, spec, context) {
+    const { CodeBuildClient, CreateProjectCommand } = await sdk.codebuild();
     const client = target.clients.get(CodeBuildClient);
     const { project } = await withRolePropagation(
       () => client.send(new CreateProjectCommand({ ...projectInput(spec), tags: codebuildTags(spec.tags) })),
@@ -214,6 +208,7 @@ export const codebuildProject: ResourceKind<ProjectSpec, Project> = {
   },
 
   async update(target, spec, current, diffs, context) {
+    const { CodeBuildClient, UpdateProjectCommand } = await sdk.codebuild();
     const client = target.clients.get(CodeBuildClient);
     // UpdateProject replaces the whole tag list when given one: send it only to add mtpipe's, keeping others'
     const tags = diffs.some((diff) => diff.field === 'tags') ? { tags: codebuildTags({ ...current.tags, ...spec.tags }) } : {};
@@ -223,6 +218,7 @@ export const codebuildProject: ResourceKind<ProjectSpec, Project> = {
 
   // DeleteProject of a project that does not exist succeeds
   async delete(target, _current, spec) {
+    const { CodeBuildClient, DeleteProjectCommand } = await sdk.codebuild();
     await target.clients.get(CodeBuildClient).send(new DeleteProjectCommand({ name: spec.name }));
   },
 
@@ -231,6 +227,7 @@ export const codebuildProject: ResourceKind<ProjectSpec, Project> = {
 };
 
 async function readProjects(target: Target, names: string[]): Promise<(Project | undefined)[]> {
+  const { BatchGetProjectsCommand, CodeBuildClient } = await sdk.codebuild();
   const client = target.clients.get(CodeBuildClient);
   const found = new Map<string, Project>();
   for (let start = 0; start < names.length; start += BATCH_GET_PROJECTS_MAX) {

@@ -1,15 +1,5 @@
-import {
-  AssociateApprovalRuleTemplateWithRepositoryCommand,
-  CodeCommitClient,
-  CreateApprovalRuleTemplateCommand,
-  DeleteApprovalRuleTemplateCommand,
-  DisassociateApprovalRuleTemplateFromRepositoryCommand,
-  GetApprovalRuleTemplateCommand,
-  ListAssociatedApprovalRuleTemplatesForRepositoryCommand,
-  ListRepositoriesForApprovalRuleTemplateCommand,
-  UpdateApprovalRuleTemplateContentCommand,
-  UpdateApprovalRuleTemplateDescriptionCommand,
-} from '@aws-sdk/client-codecommit';
+import type { CodeCommitClient } from '@aws-sdk/client-codecommit';
+import { sdk } from './sdk.js';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import type { ResourceKind } from '../engine/types.js';
 import { alreadyExists, isApprovalRuleTemplateNotFound, isApprovalTemplateOrRepositoryNotFound, isRepositoryNotFound } from './errors.js';
@@ -39,6 +29,7 @@ export const approvalRuleTemplate: ResourceKind<ApprovalTemplateSpec, ApprovalTe
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { CodeCommitClient, GetApprovalRuleTemplateCommand } = await sdk.codecommit();
     try {
       const { approvalRuleTemplate: found } = await target.clients
         .get(CodeCommitClient)
@@ -63,6 +54,7 @@ export const approvalRuleTemplate: ResourceKind<ApprovalTemplateSpec, ApprovalTe
   alreadyExists: alreadyExists.codecommitApprovalRuleTemplate,
 
   async create(target, spec) {
+    const { CodeCommitClient, CreateApprovalRuleTemplateCommand } = await sdk.codecommit();
     await target.clients.get(CodeCommitClient).send(
       new CreateApprovalRuleTemplateCommand({
         approvalRuleTemplateName: spec.name,
@@ -74,6 +66,11 @@ export const approvalRuleTemplate: ResourceKind<ApprovalTemplateSpec, ApprovalTe
   },
 
   async update(target, spec, current, diffs) {
+    const {
+      CodeCommitClient,
+      UpdateApprovalRuleTemplateContentCommand,
+      UpdateApprovalRuleTemplateDescriptionCommand,
+    } = await sdk.codecommit();
     const client = target.clients.get(CodeCommitClient);
     if (diffs.some((d) => d.field === 'content')) {
       await client.send(
@@ -97,6 +94,7 @@ export const approvalRuleTemplate: ResourceKind<ApprovalTemplateSpec, ApprovalTe
 
   /** A template still associated with a repository cannot be deleted: every association goes first. */
   async delete(target, _current, spec) {
+    const { CodeCommitClient, DeleteApprovalRuleTemplateCommand, ListRepositoriesForApprovalRuleTemplateCommand } = await sdk.codecommit();
     const client = target.clients.get(CodeCommitClient);
     const repositories: string[] = [];
     let nextToken: string | undefined;
@@ -128,6 +126,7 @@ export const approvalTemplateAssociation: ResourceKind<TemplateAssociationSpec, 
   name: (spec) => `${spec.templateName} -> ${spec.repositoryName}`,
 
   async find(target, spec) {
+    const { CodeCommitClient, ListAssociatedApprovalRuleTemplatesForRepositoryCommand } = await sdk.codecommit();
     const client = target.clients.get(CodeCommitClient);
     let nextToken: string | undefined;
     try {
@@ -149,6 +148,7 @@ export const approvalTemplateAssociation: ResourceKind<TemplateAssociationSpec, 
   diff: (current, spec) => (current ? [] : fieldsToCreate({ template: spec.templateName, repository: spec.repositoryName })),
 
   async create(target, spec) {
+    const { AssociateApprovalRuleTemplateWithRepositoryCommand, CodeCommitClient } = await sdk.codecommit();
     await target.clients.get(CodeCommitClient).send(
       new AssociateApprovalRuleTemplateWithRepositoryCommand({
         approvalRuleTemplateName: spec.templateName,
@@ -160,6 +160,7 @@ export const approvalTemplateAssociation: ResourceKind<TemplateAssociationSpec, 
 
   update: async () => ({}),
   async delete(target, _current, spec) {
+    const { CodeCommitClient } = await sdk.codecommit();
     await disassociate(target.clients.get(CodeCommitClient), spec.templateName, spec.repositoryName);
   },
 
@@ -168,6 +169,7 @@ export const approvalTemplateAssociation: ResourceKind<TemplateAssociationSpec, 
 
 /** Removes a template from a repository; either being gone already counts as done. */
 async function disassociate(client: CodeCommitClient, templateName: string, repositoryName: string): Promise<void> {
+  const { DisassociateApprovalRuleTemplateFromRepositoryCommand } = await sdk.codecommit();
   try {
     await client.send(new DisassociateApprovalRuleTemplateFromRepositoryCommand({ approvalRuleTemplateName: templateName, repositoryName }));
   } catch (error) {

@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path/posix';
-import {
-  CodeCommitClient,
-  CreateCommitCommand,
-  GetBranchCommand,
-  GetCommitCommand,
-  GetDifferencesCommand,
-  type CreateCommitCommandInput,
-  type FileModeTypeEnum,
-} from '@aws-sdk/client-codecommit';
+import type { CreateCommitCommandInput, FileModeTypeEnum } from '@aws-sdk/client-codecommit';
+import { sdk } from './sdk.js';
 import type { Target } from '../engine/types.js';
 import { isBranchNotFound, isParentCommitOutdated } from './errors.js';
 
@@ -48,6 +41,7 @@ export interface RepositoryBranch {
 
 /** The branch's tip commit id; undefined when the branch does not exist (an empty repository has none). Throws RepositoryDoesNotExistException. */
 export async function branchHead(target: Target, where: RepositoryBranch): Promise<string | undefined> {
+  const { CodeCommitClient, GetBranchCommand } = await sdk.codecommit();
   try {
     const { branch } = await target.clients.get(CodeCommitClient).send(new GetBranchCommand({ repositoryName: where.repositoryName, branchName: where.branchName }));
     return branch?.commitId;
@@ -62,6 +56,7 @@ export async function branchHead(target: Target, where: RepositoryBranch): Promi
  * whole tree as additions (cheaper than a GetFolder per folder). Submodules (mode 160000) are left out.
  */
 export async function commitFiles(target: Target, repositoryName: string, commitId: string): Promise<Map<string, BranchFile>> {
+  const { CodeCommitClient, GetDifferencesCommand } = await sdk.codecommit();
   const client = target.clients.get(CodeCommitClient);
   const files = new Map<string, BranchFile>();
   let NextToken: string | undefined;
@@ -138,6 +133,7 @@ export function commitInput(where: RepositoryBranch, parentCommitId: string | un
  * ParentCommitIdOutdatedException when the branch moved meanwhile.
  */
 export async function createCommits(target: Target, where: RepositoryBranch, parentCommitId: string | undefined, message: string, chunks: FileChange[][]): Promise<string[]> {
+  const { CodeCommitClient, CreateCommitCommand } = await sdk.codecommit();
   const client = target.clients.get(CodeCommitClient);
   const ids: string[] = [];
   let parent = parentCommitId;
@@ -170,6 +166,7 @@ export const TEST_COMMIT_MESSAGE = 'mtpipe: pipeline test';
  * Throws a plain Error when the branch does not exist (push the code first).
  */
 export async function commitPipelineTest(target: Target, where: RepositoryBranch, now: Date = new Date()): Promise<{ commitId: string; created: boolean }> {
+  const { CodeCommitClient, GetCommitCommand } = await sdk.codecommit();
   const client = target.clients.get(CodeCommitClient);
   for (let attempt = 0; ; attempt++) {
     const head = await branchHead(target, where);

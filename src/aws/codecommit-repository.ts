@@ -1,12 +1,4 @@
-import {
-  CodeCommitClient,
-  CreateRepositoryCommand,
-  DeleteRepositoryCommand,
-  GetRepositoryCommand,
-  ListTagsForResourceCommand,
-  TagResourceCommand,
-  UpdateRepositoryDescriptionCommand,
-} from '@aws-sdk/client-codecommit';
+import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
 import type { ResourceKind } from '../engine/types.js';
 import { partition } from '../config/partition.js';
@@ -33,6 +25,7 @@ export const codecommitRepository: ResourceKind<RepositorySpec, Repository> = {
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { CodeCommitClient, GetRepositoryCommand, ListTagsForResourceCommand } = await sdk.codecommit();
     const client = target.clients.get(CodeCommitClient);
     let metadata;
     try {
@@ -67,6 +60,7 @@ export const codecommitRepository: ResourceKind<RepositorySpec, Repository> = {
   alreadyExists: alreadyExists.codecommitRepository,
 
   async create(target, spec) {
+    const { CodeCommitClient, CreateRepositoryCommand } = await sdk.codecommit();
     const { repositoryMetadata } = await target.clients.get(CodeCommitClient).send(
       new CreateRepositoryCommand({
         repositoryName: spec.name,
@@ -78,6 +72,7 @@ export const codecommitRepository: ResourceKind<RepositorySpec, Repository> = {
   },
 
   async update(target, spec, current, diffs) {
+    const { CodeCommitClient, TagResourceCommand, UpdateRepositoryDescriptionCommand } = await sdk.codecommit();
     const client = target.clients.get(CodeCommitClient);
     if (diffs.some((d) => d.field === 'description')) {
       await client.send(
@@ -92,6 +87,7 @@ export const codecommitRepository: ResourceKind<RepositorySpec, Repository> = {
 
   // DeleteRepository of a repository that does not exist succeeds (no repositoryId in the answer)
   async delete(target, _current, spec) {
+    const { CodeCommitClient, DeleteRepositoryCommand } = await sdk.codecommit();
     await target.clients.get(CodeCommitClient).send(new DeleteRepositoryCommand({ repositoryName: spec.name }));
   },
 

@@ -3,17 +3,8 @@
  * (CodeConnections is its new name; the operations are the same).
  * A new connection is PENDING until a person completes the handshake with the provider in the console.
  */
-import {
-  CodeStarConnectionsClient,
-  CreateConnectionCommand,
-  DeleteConnectionCommand,
-  GetConnectionCommand,
-  ListConnectionsCommand,
-  ListTagsForResourceCommand,
-  TagResourceCommand,
-  type Connection as SdkConnection,
-  type ProviderType,
-} from '@aws-sdk/client-codestar-connections';
+import type { Connection as SdkConnection, ProviderType } from '@aws-sdk/client-codestar-connections';
+import { sdk } from './sdk.js';
 import { compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { isConnectionNotFound } from './errors.js';
@@ -47,6 +38,7 @@ const toConnection = (found: SdkConnection, tags: Record<string, string>): Conne
  * is taken, and its tags decide in the plan whether mtpipe may change it.
  */
 export async function findConnectionByName(target: Target, name: string, providerType: ProviderType): Promise<Connection | undefined> {
+  const { CodeStarConnectionsClient, ListConnectionsCommand, ListTagsForResourceCommand } = await sdk.codeconnections();
   const client = target.clients.get(CodeStarConnectionsClient);
   let NextToken: string | undefined;
   do {
@@ -74,6 +66,7 @@ export const codeconnectionsConnection: ResourceKind<ConnectionSpec, Connection>
   },
 
   async create(target, spec) {
+    const { CodeStarConnectionsClient, CreateConnectionCommand } = await sdk.codeconnections();
     const client = target.clients.get(CodeStarConnectionsClient);
     const { ConnectionArn } = await client.send(
       new CreateConnectionCommand({ ConnectionName: spec.name, ProviderType: spec.providerType, Tags: toTagList(spec.tags) }),
@@ -83,12 +76,14 @@ export const codeconnectionsConnection: ResourceKind<ConnectionSpec, Connection>
   },
 
   async update(target, spec, current) {
+    const { CodeStarConnectionsClient, TagResourceCommand } = await sdk.codeconnections();
     const client = target.clients.get(CodeStarConnectionsClient);
     await client.send(new TagResourceCommand({ ResourceArn: current.arn, Tags: toTagList(tagsToAdd(current.tags, spec.tags)) }));
     return { arn: current.arn };
   },
 
   async delete(target, current) {
+    const { CodeStarConnectionsClient, DeleteConnectionCommand } = await sdk.codeconnections();
     try {
       await target.clients.get(CodeStarConnectionsClient).send(new DeleteConnectionCommand({ ConnectionArn: current.arn }));
     } catch (error) {
@@ -105,6 +100,7 @@ export const existingConnection: ResourceKind<{ arn: string }, Connection> = {
   kind: 'codeconnections:connection',
   name: (spec) => spec.arn,
   async find(target, spec) {
+    const { CodeStarConnectionsClient, GetConnectionCommand } = await sdk.codeconnections();
     const client = target.clients.get(CodeStarConnectionsClient);
     try {
       const { Connection: found } = await client.send(new GetConnectionCommand({ ConnectionArn: spec.arn }));

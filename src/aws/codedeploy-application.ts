@@ -1,11 +1,4 @@
-import {
-  CodeDeployClient,
-  CreateApplicationCommand,
-  DeleteApplicationCommand,
-  GetApplicationCommand,
-  ListTagsForResourceCommand,
-  TagResourceCommand,
-} from '@aws-sdk/client-codedeploy';
+import { sdk } from './sdk.js';
 import { compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isApplicationNotFound } from './errors.js';
@@ -29,6 +22,7 @@ export const codedeployApplication: ResourceKind<ApplicationSpec, Application> =
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { CodeDeployClient, GetApplicationCommand } = await sdk.codedeploy();
     const client = target.clients.get(CodeDeployClient);
     let application;
     try {
@@ -59,6 +53,7 @@ export const codedeployApplication: ResourceKind<ApplicationSpec, Application> =
   alreadyExists: alreadyExists.codedeployApplication,
 
   async create(target, spec) {
+    const { CodeDeployClient, CreateApplicationCommand } = await sdk.codedeploy();
     await target.clients.get(CodeDeployClient).send(
       new CreateApplicationCommand({ applicationName: spec.name, computePlatform: LAMBDA_PLATFORM, tags: toTagList(spec.tags) }),
     );
@@ -66,6 +61,7 @@ export const codedeployApplication: ResourceKind<ApplicationSpec, Application> =
   },
 
   async update(target, spec, current) {
+    const { CodeDeployClient, TagResourceCommand } = await sdk.codedeploy();
     const arn = applicationArn(target, spec.name);
     await target.clients.get(CodeDeployClient).send(new TagResourceCommand({ ResourceArn: arn, Tags: toTagList(tagsToAdd(current.tags, spec.tags)) }));
     return { arn };
@@ -73,6 +69,7 @@ export const codedeployApplication: ResourceKind<ApplicationSpec, Application> =
 
   /** Deletes the application with its deployment groups (the deploy steps delete those first). Gone already: done. */
   async delete(target, _current, spec) {
+    const { CodeDeployClient, DeleteApplicationCommand } = await sdk.codedeploy();
     try {
       await target.clients.get(CodeDeployClient).send(new DeleteApplicationCommand({ applicationName: spec.name }));
     } catch (error) {
@@ -86,6 +83,7 @@ export const codedeployApplication: ResourceKind<ApplicationSpec, Application> =
 
 /** The tags of an application or deployment group (ListTagsForResource is paged). */
 export async function codedeployTags(target: Target, arn: string): Promise<Record<string, string>> {
+  const { CodeDeployClient, ListTagsForResourceCommand } = await sdk.codedeploy();
   const client = target.clients.get(CodeDeployClient);
   const tags: Record<string, string> = {};
   let nextToken: string | undefined;

@@ -1,16 +1,5 @@
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import {
-  CodeDeployClient,
-  CreateDeploymentGroupCommand,
-  DeleteDeploymentGroupCommand,
-  GetDeploymentGroupCommand,
-  TagResourceCommand,
-  UpdateDeploymentGroupCommand,
-  type AlarmConfiguration,
-  type AutoRollbackConfiguration,
-  type AutoRollbackEvent,
-  type DeploymentStyle,
-} from '@aws-sdk/client-codedeploy';
+import type { AlarmConfiguration, AutoRollbackConfiguration, AutoRollbackEvent, DeploymentStyle } from '@aws-sdk/client-codedeploy';
+import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd, toTagList } from '../engine/diff.js';
 import { CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
@@ -98,6 +87,7 @@ function ownedView(current: DeploymentGroup, spec: DeploymentGroupSpec): { have:
 
 /** The alarms among `names` that exist (DescribeAlarms takes at most 100 names). */
 export async function presentAlarms(target: Target, names: string[]): Promise<string[]> {
+  const { CloudWatchClient, DescribeAlarmsCommand } = await sdk.cloudwatch();
   if (names.length === 0) return [];
   const client = target.clients.get(CloudWatchClient);
   const found: string[] = [];
@@ -115,6 +105,7 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { CodeDeployClient, GetDeploymentGroupCommand } = await sdk.codedeploy();
     let info;
     try {
       ({ deploymentGroupInfo: info } = await target.clients
@@ -164,6 +155,7 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
   alreadyExists: alreadyExists.codedeployDeploymentGroup,
 
   async create(target, spec, context) {
+    const { CodeDeployClient, CreateDeploymentGroupCommand } = await sdk.codedeploy();
     const client = target.clients.get(CodeDeployClient);
     const present = await presentAlarms(target, spec.alarms);
     // The CodeDeploy role may have been created moments ago in this run: CodeDeploy sees it minutes later at worst.
@@ -185,6 +177,7 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
   },
 
   async update(target, spec, current, diffs, context) {
+    const { CodeDeployClient, TagResourceCommand, UpdateDeploymentGroupCommand } = await sdk.codedeploy();
     const client = target.clients.get(CodeDeployClient);
     const roleIsNew = context?.createdInThisRun('iam:role', spec.serviceRoleArn) ?? false;
     if (diffs.some((diff) => diff.field !== 'tags')) {
@@ -211,6 +204,7 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
   },
 
   async delete(target, _current, spec) {
+    const { CodeDeployClient, DeleteDeploymentGroupCommand } = await sdk.codedeploy();
     try {
       await target.clients
         .get(CodeDeployClient)

@@ -1,4 +1,5 @@
-import { CodeDeployClient, CreateDeploymentCommand, GetDeploymentCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import { sdk } from './sdk.js';
 import type { Target } from '../engine/types.js';
 import type { RenderedAppSpec } from '../templates/appspec.js';
 
@@ -15,6 +16,7 @@ export interface StartDeployment {
 
 /** Starts a Lambda deployment whose revision is the AppSpec itself (no S3 bundle). */
 export async function startDeployment(target: Target, request: StartDeployment): Promise<string> {
+  const { CodeDeployClient, CreateDeploymentCommand } = await sdk.codedeploy();
   const { deploymentId } = await target.clients.get(CodeDeployClient).send(
     new CreateDeploymentCommand({
       applicationName: request.applicationName,
@@ -43,6 +45,7 @@ export type Followed = { finished: true; info: DeploymentInfo } | { finished: fa
 
 /** Polls GetDeployment until the deployment succeeds, fails or stops, or until the timeout. */
 export async function followDeployment(target: Target, deploymentId: string, options: FollowOptions): Promise<Followed> {
+  const { CodeDeployClient, GetDeploymentCommand } = await sdk.codedeploy();
   const client = target.clients.get(CodeDeployClient);
   const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;

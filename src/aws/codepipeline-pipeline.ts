@@ -1,15 +1,5 @@
-import {
-  CodePipelineClient,
-  CreatePipelineCommand,
-  DeletePipelineCommand,
-  GetPipelineCommand,
-  ListTagsForResourceCommand,
-  TagResourceCommand,
-  UpdatePipelineCommand,
-  type ActionDeclaration,
-  type PipelineDeclaration,
-  type StageDeclaration,
-} from '@aws-sdk/client-codepipeline';
+import type { ActionDeclaration, PipelineDeclaration, StageDeclaration } from '@aws-sdk/client-codepipeline';
+import { sdk } from './sdk.js';
 import type { ProviderType } from '@aws-sdk/client-codestar-connections';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd } from '../engine/diff.js';
 import { IAM_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
@@ -146,6 +136,7 @@ export const codepipelinePipeline: ResourceKind<PipelineSpec, Pipeline> = {
   name: (spec) => spec.declaration.name!,
 
   async find(target, spec) {
+    const { CodePipelineClient, GetPipelineCommand, ListTagsForResourceCommand } = await sdk.codepipeline();
     const client = target.clients.get(CodePipelineClient);
     let found;
     try {
@@ -179,6 +170,7 @@ export const codepipelinePipeline: ResourceKind<PipelineSpec, Pipeline> = {
   },
 
   async create(target, spec, context) {
+    const { CodePipelineClient, CreatePipelineCommand } = await sdk.codepipeline();
     const client = target.clients.get(CodePipelineClient);
     const pipeline = await resolved(target, spec);
     const { pipeline: created } = await withRolePropagation(() => client.send(new CreatePipelineCommand({ pipeline, tags: pipelineTags(spec.tags) })), spec, context);
@@ -186,6 +178,7 @@ export const codepipelinePipeline: ResourceKind<PipelineSpec, Pipeline> = {
   },
 
   async update(target, spec, current, diffs, context) {
+    const { CodePipelineClient, TagResourceCommand, UpdatePipelineCommand } = await sdk.codepipeline();
     const client = target.clients.get(CodePipelineClient);
     if (diffs.some((diff) => diff.field !== 'tags')) {
       const wanted = await resolved(target, spec);
@@ -200,6 +193,7 @@ export const codepipelinePipeline: ResourceKind<PipelineSpec, Pipeline> = {
 
   // DeletePipeline of a pipeline that does not exist succeeds
   async delete(target, _current, spec) {
+    const { CodePipelineClient, DeletePipelineCommand } = await sdk.codepipeline();
     await target.clients.get(CodePipelineClient).send(new DeletePipelineCommand({ name: spec.declaration.name! }));
   },
 

@@ -1,4 +1,5 @@
-import { DescribeRegistryCommand, ECRClient, PutReplicationConfigurationCommand, type ReplicationRule } from '@aws-sdk/client-ecr';
+import type { ReplicationRule } from '@aws-sdk/client-ecr';
+import { sdk } from './sdk.js';
 import { isDeepStrictEqual } from 'node:util';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
@@ -98,12 +99,14 @@ function shown(rule: ReplicationRule | undefined, account: string): string[] | u
 }
 
 async function readRules(target: Target): Promise<{ registryId: string; rules: ReplicationRule[] }> {
+  const { DescribeRegistryCommand, ECRClient } = await sdk.ecr();
   const found = await target.clients.get(ECRClient).send(new DescribeRegistryCommand({}));
   return { registryId: found.registryId ?? target.account, rules: found.replicationConfiguration?.rules ?? [] };
 }
 
 /** Others' rules as read, with mtpipe's merged in; no write when that is what is there already. */
 async function putMerged(target: Target, spec: EcrReplicationSpec): Promise<void> {
+  const { ECRClient, PutReplicationConfigurationCommand } = await sdk.ecr();
   // Read again right before writing: the document is shared, and PutReplicationConfiguration replaces it
   // whole (it has no condition to detect a concurrent change; this keeps the window to one round trip).
   const { rules } = await readRules(target);

@@ -1,18 +1,4 @@
-import {
-  CreateRepositoryCommand,
-  DeleteRepositoryCommand,
-  DeleteRepositoryPolicyCommand,
-  DescribeRepositoriesCommand,
-  ECRClient,
-  GetLifecyclePolicyCommand,
-  GetRepositoryPolicyCommand,
-  ListTagsForResourceCommand,
-  PutImageScanningConfigurationCommand,
-  PutImageTagMutabilityCommand,
-  PutLifecyclePolicyCommand,
-  SetRepositoryPolicyCommand,
-  TagResourceCommand,
-} from '@aws-sdk/client-ecr';
+import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isEcrLifecyclePolicyNotFound, isEcrRepositoryNotFound, isEcrRepositoryPolicyNotFound, unlessAbsent } from './errors.js';
@@ -97,6 +83,13 @@ export const ecrRepository: ResourceKind<EcrRepositorySpec, EcrRepository> = {
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const {
+      DescribeRepositoriesCommand,
+      ECRClient,
+      GetLifecyclePolicyCommand,
+      GetRepositoryPolicyCommand,
+      ListTagsForResourceCommand,
+    } = await sdk.ecr();
     const client = target.clients.get(ECRClient);
     const found = await unlessAbsent(client.send(new DescribeRepositoriesCommand({ repositoryNames: [spec.name] })), isEcrRepositoryNotFound);
     const repository = found?.repositories?.[0];
@@ -141,6 +134,7 @@ export const ecrRepository: ResourceKind<EcrRepositorySpec, EcrRepository> = {
   },
 
   async create(target, spec) {
+    const { CreateRepositoryCommand, ECRClient } = await sdk.ecr();
     const client = target.clients.get(ECRClient);
     const { repository } = await client.send(
       new CreateRepositoryCommand({
@@ -161,6 +155,7 @@ export const ecrRepository: ResourceKind<EcrRepositorySpec, EcrRepository> = {
 
   /** With its images (`force`): destroy deletes the repository only with --include-data. */
   async delete(target, _current, spec) {
+    const { DeleteRepositoryCommand, ECRClient } = await sdk.ecr();
     try {
       await target.clients.get(ECRClient).send(new DeleteRepositoryCommand({ repositoryName: spec.name, force: true }));
     } catch (error) {
@@ -174,6 +169,15 @@ export const ecrRepository: ResourceKind<EcrRepositorySpec, EcrRepository> = {
 };
 
 async function putSettings(target: Target, spec: EcrRepositorySpec, current: EcrRepository | undefined, fields: string[]): Promise<void> {
+  const {
+    DeleteRepositoryPolicyCommand,
+    ECRClient,
+    PutImageScanningConfigurationCommand,
+    PutImageTagMutabilityCommand,
+    PutLifecyclePolicyCommand,
+    SetRepositoryPolicyCommand,
+    TagResourceCommand,
+  } = await sdk.ecr();
   const client = target.clients.get(ECRClient);
   const repositoryName = spec.name;
   const differs = (field: string) => fields.some((f) => f === field || f.startsWith(`${field}.`));

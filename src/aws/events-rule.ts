@@ -1,16 +1,6 @@
 /** EventBridge rules on the default event bus, with the targets mtpipe owns (by target Id). */
-import {
-  DeleteRuleCommand,
-  DescribeRuleCommand,
-  EventBridgeClient,
-  ListTagsForResourceCommand,
-  ListTargetsByRuleCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-  RemoveTargetsCommand,
-  TagResourceCommand,
-  type Target as SdkTarget,
-} from '@aws-sdk/client-eventbridge';
+import type { Target as SdkTarget } from '@aws-sdk/client-eventbridge';
+import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import { IAM_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
 import type { ResourceKind, Target, WriteContext } from '../engine/types.js';
@@ -59,6 +49,7 @@ const ruleArn = (place: Pick<Target, 'partition' | 'account' | 'region'>, name: 
   `arn:${place.partition}:events:${place.region}:${place.account}:rule/${name}`;
 
 async function putTargets(target: Target, rule: string, targets: RuleTarget[], context: WriteContext | undefined): Promise<void> {
+  const { EventBridgeClient, PutTargetsCommand } = await sdk.events();
   if (targets.length === 0) return;
   const client = target.clients.get(EventBridgeClient);
   // a role created moments ago in this run: EventBridge may not be able to assume it yet; any other refusal is permanent
@@ -80,6 +71,7 @@ export const eventsRule: ResourceKind<RuleSpec, Rule> = {
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { DescribeRuleCommand, EventBridgeClient, ListTagsForResourceCommand, ListTargetsByRuleCommand } = await sdk.events();
     const client = target.clients.get(EventBridgeClient);
     let rule;
     try {
@@ -121,6 +113,7 @@ export const eventsRule: ResourceKind<RuleSpec, Rule> = {
   },
 
   async create(target, spec, context) {
+    const { EventBridgeClient, PutRuleCommand } = await sdk.events();
     const client = target.clients.get(EventBridgeClient);
     // PutRule creates or updates: a lost response is simply sent again
     const { RuleArn } = await client.send(
@@ -131,6 +124,7 @@ export const eventsRule: ResourceKind<RuleSpec, Rule> = {
   },
 
   async update(target, spec, current, diffs, context) {
+    const { EventBridgeClient, PutRuleCommand, TagResourceCommand } = await sdk.events();
     const client = target.clients.get(EventBridgeClient);
     const changed = diffs.map((diff) => diff.field);
     if (changed.some((field) => ['description', 'eventPattern', 'state'].includes(field))) {
@@ -145,6 +139,7 @@ export const eventsRule: ResourceKind<RuleSpec, Rule> = {
 
   /** A rule with targets cannot be deleted: every target (others' too, on mtpipe's rule) is removed first. */
   async delete(target, current, spec) {
+    const { DeleteRuleCommand, EventBridgeClient, RemoveTargetsCommand } = await sdk.events();
     const client = target.clients.get(EventBridgeClient);
     try {
       const ids = current.targets.map((t) => t.Id!).filter((id) => id !== undefined);

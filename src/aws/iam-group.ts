@@ -1,18 +1,4 @@
-import {
-  AttachGroupPolicyCommand,
-  CreateGroupCommand,
-  DeleteGroupCommand,
-  DeleteGroupPolicyCommand,
-  DetachGroupPolicyCommand,
-  GetGroupCommand,
-  GetGroupPolicyCommand,
-  IAMClient,
-  ListAttachedGroupPoliciesCommand,
-  ListGroupPoliciesCommand,
-  PutGroupPolicyCommand,
-  RemoveUserFromGroupCommand,
-  UpdateGroupCommand,
-} from '@aws-sdk/client-iam';
+import { sdk } from './sdk.js';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isIamNotFound } from './errors.js';
@@ -31,6 +17,7 @@ export const iamGroup: ResourceKind<GroupSpec, { path: string }> = {
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { GetGroupCommand, IAMClient } = await sdk.iam();
     try {
       const { Group } = await target.clients.get(IAMClient).send(new GetGroupCommand({ GroupName: spec.name, MaxItems: 1 }));
       return { path: Group?.Path ?? '/' };
@@ -45,11 +32,13 @@ export const iamGroup: ResourceKind<GroupSpec, { path: string }> = {
   alreadyExists: alreadyExists.iamEntity,
 
   async create(target, spec) {
+    const { CreateGroupCommand, IAMClient } = await sdk.iam();
     const { Group } = await target.clients.get(IAMClient).send(new CreateGroupCommand({ GroupName: spec.name, Path: spec.path }));
     return { arn: Group?.Arn ?? groupArn(target, spec) };
   },
 
   async update(target, spec) {
+    const { IAMClient, UpdateGroupCommand } = await sdk.iam();
     await target.clients.get(IAMClient).send(new UpdateGroupCommand({ GroupName: spec.name, NewPath: spec.path }));
     return { arn: groupArn(target, spec) };
   },
@@ -59,6 +48,16 @@ export const iamGroup: ResourceKind<GroupSpec, { path: string }> = {
    * access; their users stay), its inline policies deleted and its managed policies detached first.
    */
   async delete(target, _current, spec) {
+    const {
+      DeleteGroupCommand,
+      DeleteGroupPolicyCommand,
+      DetachGroupPolicyCommand,
+      GetGroupCommand,
+      IAMClient,
+      ListAttachedGroupPoliciesCommand,
+      ListGroupPoliciesCommand,
+      RemoveUserFromGroupCommand,
+    } = await sdk.iam();
     const client = target.clients.get(IAMClient);
     const GroupName = spec.name;
     try {
@@ -98,11 +97,18 @@ export const groupInlinePolicy = inlinePolicyKind<GroupInlinePolicySpec>({
   ownerKind: 'iam:group',
   policyName: (spec) => spec.policyName,
   document: (spec) => spec.document,
-  get: async (client, group, policy) =>
-    (await client.send(new GetGroupPolicyCommand({ GroupName: group, PolicyName: policy }))).PolicyDocument,
-  put: (client, group, policy, document) =>
-    client.send(new PutGroupPolicyCommand({ GroupName: group, PolicyName: policy, PolicyDocument: document })),
-  remove: (client, group, policy) => client.send(new DeleteGroupPolicyCommand({ GroupName: group, PolicyName: policy })),
+  get: async (client, group, policy) => {
+    const { GetGroupPolicyCommand } = await sdk.iam();
+    return (await client.send(new GetGroupPolicyCommand({ GroupName: group, PolicyName: policy }))).PolicyDocument;
+  },
+  put: async (client, group, policy, document) => {
+    const { PutGroupPolicyCommand } = await sdk.iam();
+    return client.send(new PutGroupPolicyCommand({ GroupName: group, PolicyName: policy, PolicyDocument: document }));
+  },
+  remove: async (client, group, policy) => {
+    const { DeleteGroupPolicyCommand } = await sdk.iam();
+    return client.send(new DeleteGroupPolicyCommand({ GroupName: group, PolicyName: policy }));
+  },
 });
 
 export interface GroupAttachmentSpec {
@@ -116,7 +122,16 @@ export const groupPolicyAttachment = policyAttachmentKind<GroupAttachmentSpec>({
   ownerKind: 'iam:group',
   ownerField: 'group',
   policyArn: (spec) => spec.policyArn,
-  list: (client, group, marker) => client.send(new ListAttachedGroupPoliciesCommand({ GroupName: group, Marker: marker })),
-  attach: (client, group, policyArn) => client.send(new AttachGroupPolicyCommand({ GroupName: group, PolicyArn: policyArn })),
-  detach: (client, group, policyArn) => client.send(new DetachGroupPolicyCommand({ GroupName: group, PolicyArn: policyArn })),
+  list: async (client, group, marker) => {
+    const { ListAttachedGroupPoliciesCommand } = await sdk.iam();
+    return client.send(new ListAttachedGroupPoliciesCommand({ GroupName: group, Marker: marker }));
+  },
+  attach: async (client, group, policyArn) => {
+    const { AttachGroupPolicyCommand } = await sdk.iam();
+    return client.send(new AttachGroupPolicyCommand({ GroupName: group, PolicyArn: policyArn }));
+  },
+  detach: async (client, group, policyArn) => {
+    const { DetachGroupPolicyCommand } = await sdk.iam();
+    return client.send(new DetachGroupPolicyCommand({ GroupName: group, PolicyArn: policyArn }));
+  },
 });

@@ -1,18 +1,4 @@
-import {
-  CreatePolicyCommand,
-  CreatePolicyVersionCommand,
-  DeletePolicyCommand,
-  DeletePolicyVersionCommand,
-  DetachGroupPolicyCommand,
-  DetachRolePolicyCommand,
-  DetachUserPolicyCommand,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
-  IAMClient,
-  ListEntitiesForPolicyCommand,
-  ListPolicyVersionsCommand,
-  TagPolicyCommand,
-} from '@aws-sdk/client-iam';
+import { sdk } from './sdk.js';
 import { compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isIamNotFound } from './errors.js';
@@ -61,6 +47,7 @@ export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = {
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { GetPolicyCommand, GetPolicyVersionCommand, IAMClient } = await sdk.iam();
     const client = target.clients.get(IAMClient);
     const arn = policyArn(target, spec);
     let policy;
@@ -83,6 +70,7 @@ export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = {
   alreadyExists: alreadyExists.iamEntity,
 
   async create(target, spec) {
+    const { CreatePolicyCommand, IAMClient } = await sdk.iam();
     const { Policy } = await target.clients.get(IAMClient).send(
       new CreatePolicyCommand({
         PolicyName: spec.name,
@@ -96,6 +84,13 @@ export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = {
   },
 
   async update(target, spec, current, diffs) {
+    const {
+      CreatePolicyVersionCommand,
+      DeletePolicyVersionCommand,
+      IAMClient,
+      ListPolicyVersionsCommand,
+      TagPolicyCommand,
+    } = await sdk.iam();
     const client = target.clients.get(IAMClient);
     if (diffs.some((d) => d.field === 'document')) {
       const { Versions = [] } = await client.send(new ListPolicyVersionsCommand({ PolicyArn: current.arn }));
@@ -122,6 +117,16 @@ export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = {
    * it is detached from every group, role and user, its other versions deleted, then the policy.
    */
   async delete(target, current) {
+    const {
+      DeletePolicyCommand,
+      DeletePolicyVersionCommand,
+      DetachGroupPolicyCommand,
+      DetachRolePolicyCommand,
+      DetachUserPolicyCommand,
+      IAMClient,
+      ListEntitiesForPolicyCommand,
+      ListPolicyVersionsCommand,
+    } = await sdk.iam();
     const client = target.clients.get(IAMClient);
     const PolicyArn = current.arn;
     try {

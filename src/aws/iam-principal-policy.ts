@@ -1,4 +1,5 @@
-import { IAMClient, type AttachedPolicy } from '@aws-sdk/client-iam';
+import type { IAMClient, AttachedPolicy } from '@aws-sdk/client-iam';
+import { sdk } from './sdk.js';
 import { fieldsToCreate } from '../engine/diff.js';
 import { IAM_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
 import type { ResourceKind } from '../engine/types.js';
@@ -41,6 +42,7 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
     name: (spec) => `${api.owner(spec)}/${api.policyName(spec)}`,
 
     async find(target, spec) {
+      const { IAMClient } = await sdk.iam();
       const client = target.clients.get(IAMClient);
       let encoded: string | undefined;
       try {
@@ -66,6 +68,7 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
     },
 
     async create(target, spec, context) {
+      const { IAMClient } = await sdk.iam();
       // the group or role may have been created moments ago in this run and not be visible to IAM yet
       const ownerIsNew = context?.createdInThisRun(api.ownerKind, api.owner(spec)) ?? false;
       await whileIamPropagates(
@@ -77,11 +80,13 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
     },
 
     async update(target, spec) {
+      const { IAMClient } = await sdk.iam();
       await put(target.clients.get(IAMClient), spec);
       return {};
     },
 
     async delete(target, _current, spec) {
+      const { IAMClient } = await sdk.iam();
       await unlessGone(api.remove(target.clients.get(IAMClient), api.owner(spec), api.policyName(spec)));
     },
 
@@ -110,6 +115,7 @@ export function policyAttachmentKind<Spec>(api: AttachmentApi<Spec>): ResourceKi
     name: (spec) => `${api.owner(spec)} <- ${api.policyArn(spec).split('/').pop() ?? api.policyArn(spec)}`,
 
     async find(target, spec) {
+      const { IAMClient } = await sdk.iam();
       const client = target.clients.get(IAMClient);
       let marker: string | undefined;
       try {
@@ -129,6 +135,7 @@ export function policyAttachmentKind<Spec>(api: AttachmentApi<Spec>): ResourceKi
     diff: (current, spec) => (current ? [] : fieldsToCreate({ [api.ownerField]: api.owner(spec), policy: api.policyArn(spec) })),
 
     async create(target, spec, context) {
+      const { IAMClient } = await sdk.iam();
       // The policy or its owner may have been created moments ago in this run and not be visible to IAM
       // yet. NoSuchEntity names what is missing: a policy this run did not create (an AWS managed policy
       // that does not exist) is not retried.
@@ -148,6 +155,7 @@ export function policyAttachmentKind<Spec>(api: AttachmentApi<Spec>): ResourceKi
     update: async () => ({}),
 
     async delete(target, _current, spec) {
+      const { IAMClient } = await sdk.iam();
       await unlessGone(api.detach(target.clients.get(IAMClient), api.owner(spec), api.policyArn(spec)));
     },
 

@@ -1,21 +1,4 @@
-import {
-  AttachRolePolicyCommand,
-  CreateRoleCommand,
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  DetachRolePolicyCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  IAMClient,
-  ListAttachedRolePoliciesCommand,
-  ListInstanceProfilesForRoleCommand,
-  ListRolePoliciesCommand,
-  PutRolePolicyCommand,
-  RemoveRoleFromInstanceProfileCommand,
-  TagRoleCommand,
-  UpdateAssumeRolePolicyCommand,
-  UpdateRoleCommand,
-} from '@aws-sdk/client-iam';
+import { sdk } from './sdk.js';
 import { roleArn } from '../config/resource-names.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind } from '../engine/types.js';
@@ -66,6 +49,7 @@ export const iamRole: ResourceKind<RoleSpec, Role> = {
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { GetRoleCommand, IAMClient } = await sdk.iam();
     let role;
     try {
       ({ Role: role } = await target.clients.get(IAMClient).send(new GetRoleCommand({ RoleName: spec.name })));
@@ -113,6 +97,7 @@ export const iamRole: ResourceKind<RoleSpec, Role> = {
   alreadyExists: alreadyExists.iamEntity,
 
   async create(target, spec) {
+    const { CreateRoleCommand, IAMClient } = await sdk.iam();
     const { Role } = await target.clients.get(IAMClient).send(
       new CreateRoleCommand({
         RoleName: spec.name,
@@ -127,6 +112,7 @@ export const iamRole: ResourceKind<RoleSpec, Role> = {
   },
 
   async update(target, spec, current, diffs) {
+    const { IAMClient, TagRoleCommand, UpdateAssumeRolePolicyCommand, UpdateRoleCommand } = await sdk.iam();
     const client = target.clients.get(IAMClient);
     const changed = (field: string) => diffs.some((d) => d.field === field);
     if (changed('trustPolicy')) {
@@ -149,6 +135,16 @@ export const iamRole: ResourceKind<RoleSpec, Role> = {
    * policies deleted and it is removed from instance profiles first (also those mtpipe did not add).
    */
   async delete(target, _current, spec) {
+    const {
+      DeleteRoleCommand,
+      DeleteRolePolicyCommand,
+      DetachRolePolicyCommand,
+      IAMClient,
+      ListAttachedRolePoliciesCommand,
+      ListInstanceProfilesForRoleCommand,
+      ListRolePoliciesCommand,
+      RemoveRoleFromInstanceProfileCommand,
+    } = await sdk.iam();
     const client = target.clients.get(IAMClient);
     const RoleName = spec.name;
     try {
@@ -187,9 +183,18 @@ export const roleInlinePolicy = inlinePolicyKind<RoleInlinePolicySpec>({
   ownerKind: 'iam:role',
   policyName: (spec) => spec.policyName,
   document: (spec) => spec.document,
-  get: async (client, role, policy) => (await client.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: policy }))).PolicyDocument,
-  put: (client, role, policy, document) => client.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: policy, PolicyDocument: document })),
-  remove: (client, role, policy) => client.send(new DeleteRolePolicyCommand({ RoleName: role, PolicyName: policy })),
+  get: async (client, role, policy) => {
+    const { GetRolePolicyCommand } = await sdk.iam();
+    return (await client.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: policy }))).PolicyDocument;
+  },
+  put: async (client, role, policy, document) => {
+    const { PutRolePolicyCommand } = await sdk.iam();
+    return client.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: policy, PolicyDocument: document }));
+  },
+  remove: async (client, role, policy) => {
+    const { DeleteRolePolicyCommand } = await sdk.iam();
+    return client.send(new DeleteRolePolicyCommand({ RoleName: role, PolicyName: policy }));
+  },
 });
 
 export interface RoleAttachmentSpec {
@@ -203,7 +208,16 @@ export const rolePolicyAttachment = policyAttachmentKind<RoleAttachmentSpec>({
   ownerKind: 'iam:role',
   ownerField: 'role',
   policyArn: (spec) => spec.policyArn,
-  list: (client, role, marker) => client.send(new ListAttachedRolePoliciesCommand({ RoleName: role, Marker: marker })),
-  attach: (client, role, policyArn) => client.send(new AttachRolePolicyCommand({ RoleName: role, PolicyArn: policyArn })),
-  detach: (client, role, policyArn) => client.send(new DetachRolePolicyCommand({ RoleName: role, PolicyArn: policyArn })),
+  list: async (client, role, marker) => {
+    const { ListAttachedRolePoliciesCommand } = await sdk.iam();
+    return client.send(new ListAttachedRolePoliciesCommand({ RoleName: role, Marker: marker }));
+  },
+  attach: async (client, role, policyArn) => {
+    const { AttachRolePolicyCommand } = await sdk.iam();
+    return client.send(new AttachRolePolicyCommand({ RoleName: role, PolicyArn: policyArn }));
+  },
+  detach: async (client, role, policyArn) => {
+    const { DetachRolePolicyCommand } = await sdk.iam();
+    return client.send(new DetachRolePolicyCommand({ RoleName: role, PolicyArn: policyArn }));
+  },
 });

@@ -2,21 +2,8 @@
  * A customer managed KMS key, known by its alias (the key id is random). Its key policy holds mtpipe's
  * statements by Sid; statements others add are kept.
  */
-import {
-  CreateAliasCommand,
-  CreateKeyCommand,
-  DeleteAliasCommand,
-  DescribeKeyCommand,
-  EnableKeyRotationCommand,
-  GetKeyPolicyCommand,
-  GetKeyRotationStatusCommand,
-  KMSClient,
-  ListResourceTagsCommand,
-  PutKeyPolicyCommand,
-  ScheduleKeyDeletionCommand,
-  TagResourceCommand,
-  UpdateKeyDescriptionCommand,
-} from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isKmsInvalidState, isKmsNotFound } from './errors.js';
@@ -53,6 +40,7 @@ export const kmsKey: ResourceKind<KeySpec, Key> = {
   name: (spec) => spec.alias,
 
   async find(target, spec) {
+    const { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, KMSClient } = await sdk.kms();
     const client = target.clients.get(KMSClient);
     let metadata;
     try {
@@ -90,6 +78,7 @@ export const kmsKey: ResourceKind<KeySpec, Key> = {
   },
 
   async create(target, spec) {
+    const { CreateAliasCommand, CreateKeyCommand, EnableKeyRotationCommand, KMSClient, ScheduleKeyDeletionCommand } = await sdk.kms();
     const client = target.clients.get(KMSClient);
     const { KeyMetadata } = await client.send(
       new CreateKeyCommand({
@@ -114,6 +103,7 @@ export const kmsKey: ResourceKind<KeySpec, Key> = {
   },
 
   async update(target, spec, current, diffs) {
+    const { EnableKeyRotationCommand, KMSClient, PutKeyPolicyCommand, TagResourceCommand, UpdateKeyDescriptionCommand } = await sdk.kms();
     const client = target.clients.get(KMSClient);
     const changed = new Set(diffs.map((diff) => diff.field));
     if (changed.has('policy')) {
@@ -134,6 +124,7 @@ export const kmsKey: ResourceKind<KeySpec, Key> = {
    * A key pending deletion already is not scheduled again.
    */
   async delete(target, current, spec) {
+    const { DeleteAliasCommand, KMSClient, ScheduleKeyDeletionCommand } = await sdk.kms();
     const client = target.clients.get(KMSClient);
     let date: Date | undefined;
     try {
@@ -155,6 +146,7 @@ export const kmsKey: ResourceKind<KeySpec, Key> = {
 };
 
 async function readTags(client: KMSClient, keyId: string): Promise<Record<string, string>> {
+  const { ListResourceTagsCommand } = await sdk.kms();
   const tags: Record<string, string> = {};
   let Marker: string | undefined;
   do {

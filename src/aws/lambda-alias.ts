@@ -1,10 +1,4 @@
-import {
-  CreateAliasCommand,
-  GetAliasCommand,
-  GetFunctionConfigurationCommand,
-  LambdaClient,
-  PublishVersionCommand,
-} from '@aws-sdk/client-lambda';
+import { sdk } from './sdk.js';
 import { retryWhile, type RetryOptions } from '../engine/retry.js';
 import type { Target } from '../engine/types.js';
 import { alreadyExists, isLambdaNotFound, isLambdaUpdateInProgress } from './errors.js';
@@ -32,6 +26,7 @@ export function functionNameOf(nameOrArn: string): string {
 }
 
 export async function readFunction(target: Target, name: string): Promise<FunctionState | undefined> {
+  const { GetFunctionConfigurationCommand, LambdaClient } = await sdk.lambda();
   try {
     const config = await target.clients.get(LambdaClient).send(new GetFunctionConfigurationCommand({ FunctionName: name }));
     return { name: config.FunctionName ?? name, ...(config.State ? { state: config.State } : {}), ...(config.LastUpdateStatus ? { lastUpdateStatus: config.LastUpdateStatus } : {}) };
@@ -42,6 +37,7 @@ export async function readFunction(target: Target, name: string): Promise<Functi
 }
 
 export async function findAlias(target: Target, functionName: string, alias: string): Promise<AliasState | undefined> {
+  const { GetAliasCommand, LambdaClient } = await sdk.lambda();
   try {
     const found = await target.clients.get(LambdaClient).send(new GetAliasCommand({ FunctionName: functionName, Name: alias }));
     return {
@@ -59,6 +55,7 @@ export async function findAlias(target: Target, functionName: string, alias: str
  * version instead of a new one when nothing changed since it was published.
  */
 export async function publishVersion(target: Target, functionName: string, retry: Partial<RetryOptions> = {}): Promise<string> {
+  const { LambdaClient, PublishVersionCommand } = await sdk.lambda();
   const { Version } = await retryWhile(
     () => target.clients.get(LambdaClient).send(new PublishVersionCommand({ FunctionName: functionName })),
     // right after `cdk deploy` the function's last update may still be in progress
@@ -74,6 +71,7 @@ export async function publishVersion(target: Target, functionName: string, retry
  * whose response was lost) that is done; on another version the error is thrown.
  */
 export async function createAlias(target: Target, functionName: string, alias: string, version: string): Promise<void> {
+  const { CreateAliasCommand, LambdaClient } = await sdk.lambda();
   try {
     await target.clients.get(LambdaClient).send(
       new CreateAliasCommand({

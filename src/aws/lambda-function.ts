@@ -1,7 +1,7 @@
 /** Reads of the solution's Lambda functions (CDK-managed: mtpipe never creates them). */
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Target } from '../engine/types.js';
 import { isLambdaNotFound, unlessAbsent } from './errors.js';
+import { sdk } from './sdk.js';
 
 /** What monitoring needs of a function: its limits, its role and its tracing. */
 export interface FunctionConfiguration {
@@ -26,7 +26,9 @@ export function readFunctionConfiguration(target: Target, name: string): Promise
   reads.set(target, byName);
   let read = byName.get(name);
   if (!read) {
-    read = unlessAbsent(target.clients.get(LambdaClient).send(new GetFunctionConfigurationCommand({ FunctionName: name })), isLambdaNotFound).then(
+    read = sdk.lambda().then(({ LambdaClient, GetFunctionConfigurationCommand }) =>
+      unlessAbsent(target.clients.get(LambdaClient).send(new GetFunctionConfigurationCommand({ FunctionName: name })), isLambdaNotFound),
+    ).then(
       (found) =>
         found && {
           name: found.FunctionName ?? name,

@@ -10,7 +10,7 @@
  * is drift: a later `cdk deploy` sets the tracing back to what the stack says, and the next run of
  * setup-monitoring repairs it.
  */
-import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { sdk } from './sdk.js';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import { IAM_PROPAGATION_WAIT, retryWhile } from '../engine/retry.js';
 import type { ResourceKind, Target } from '../engine/types.js';
@@ -59,6 +59,7 @@ async function current(target: Target, spec: FunctionTracingSpec): Promise<Funct
  * every change with ResourceConflictException) and returns it (Successful or Failed). Throws at the deadline.
  */
 export async function waitForFunctionUpdate(target: Target, name: string, wait: UpdateWait = {}): Promise<{ status: string | undefined; reason: string | undefined }> {
+  const { GetFunctionConfigurationCommand, LambdaClient } = await sdk.lambda();
   const sleep = wait.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const now = wait.now ?? Date.now;
   const deadline = now() + (wait.timeoutMs ?? FUNCTION_UPDATE_TIMEOUT_MS);
@@ -93,6 +94,7 @@ export function functionTracingKind(wait: UpdateWait = {}): ResourceKind<Functio
     },
 
     async update(target, spec, current, _diffs, context) {
+      const { LambdaClient, UpdateFunctionConfigurationCommand } = await sdk.lambda();
       const name = spec.functionName;
       // someone else's update, which may end either way: the tracing change is made after it regardless
       if (current.lastUpdateStatus === IN_PROGRESS) await waitForFunctionUpdate(target, name, wait);

@@ -1,13 +1,5 @@
-import {
-  CloudWatchLogsClient,
-  CreateLogGroupCommand,
-  DeleteLogGroupCommand,
-  DescribeLogGroupsCommand,
-  ListTagsForResourceCommand,
-  PutRetentionPolicyCommand,
-  TagResourceCommand,
-  type LogGroup as SdkLogGroup,
-} from '@aws-sdk/client-cloudwatch-logs';
+import type { LogGroup as SdkLogGroup } from '@aws-sdk/client-cloudwatch-logs';
+import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isLogGroupNotFound } from './errors.js';
@@ -32,6 +24,7 @@ export const logGroup: ResourceKind<LogGroupSpec, LogGroup> = {
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { CloudWatchLogsClient, ListTagsForResourceCommand } = await sdk.logs();
     const client = target.clients.get(CloudWatchLogsClient);
     const found = await describeByName(target, spec.name);
     if (!found) return undefined;
@@ -48,6 +41,7 @@ export const logGroup: ResourceKind<LogGroupSpec, LogGroup> = {
   alreadyExists: alreadyExists.logGroup,
 
   async create(target, spec) {
+    const { CloudWatchLogsClient, CreateLogGroupCommand, PutRetentionPolicyCommand } = await sdk.logs();
     const client = target.clients.get(CloudWatchLogsClient);
     await client.send(new CreateLogGroupCommand({ logGroupName: spec.name, tags: spec.tags }));
     await client.send(new PutRetentionPolicyCommand({ logGroupName: spec.name, retentionInDays: spec.retentionDays }));
@@ -55,6 +49,7 @@ export const logGroup: ResourceKind<LogGroupSpec, LogGroup> = {
   },
 
   async update(target, spec, current, diffs) {
+    const { CloudWatchLogsClient, PutRetentionPolicyCommand, TagResourceCommand } = await sdk.logs();
     const client = target.clients.get(CloudWatchLogsClient);
     if (diffs.some((diff) => diff.field === 'retentionDays')) {
       await client.send(new PutRetentionPolicyCommand({ logGroupName: spec.name, retentionInDays: spec.retentionDays }));
@@ -66,6 +61,7 @@ export const logGroup: ResourceKind<LogGroupSpec, LogGroup> = {
   },
 
   async delete(target, _current, spec) {
+    const { CloudWatchLogsClient, DeleteLogGroupCommand } = await sdk.logs();
     try {
       await target.clients.get(CloudWatchLogsClient).send(new DeleteLogGroupCommand({ logGroupName: spec.name }));
     } catch (error) {
@@ -79,6 +75,7 @@ export const logGroup: ResourceKind<LogGroupSpec, LogGroup> = {
 
 /** DescribeLogGroups matches by prefix only: pages until the exact name shows up (names come sorted). */
 async function describeByName(target: Target, name: string): Promise<SdkLogGroup | undefined> {
+  const { CloudWatchLogsClient, DescribeLogGroupsCommand } = await sdk.logs();
   const client = target.clients.get(CloudWatchLogsClient);
   let nextToken: string | undefined;
   do {

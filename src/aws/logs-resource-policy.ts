@@ -4,12 +4,7 @@
  * reference). mtpipe uses one policy of its own name, owns its statements by Sid, keeps any statement
  * someone added to that policy, and never touches other policies.
  */
-import {
-  CloudWatchLogsClient,
-  DeleteResourcePolicyCommand,
-  DescribeResourcePoliciesCommand,
-  PutResourcePolicyCommand,
-} from '@aws-sdk/client-cloudwatch-logs';
+import { sdk } from './sdk.js';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { isLogsLimitExceeded } from './errors.js';
@@ -29,6 +24,7 @@ export interface LogsResourcePolicy {
 const LIMIT = 10;
 
 async function put(target: Target, spec: LogsResourcePolicySpec, current: LogsResourcePolicy | undefined): Promise<void> {
+  const { CloudWatchLogsClient, PutResourcePolicyCommand } = await sdk.logs();
   try {
     await target.clients
       .get(CloudWatchLogsClient)
@@ -47,6 +43,7 @@ export const logsResourcePolicy: ResourceKind<LogsResourcePolicySpec, LogsResour
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { CloudWatchLogsClient, DescribeResourcePoliciesCommand } = await sdk.logs();
     const client = target.clients.get(CloudWatchLogsClient);
     let nextToken: string | undefined;
     do {
@@ -75,6 +72,7 @@ export const logsResourcePolicy: ResourceKind<LogsResourcePolicySpec, LogsResour
   },
 
   async delete(target, current) {
+    const { CloudWatchLogsClient, DeleteResourcePolicyCommand } = await sdk.logs();
     await target.clients.get(CloudWatchLogsClient).send(new DeleteResourcePolicyCommand({ policyName: current.name }));
   },
 

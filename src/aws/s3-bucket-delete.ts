@@ -1,4 +1,5 @@
-import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client, type ObjectIdentifier } from '@aws-sdk/client-s3';
+import type { ObjectIdentifier } from '@aws-sdk/client-s3';
+import { sdk } from './sdk.js';
 import type { Target } from '../engine/types.js';
 import { isBucketNotFound } from './errors.js';
 
@@ -11,6 +12,7 @@ const DELETE_OBJECTS_MAX = 1000;
  * Throws when S3 refuses to delete an object (Object Lock, a policy), naming the first one.
  */
 export async function deleteBucket(target: Target, Bucket: string): Promise<void> {
+  const { DeleteBucketCommand, DeleteObjectsCommand, ListObjectVersionsCommand, S3Client } = await sdk.s3();
   const client = target.clients.get(S3Client);
   try {
     let KeyMarker: string | undefined;

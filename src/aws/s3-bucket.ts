@@ -1,25 +1,5 @@
-import {
-  CreateBucketCommand,
-  GetBucketEncryptionCommand,
-  GetBucketLifecycleConfigurationCommand,
-  GetBucketOwnershipControlsCommand,
-  GetBucketPolicyCommand,
-  GetBucketTaggingCommand,
-  GetBucketVersioningCommand,
-  GetPublicAccessBlockCommand,
-  HeadBucketCommand,
-  PutBucketEncryptionCommand,
-  PutBucketLifecycleConfigurationCommand,
-  PutBucketOwnershipControlsCommand,
-  PutBucketPolicyCommand,
-  PutBucketTaggingCommand,
-  PutBucketVersioningCommand,
-  PutPublicAccessBlockCommand,
-  S3Client,
-  type BucketLocationConstraint,
-  type LifecycleRule,
-  type TransitionDefaultMinimumObjectSize,
-} from '@aws-sdk/client-s3';
+import type { BucketLocationConstraint, LifecycleRule, TransitionDefaultMinimumObjectSize } from '@aws-sdk/client-s3';
+import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, toTagList } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isBucketEncryptionNotFound, isBucketNotFound, isBucketPolicyNotFound, isBucketTagSetNotFound, isLifecycleConfigurationNotFound, isOwnershipControlsNotFound, isPublicAccessBlockNotFound, unlessAbsent } from './errors.js';
@@ -75,6 +55,17 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const {
+      GetBucketEncryptionCommand,
+      GetBucketLifecycleConfigurationCommand,
+      GetBucketOwnershipControlsCommand,
+      GetBucketPolicyCommand,
+      GetBucketTaggingCommand,
+      GetBucketVersioningCommand,
+      GetPublicAccessBlockCommand,
+      HeadBucketCommand,
+      S3Client,
+    } = await sdk.s3();
     // a name S3 would refuse cannot exist; `check` explains it
     if (!isValidName(spec.name)) return undefined;
     const client = target.clients.get(S3Client);
@@ -158,6 +149,7 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
   alreadyExists: alreadyExists.s3Bucket,
 
   async create(target, spec) {
+    const { CreateBucketCommand, S3Client } = await sdk.s3();
     const client = target.clients.get(S3Client);
     await client.send(
       new CreateBucketCommand({
@@ -190,6 +182,16 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
 
 /** One Put per setting that differs, tags first. Lifecycle rules, statements and tags of others are kept. */
 async function putSettings(target: Target, spec: BucketSpec, current: Bucket | undefined, diffs: FieldDiff[]): Promise<void> {
+  const {
+    PutBucketEncryptionCommand,
+    PutBucketLifecycleConfigurationCommand,
+    PutBucketOwnershipControlsCommand,
+    PutBucketPolicyCommand,
+    PutBucketTaggingCommand,
+    PutBucketVersioningCommand,
+    PutPublicAccessBlockCommand,
+    S3Client,
+  } = await sdk.s3();
   const client = target.clients.get(S3Client);
   const Bucket = spec.name;
   const differs = (field: string) => diffs.some((diff) => diff.field === field);

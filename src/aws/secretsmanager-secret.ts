@@ -1,14 +1,4 @@
-import {
-  CreateSecretCommand,
-  DeleteSecretCommand,
-  DescribeSecretCommand,
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  RestoreSecretCommand,
-  SecretsManagerClient,
-  TagResourceCommand,
-  UpdateSecretCommand,
-} from '@aws-sdk/client-secrets-manager';
+import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind } from '../engine/types.js';
 import { alreadyExists, isSecretsManagerNotFound } from './errors.js';
@@ -53,6 +43,7 @@ export const secretsManagerSecret: ResourceKind<SecretSpec, StoredSecret> = {
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } = await sdk.secretsmanager();
     const client = target.clients.get(SecretsManagerClient);
     let described;
     try {
@@ -107,6 +98,7 @@ export const secretsManagerSecret: ResourceKind<SecretSpec, StoredSecret> = {
   alreadyExists: alreadyExists.secretsManagerSecret,
 
   async create(target, spec) {
+    const { CreateSecretCommand, SecretsManagerClient } = await sdk.secretsmanager();
     if (spec.value === undefined) throw new Error(`internal: no value for ${spec.name}`);
     const { ARN } = await target.clients.get(SecretsManagerClient).send(
       new CreateSecretCommand({
@@ -120,6 +112,13 @@ export const secretsManagerSecret: ResourceKind<SecretSpec, StoredSecret> = {
   },
 
   async update(target, spec, current, diffs) {
+    const {
+      PutSecretValueCommand,
+      RestoreSecretCommand,
+      SecretsManagerClient,
+      TagResourceCommand,
+      UpdateSecretCommand,
+    } = await sdk.secretsmanager();
     const client = target.clients.get(SecretsManagerClient);
     const changed = (field: string) => diffs.some((d) => d.field === field);
     if (changed('state')) await client.send(new RestoreSecretCommand({ SecretId: current.arn }));
@@ -141,6 +140,7 @@ export const secretsManagerSecret: ResourceKind<SecretSpec, StoredSecret> = {
    * the date in the note, `aws secretsmanager restore-secret` brings it back.
    */
   async delete(target, current) {
+    const { DeleteSecretCommand, SecretsManagerClient } = await sdk.secretsmanager();
     try {
       const { DeletionDate } = await target.clients
         .get(SecretsManagerClient)

@@ -1,15 +1,5 @@
 /** SNS topics with their email subscriptions, encryption and the policy statements mtpipe owns. */
-import {
-  CreateTopicCommand,
-  DeleteTopicCommand,
-  GetTopicAttributesCommand,
-  ListSubscriptionsByTopicCommand,
-  ListTagsForResourceCommand,
-  SetTopicAttributesCommand,
-  SNSClient,
-  SubscribeCommand,
-  TagResourceCommand,
-} from '@aws-sdk/client-sns';
+import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { isTopicNotFound } from './errors.js';
@@ -57,6 +47,7 @@ const wantedEmails = (current: Topic | undefined, emails: string[]) =>
   emails.filter((email) => !current?.subscriptions.some((s) => s.protocol === 'email' && s.endpoint === email));
 
 async function subscribe(target: Target, arn: string, emails: string[]): Promise<void> {
+  const { SNSClient, SubscribeCommand } = await sdk.sns();
   const client = target.clients.get(SNSClient);
   for (const email of emails) {
     await client.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'email', Endpoint: email, ReturnSubscriptionArn: true }));
@@ -68,6 +59,7 @@ export const snsTopic: ResourceKind<TopicSpec, Topic> = {
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTagsForResourceCommand, SNSClient } = await sdk.sns();
     const client = target.clients.get(SNSClient);
     const arn = topicArn(target, spec.name);
     let attributes: Record<string, string>;
@@ -109,6 +101,7 @@ export const snsTopic: ResourceKind<TopicSpec, Topic> = {
   },
 
   async create(target, spec) {
+    const { CreateTopicCommand, SNSClient } = await sdk.sns();
     const client = target.clients.get(SNSClient);
     // CreateTopic is idempotent by name (same attributes): a lost response is answered again
     const { TopicArn } = await client.send(
@@ -127,6 +120,7 @@ export const snsTopic: ResourceKind<TopicSpec, Topic> = {
   },
 
   async update(target, spec, current, diffs) {
+    const { SNSClient, SetTopicAttributesCommand, TagResourceCommand } = await sdk.sns();
     const client = target.clients.get(SNSClient);
     const changed = new Set(diffs.map((diff) => diff.field));
     if (changed.has('encryption')) {
@@ -143,6 +137,7 @@ export const snsTopic: ResourceKind<TopicSpec, Topic> = {
 
   // DeleteTopic of a topic that does not exist succeeds; its subscriptions go with it
   async delete(target, current) {
+    const { DeleteTopicCommand, SNSClient } = await sdk.sns();
     await target.clients.get(SNSClient).send(new DeleteTopicCommand({ TopicArn: current.arn }));
   },
 

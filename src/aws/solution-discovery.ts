@@ -1,4 +1,4 @@
-import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { sdk } from './sdk.js';
 import { partition } from '../config/partition.js';
 import { interpolate } from '../config/interpolate.js';
 import type { Config } from '../config/schema.js';
@@ -92,6 +92,7 @@ export function readStack(target: Target, stackName: string): Promise<StackResou
 }
 
 async function listResources(target: Target, stackId: string, stackName: string, depth: number): Promise<StackResource[] | undefined> {
+  const { CloudFormationClient, ListStackResourcesCommand } = await sdk.cloudformation();
   const client = target.clients.get(CloudFormationClient);
   const own: StackResource[] = [];
   let nextToken: string | undefined;

@@ -1,15 +1,5 @@
-import {
-  AddTagsToResourceCommand,
-  DeleteParameterCommand,
-  DeleteParametersCommand,
-  DescribeParametersCommand,
-  GetParametersCommand,
-  ListTagsForResourceCommand,
-  PutParameterCommand,
-  SSMClient,
-  type Parameter,
-  type ParameterTier,
-} from '@aws-sdk/client-ssm';
+import type { Parameter, ParameterTier } from '@aws-sdk/client-ssm';
+import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import { sameKmsKey } from './kms-key-name.js';
 import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
@@ -79,6 +69,7 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
   },
 
   async update(target, spec, current, diffs) {
+    const { AddTagsToResourceCommand, SSMClient } = await sdk.ssm();
     if (diffs.some((d) => d.field !== 'tags')) {
       await put(target, { ...spec, value: spec.value ?? current.value }, true, await settingsToKeep(target, spec.name));
     }
@@ -96,6 +87,7 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
   },
 
   async delete(target, current) {
+    const { DeleteParameterCommand, SSMClient } = await sdk.ssm();
     try {
       await target.clients.get(SSMClient).send(new DeleteParameterCommand({ Name: current.name }));
     } catch (error) {
@@ -105,6 +97,7 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
   },
 
   async listUnwanted(target, path, project, isWanted) {
+    const { DescribeParametersCommand, ListTagsForResourceCommand, SSMClient } = await sdk.ssm();
     const client = target.clients.get(SSMClient);
     const names: { name: string; type: string }[] = [];
     let nextToken: string | undefined;
@@ -146,6 +139,7 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
  * which mtpipe does not set. Read just before the write, for the parameters that change only.
  */
 async function settingsToKeep(target: Target, name: string): Promise<{ Tier?: ParameterTier; Description?: string }> {
+  const { DescribeParametersCommand, SSMClient } = await sdk.ssm();
   const { Parameters = [] } = await target.clients
     .get(SSMClient)
     .send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: [name] }] }));
@@ -154,6 +148,7 @@ async function settingsToKeep(target: Target, name: string): Promise<{ Tier?: Pa
 }
 
 async function put(target: Target, spec: ParameterSpec, overwrite: boolean, keep: { Tier?: ParameterTier; Description?: string } = {}): Promise<void> {
+  const { PutParameterCommand, SSMClient } = await sdk.ssm();
   if (spec.value === undefined) throw new Error(`internal: no value for ${spec.name}`);
   await target.clients.get(SSMClient).send(
     new PutParameterCommand({
@@ -170,6 +165,7 @@ async function put(target: Target, spec: ParameterSpec, overwrite: boolean, keep
 
 /** Reads values (decrypted), tags and, for SecureStrings, the KMS key; undefined for missing names. */
 async function readParameters(target: Target, specs: ParameterSpec[]): Promise<(StoredParameter | undefined)[]> {
+  const { GetParametersCommand, ListTagsForResourceCommand, SSMClient } = await sdk.ssm();
   const client = target.clients.get(SSMClient);
   const found = new Map<string, Parameter>();
   for (let start = 0; start < specs.length; start += GET_PARAMETERS_BATCH) {
@@ -200,6 +196,7 @@ async function readParameters(target: Target, specs: ParameterSpec[]): Promise<(
 
 /** GetParameters does not say which KMS key encrypts a SecureString; DescribeParameters does. */
 async function secureStringKeys(target: Target, names: string[]): Promise<Map<string, string>> {
+  const { DescribeParametersCommand, SSMClient } = await sdk.ssm();
   const keys = new Map<string, string>();
   if (names.length === 0) return keys;
   const client = target.clients.get(SSMClient);
@@ -244,6 +241,7 @@ export const ssmParameterBatch: ResourceKind<ParameterBatchSpec, true> = {
   },
   update: async () => ({}),
   async delete(target, _current, spec) {
+    const { DeleteParametersCommand, SSMClient } = await sdk.ssm();
     const client = target.clients.get(SSMClient);
     for (let start = 0; start < spec.names.length; start += DELETE_PARAMETERS_BATCH) {
       await client.send(new DeleteParametersCommand({ Names: spec.names.slice(start, start + DELETE_PARAMETERS_BATCH) }));

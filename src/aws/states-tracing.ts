@@ -5,7 +5,7 @@
  * says so (or is older): setting it beside CloudFormation would also need those rights on CDK's role,
  * and the next `cdk deploy` would turn it off again. setup-monitoring reports it as an action instead.
  */
-import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { sdk } from './sdk.js';
 import type { ResourceKind } from '../engine/types.js';
 import { isStateMachineNotFound, unlessAbsent } from './errors.js';
 
@@ -25,6 +25,7 @@ export const stateMachineTracing: ResourceKind<StateMachineTracingSpec, StateMac
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { DescribeStateMachineCommand, SFNClient } = await sdk.sfn();
     const found = await unlessAbsent(target.clients.get(SFNClient).send(new DescribeStateMachineCommand({ stateMachineArn: spec.arn })), isStateMachineNotFound);
     return found && { enabled: found.tracingConfiguration?.enabled ?? false, roleArn: found.roleArn };
   },

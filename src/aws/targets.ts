@@ -5,6 +5,7 @@ import type { Target } from '../engine/types.js';
 import { AwsError, describeCause, MtpipeError } from '../errors.js';
 import { assumedRoleCredentials, baseCredentials, ClientFactory, type AwsSettings } from './clients.js';
 import { isConnectionFailure, isMissingCredentials } from './errors.js';
+import { sdk } from './sdk.js';
 
 export const SHARED = 'shared';
 /** Shown in ARNs of an offline plan, where no account can be asked. */
@@ -50,6 +51,8 @@ export async function connect(region: string, settings: AwsSettings, options: { 
   const base = await baseCredentials(settings);
   const sharedClients = new ClientFactory(region, settings, base);
   try {
+    // the credentials first: without any, the offline plan needs no SDK service package (not even STS's)
+    await base();
     return { base, sharedClients, sharedAccount: await callerAccount(sharedClients), offline: false };
   } catch (error) {
     const endpoint = customEndpoint(settings);
@@ -196,7 +199,7 @@ async function reach(clients: ClientFactory, envName: string, roleArn: string | 
 }
 
 async function callerAccount(clients: ClientFactory): Promise<string> {
-  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const { STSClient, GetCallerIdentityCommand } = await sdk.sts();
   const { Account } = await clients.get(STSClient).send(new GetCallerIdentityCommand({}));
   if (!Account) throw new Error('STS returned no account');
   return Account;

@@ -2,15 +2,8 @@
  * An X-Ray group: a name and a filter expression that selects traces (the console's trace map, insights
  * and CloudWatch metrics per group). Its ARN ends in an id X-Ray chooses, so it is found by name.
  */
-import {
-  CreateGroupCommand,
-  DeleteGroupCommand,
-  GetGroupCommand,
-  ListTagsForResourceCommand,
-  TagResourceCommand,
-  UpdateGroupCommand,
-  XRayClient,
-} from '@aws-sdk/client-xray';
+import type { XRayClient } from '@aws-sdk/client-xray';
+import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import type { ResourceKind } from '../engine/types.js';
 import { isXrayGroupAlreadyExists, isXrayGroupNotFound, unlessAbsent } from './errors.js';
@@ -32,6 +25,7 @@ export interface XrayGroup {
 export const MAX_GROUP_NAME = 32;
 
 async function readTags(client: XRayClient, arn: string): Promise<Record<string, string>> {
+  const { ListTagsForResourceCommand } = await sdk.xray();
   const tags: { Key?: string; Value?: string }[] = [];
   let NextToken: string | undefined;
   do {
@@ -47,6 +41,7 @@ export const xrayGroup: ResourceKind<XrayGroupSpec, XrayGroup> = {
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const { GetGroupCommand, XRayClient } = await sdk.xray();
     const client = target.clients.get(XRayClient);
     const found = await unlessAbsent(client.send(new GetGroupCommand({ GroupName: spec.name })), isXrayGroupNotFound);
     const arn = found?.Group?.GroupARN;
@@ -63,6 +58,7 @@ export const xrayGroup: ResourceKind<XrayGroupSpec, XrayGroup> = {
     spec.name.length > MAX_GROUP_NAME ? `X-Ray group names have at most ${MAX_GROUP_NAME} characters; "${spec.name}" has ${spec.name.length}: choose a shorter project name` : undefined,
 
   async create(target, spec) {
+    const { CreateGroupCommand, XRayClient } = await sdk.xray();
     const { Group } = await target.clients
       .get(XRayClient)
       .send(new CreateGroupCommand({ GroupName: spec.name, FilterExpression: spec.filterExpression, Tags: toTagList(spec.tags) }));
@@ -72,6 +68,7 @@ export const xrayGroup: ResourceKind<XrayGroupSpec, XrayGroup> = {
   alreadyExists: isXrayGroupAlreadyExists,
 
   async update(target, spec, current, diffs) {
+    const { TagResourceCommand, UpdateGroupCommand, XRayClient } = await sdk.xray();
     const client = target.clients.get(XRayClient);
     if (diffs.some((diff) => diff.field === 'filterExpression')) {
       // only the filter: insights settings someone chose in the console stay as they are
@@ -83,6 +80,7 @@ export const xrayGroup: ResourceKind<XrayGroupSpec, XrayGroup> = {
   },
 
   async delete(target, current) {
+    const { DeleteGroupCommand, XRayClient } = await sdk.xray();
     await unlessAbsent(target.clients.get(XRayClient).send(new DeleteGroupCommand({ GroupARN: current.arn })), isXrayGroupNotFound);
   },
 

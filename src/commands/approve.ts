@@ -4,7 +4,7 @@
  */
 import { pipelineState, putApproval } from '../aws/codepipeline-execution.js';
 import type { StageState } from '@aws-sdk/client-codepipeline';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { sdk } from '../aws/sdk.js';
 import { isApprovalAlreadyCompleted, isInvalidApprovalToken, isPipelineNotFound } from '../aws/errors.js';
 import { pipelinesOf } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
@@ -112,6 +112,7 @@ export function whatStageDoes(stage: StageState, states: StageState[]): string {
 }
 
 async function caller(target: Target): Promise<string> {
+  const { GetCallerIdentityCommand, STSClient } = await sdk.sts();
   try {
     const { Arn } = await target.clients.get(STSClient).send(new GetCallerIdentityCommand({}));
     return Arn ?? `account ${target.account}`;

@@ -111,10 +111,10 @@ async function regionOfEnvironmentOrProfile(profile: string | undefined): Promis
   }
   let region: string | undefined;
   try {
-    const { STSClient } = await import('@aws-sdk/client-sts');
-    const client = new STSClient(profile ? { profile } : {});
-    region = await client.config.region();
-    client.destroy();
+    // what an SDK client's config.region() answers, without loading a service package for it
+    const { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS, resolveRegionConfig } = await import('@smithy/core/config');
+    const configured = loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...(profile ? { profile } : {}) });
+    region = await resolveRegionConfig({ region: configured }).region();
   } catch {
     // no region configured anywhere
   }

@@ -1,4 +1,4 @@
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { sdk } from '../../aws/sdk.js';
 import type { Target } from '../../engine/types.js';
 import { failed, guarded, ok, someOf, warning, type CheckRow } from './check.js';
 
@@ -7,6 +7,7 @@ import { failed, guarded, ok, someOf, warning, type CheckRow } from './check.js'
  * setup-monitoring names them): any in ALARM fails, none at all warns. Never throws.
  */
 export async function alarmCheck(target: Target, prefix: string): Promise<CheckRow[]> {
+  const { CloudWatchClient, DescribeAlarmsCommand } = await sdk.cloudwatch();
   const check = 'alarms';
   return guarded(check, async () => {
     const client = target.clients.get(CloudWatchClient);

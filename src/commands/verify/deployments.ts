@@ -1,4 +1,5 @@
-import { BatchGetDeploymentsCommand, CodeDeployClient, ListDeploymentsCommand, type DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
+import { sdk } from '../../aws/sdk.js';
 import { isDeploymentGroupNotFound } from '../../aws/errors.js';
 import type { Target } from '../../engine/types.js';
 import { failed, guarded, ok, warning, type CheckRow } from './check.js';
@@ -12,6 +13,7 @@ const BATCH = 25;
  * way (warning); none yet is a warning. Never throws.
  */
 export async function deploymentCheck(target: Target, application: string, group: string): Promise<CheckRow[]> {
+  const { BatchGetDeploymentsCommand, CodeDeployClient, ListDeploymentsCommand } = await sdk.codedeploy();
   const check = `deployment group ${group}`;
   return guarded(check, async () => {
     const client = target.clients.get(CodeDeployClient);

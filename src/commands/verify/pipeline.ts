@@ -1,10 +1,5 @@
-import {
-  CodePipelineClient,
-  GetPipelineStateCommand,
-  ListActionExecutionsCommand,
-  ListPipelineExecutionsCommand,
-  type PipelineExecutionSummary,
-} from '@aws-sdk/client-codepipeline';
+import type { PipelineExecutionSummary } from '@aws-sdk/client-codepipeline';
+import { sdk } from '../../aws/sdk.js';
 import { isPipelineNotFound } from '../../aws/errors.js';
 import type { Target } from '../../engine/types.js';
 import { failed, guarded, ok, warning, type CheckRow, type CheckStatus } from './check.js';
@@ -31,6 +26,7 @@ const EXECUTION_STATUS: Record<string, CheckStatus> = {
  * an older one was not reached by the last execution. Never throws: errors become failed rows.
  */
 export async function pipelineChecks(target: Target, pipeline: string): Promise<{ rows: CheckRow[]; last: LastExecution | undefined }> {
+  const { CodePipelineClient, GetPipelineStateCommand, ListPipelineExecutionsCommand } = await sdk.codepipeline();
   let last: LastExecution | undefined;
   const check = `pipeline ${pipeline}`;
   const rows = await guarded(check, async () => {
@@ -67,6 +63,7 @@ const ACTION_STATUS: Record<string, CheckStatus> = { Succeeded: 'ok', InProgress
  * (ListActionExecutions filtered by the execution). Never throws: errors become failed rows.
  */
 export async function smokeTestCheck(target: Target, pipeline: string, last: LastExecution | undefined, env: string): Promise<CheckRow[]> {
+  const { CodePipelineClient, ListActionExecutionsCommand } = await sdk.codepipeline();
   const check = 'smoke test';
   const stage = `Test-${env}`;
   if (!last) return [warning(check, `no execution of ${pipeline} to read`)];

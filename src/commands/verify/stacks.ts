@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { sdk } from '../../aws/sdk.js';
 import { isStackNotFound } from '../../aws/errors.js';
 import type { Target } from '../../engine/types.js';
 import { failed, guarded, ok, warning, type CheckRow } from './check.js';
@@ -17,6 +17,7 @@ export function stackVerdict(status: string): CheckRow['status'] {
 
 /** One row per stack of `solution.stacks` in the environment (DescribeStacks). Never throws. */
 export async function stackChecks(target: Target, stacks: string[]): Promise<CheckRow[]> {
+  const { CloudFormationClient, DescribeStacksCommand } = await sdk.cloudformation();
   const rows = await Promise.all(
     stacks.map((stack) =>
       guarded(`stack ${stack}`, async () => {

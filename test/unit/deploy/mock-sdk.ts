@@ -4,6 +4,7 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { vi } from 'vitest';
 // the shared file registers the aws-sdk-client-mock matchers (toHaveReceivedCommandWith …)
 export { sentCommands } from '../aws/mock-sdk.js';
 
@@ -22,6 +23,9 @@ export function resetDeployMocks(): void {
   lambdaMock.reset();
   cloudwatchMock.reset();
   stsMock.reset();
+  // credentials for the mocked STS to answer for: connect() resolves them before it asks (src/aws/targets.ts)
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
 }
 
 /** An SDK service error as the clients throw it: name, message and HTTP status. */

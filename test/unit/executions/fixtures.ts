@@ -3,6 +3,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodePipelineClient, type ActionDeclaration, type ActionExecutionDetail, type StageDeclaration } from '@aws-sdk/client-codepipeline';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { vi } from 'vitest';
 import type { CommandSession } from '../../../src/commands/session.js';
 import { defaultConfig } from '../../../src/config/defaults.js';
 import { configSchema, type Config } from '../../../src/config/schema.js';
@@ -19,6 +20,9 @@ export const stsMock = mockClient(STSClient);
 export function resetMocks(): void {
   for (const mock of [codepipelineMock, codebuildMock, logsMock, stsMock]) mock.reset();
   stsMock.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:sts::123456789012:assumed-role/Deployer/alice' });
+  // credentials for the mocked STS to answer for: connect() resolves them before it asks (src/aws/targets.ts)
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
 }
 
 export const PIPELINE = 'mt-pipeline-pipeline';
