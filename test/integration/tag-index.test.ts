@@ -35,6 +35,7 @@ import { snsTopic } from '../../src/aws/sns-topic.js';
 import { ssmParameter } from '../../src/aws/ssm-parameter.js';
 import { projectTags, tagIndex } from '../../src/aws/tag-index.js';
 import type { Target } from '../../src/engine/types.js';
+import { validateCalls } from '../support/api-models.js';
 import { resetMoto } from '../support/moto.js';
 import { testTarget } from '../support/target.js';
 
@@ -152,6 +153,8 @@ describe('the tag index against moto', () => {
     expect(await projectTags(place, P, keyArn(place, keyId), own)).toEqual(TAGS);
     expect(own).not.toHaveBeenCalled();
     expect(calls.map((call) => `${call.service}.${call.operation}`)).toEqual(['ResourceGroupsTaggingAPI.GetResources']);
+    expect(calls[0]?.input).toEqual({ TagFilters: [{ Key: 'mtpipe:project', Values: [P] }], ResourcesPerPage: 100 });
+    expect(validateCalls(calls).violations).toEqual([]);
   });
 
   it('sends an untagged resource, another project one and a key known by its alias to the kind own read', async () => {
@@ -174,6 +177,7 @@ describe('the tag index against moto', () => {
     expect(index?.tagsOf(`arn:aws:sns:${REGION}:${ACCOUNT}:mt-pipeline-topic-104`)).toEqual(TAGS);
     expect(index?.tagsOf(`arn:aws:sns:${REGION}:${ACCOUNT}:mt-pipeline-topic-0`)).toEqual(TAGS);
     expect(calls.filter((call) => call.operation === 'GetResources').length).toBeGreaterThan(1);
+    expect(validateCalls(calls).violations).toEqual([]);
   });
 
   it('moto_ext_tagging honours ResourceTypeFilters and TagFilters for the kinds it adds', async () => {
