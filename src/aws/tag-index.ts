@@ -83,15 +83,17 @@ export async function tagIndex(target: Target, project: string): Promise<TagInde
  * The tags of the resource `arn` (any ARN form canonicalArn knows): from the project's index when the
  * resource is there, else from `readOwnTags` (the kind's own per-resource tag read, whose errors pass
  * through). So a project's resource costs no read of its own, and any other one exactly one.
+ * `project` is the spec's `tags[TAG_PROJECT]`; without one, the kind's own read answers.
  * For a KMS key pass the key ARN (`…:key/<id>`, DescribeKey's Arn): GetResources lists keys by it,
  * never by alias.
  */
 export async function projectTags(
   target: Target,
-  project: string,
+  project: string | undefined,
   arn: string,
   readOwnTags: () => Promise<Record<string, string>>,
 ): Promise<Record<string, string>> {
+  if (project === undefined) return readOwnTags();
   const index = await indexOf(target, project);
   const tags = index && lookUp(target, index, arn);
   return tags ? { ...tags } : readOwnTags();

@@ -93,6 +93,12 @@ describe('projectTags', () => {
     await expect(projectTags(testTarget(), P, TOPIC, async () => Promise.reject(new Error('ListTagsForResource failed')))).rejects.toThrow('ListTagsForResource failed');
   });
 
+  it('reads with the kind own read, and no index, when the spec names no project', async () => {
+    const own = vi.fn(async () => ({ read: 'own' }));
+    expect(await projectTags(testTarget(), undefined, TOPIC, own)).toEqual({ read: 'own' });
+    expect(tagging.calls()).toHaveLength(0);
+  });
+
   it('never calls AWS for an offline target', async () => {
     const own = vi.fn(async () => ({}));
     await projectTags(testTarget({ offline: true }), P, TOPIC, own);
