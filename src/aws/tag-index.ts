@@ -10,9 +10,10 @@
  * - An ARN not in the index is either not this project's (untagged, another project's, or of a resource
  *   type that "support[s] tagging only through that service's native tagging operations, and [doesn't]
  *   yet support this API", Resource Groups Tagging API Reference, overview), or it was tagged too lately
- *   for the index to show it: GetResources reads the tagging service's copy of the tags, not the
- *   resource's own service, so a resource created or tagged seconds ago may be missing. Either way the
- *   index cannot say what tags it has, so the kind's own tag read answers (`projectTags`' fallback).
+ *   for the index to show it (GetResources answers for many services at once; the API reference makes
+ *   no promise that a tag is listed the moment the service's own TagResource returns, so mtpipe does
+ *   not count on it). Either way the index cannot say what tags it has, so the kind's own tag read
+ *   answers (`projectTags`' fallback).
  * - A resource deleted or re-tagged since may still show with its old tags (the index, like any read, is
  *   of one moment); kinds read existence with their own describe call and ask the index only for tags.
  *
@@ -101,7 +102,8 @@ export async function projectTags(
 
 /**
  * Tells the index that this run changed the tags of `arn` (or deleted it): later questions about it go
- * to the kind's own read. For the engine or a kind to call after a write that sets tags.
+ * to the kind's own read. For the engine or a kind to call after a write that sets tags. Per set of
+ * clients, like the index: a target with other clients in the same account and region keeps its own.
  */
 export function forgetTags(target: Target, arn: string): void {
   indexesOf(target).forgotten.add(canonicalArn(arn));
