@@ -20,6 +20,7 @@ export const sdk = {
   kms: () => import('@aws-sdk/client-kms'),
   lambda: () => import('@aws-sdk/client-lambda'),
   s3: () => import('@aws-sdk/client-s3'),
+  tagging: () => import('@aws-sdk/client-resource-groups-tagging-api'),
   secretsmanager: () => import('@aws-sdk/client-secrets-manager'),
   sfn: () => import('@aws-sdk/client-sfn'),
   sns: () => import('@aws-sdk/client-sns'),

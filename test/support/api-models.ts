@@ -35,6 +35,7 @@ export const BOTOCORE_SERVICE: Record<string, string> = {
   ECR: 'ecr',
   XRay: 'xray',
   SFN: 'stepfunctions',
+  ResourceGroupsTaggingAPI: 'resourcegroupstaggingapi',
 };
 
 interface MemberRef {
