@@ -109,6 +109,14 @@ export function forgetTags(target: Target, arn: string): void {
   indexesOf(target).forgotten.add(canonicalArn(arn));
 }
 
+/**
+ * Drops the target's indexes once this run has written: a plan after the apply (bootstrap's verify)
+ * reads a new index instead of the one from before the writes.
+ */
+export function forgetTagIndex(target: Target): void {
+  indexes.delete(target.clients);
+}
+
 function lookUp(target: Target, index: Map<string, Record<string, string>>, arn: string): Record<string, string> | undefined {
   const key = canonicalArn(arn);
   return indexesOf(target).forgotten.has(key) ? undefined : index.get(key);
