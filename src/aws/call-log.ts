@@ -21,7 +21,7 @@ export function isReadOperation(operation: string): boolean {
 }
 
 const SECRET_KEY = /^(value|secretstring|secretbinary)$|password|secret(?!id|arn|name)|token(?!count)/i;
-const PAGING_KEYS = new Set(['NextToken', 'nextToken', 'Marker']);
+const PAGING_KEYS = new Set(['NextToken', 'nextToken', 'Marker', 'PaginationToken']);
 
 /** A copy of a request input that is safe to print: secret-looking fields become "***". */
 export function redact(value: unknown, depth = 0): unknown {

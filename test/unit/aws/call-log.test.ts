@@ -23,10 +23,12 @@ describe('redact', () => {
   });
 
   it('keeps paging tokens', () => {
-    expect(redact({ NextToken: 'page-2', nextToken: 'page-3', Marker: 'm-1', MaxResults: 50 })).toStrictEqual({
+    expect(redact({ NextToken: 'page-2', nextToken: 'page-3', Marker: 'm-1', PaginationToken: 'p-4', MaxResults: 50 })).toStrictEqual({
       NextToken: 'page-2',
       nextToken: 'page-3',
       Marker: 'm-1',
+      // the Resource Groups Tagging API's
+      PaginationToken: 'p-4',
       MaxResults: 50,
     });
   });

@@ -1,7 +1,7 @@
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { canonicalArn, forgetTags, projectTags, tagIndex } from '../../../src/aws/tag-index.js';
+import { canonicalArn, forgetTagIndex, forgetTags, projectTags, tagIndex } from '../../../src/aws/tag-index.js';
 import { testTarget } from '../../support/target.js';
 import { sentCommands } from './mock-sdk.js';
 
@@ -115,6 +115,22 @@ describe('projectTags', () => {
     forgetTags(target, TOPIC);
     expect(await projectTags(target, P, TOPIC, own)).toEqual({ 'mtpipe:project': P, changed: 'yes' });
     expect(own).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('forgetTagIndex', () => {
+  it('makes the next question read a new index (a plan after the run wrote)', async () => {
+    tagging
+      .on(GetResourcesCommand)
+      .resolvesOnce({ ResourceTagMappingList: [mapping(TOPIC, { 'mtpipe:project': P })] })
+      .resolvesOnce({ ResourceTagMappingList: [mapping(TOPIC, { 'mtpipe:project': P, 'mtpipe:env': 'dev' })] });
+    const target = testTarget();
+    const own = vi.fn(async () => ({}));
+    expect(await projectTags(target, P, TOPIC, own)).toEqual({ 'mtpipe:project': P });
+    forgetTagIndex(target);
+    expect(await projectTags(target, P, TOPIC, own)).toEqual({ 'mtpipe:project': P, 'mtpipe:env': 'dev' });
+    expect(tagging.commandCalls(GetResourcesCommand)).toHaveLength(2);
+    expect(own).not.toHaveBeenCalled();
   });
 });
 
