@@ -1,0 +1,38 @@
+// `npm run build`: bundles src/ into dist/ with rolldown, then scripts/postbuild.js adds the templates,
+// the JSON Schema and the help texts. Types are checked by `npm run typecheck` (tsc emits nothing).
+//
+// Why a bundle: the AWS SDK's packages, loaded as installed (their CommonJS builds, one file per
+// module), cost most of mtpipe's start-up time and memory. Bundled from their ES module builds
+// (`dist-es`, chosen by `mainFields`) and tree-shaken, only the commands and shapes mtpipe uses remain.
+// Every dynamic `import()` (src/aws/sdk.ts, the command modules in src/cli.ts) stays a chunk of its
+// own, loaded on first use; a service package's chunk is named `aws-sdk-client-<service>.js`.
+//
+// Everything is bundled, but package.json's `dependencies` stay as they are: a few modules still
+// resolve packages at run time (src/config/partition.ts reads `@aws-sdk/core/client`'s source,
+// src/commands/push-files.ts requires `ignore`, src/cli.ts reads ../package.json), and `npm install`
+// of mtpipe must keep working for them.
+import { rm } from 'node:fs/promises';
+import { build } from 'rolldown';
+
+const SERVICE_PACKAGE = /[\\/]@aws-sdk[\\/](client-[^\\/]+)[\\/]/;
+
+await rm('dist', { recursive: true, force: true });
+await build({
+  // postbuild.js takes configSchema from the second entry
+  input: { cli: 'src/cli.ts', 'config-schema': 'src/config/schema.ts' },
+  platform: 'node',
+  resolve: { mainFields: ['module', 'main'] },
+  treeshake: true,
+  output: {
+    dir: 'dist',
+    format: 'esm',
+    // every chunk in dist/ itself: src/templates/render.ts finds the templates next to it (see postbuild.js)
+    entryFileNames: '[name].js',
+    chunkFileNames: (chunk) => {
+      const service = chunk.facadeModuleId?.match(SERVICE_PACKAGE);
+      return service ? `aws-sdk-${service[1]}.js` : '[name]-[hash].js';
+    },
+    keepNames: true,
+    sourcemap: true,
+  },
+});
