@@ -13,8 +13,9 @@
 // of mtpipe must keep working for them.
 import { rm } from 'node:fs/promises';
 import { build } from 'rolldown';
+import { sdkFacades } from './sdk-facades.js';
 
-const SERVICE_PACKAGE = /[\\/]@aws-sdk[\\/](client-[^\\/]+)[\\/]/;
+const SERVICE_PACKAGE = /@aws-sdk[\\/](client-[^\\/]+)(?:[\\/]|$)/;
 
 await rm('dist', { recursive: true, force: true });
 await build({
@@ -25,6 +26,8 @@ await build({
   // clients) and in their exports maps, where "module" comes before "node" (the CommonJS build).
   resolve: { mainFields: ['module', 'main'], conditionNames: ['module', 'node', 'import', 'default'] },
   treeshake: true,
+  // sdk.ts's import() of a service package brings only what src/ takes from it (see sdk-facades.js)
+  plugins: [sdkFacades()],
   output: {
     dir: 'dist',
     format: 'esm',

@@ -13,6 +13,13 @@ const RECORD_IMPORTS = join(ROOT, 'test', 'support', 'record-imports.mjs');
 const SERVICE = /node_modules\/@aws-sdk\/(client-[^/]+)\//;
 const dirs: string[] = [];
 
+/** All text of the .ts files under `dir`. */
+function sourceText(dir: string): string {
+  return readdirSync(dir, { withFileTypes: true })
+    .map((entry) => (entry.isDirectory() ? sourceText(join(dir, entry.name)) : entry.name.endsWith('.ts') ? readFileSync(join(dir, entry.name), 'utf8') : ''))
+    .join('\n');
+}
+
 function sourcesOf(file: string): string[] {
   return loadedModules([pathToFileURL(join(DIST, file)).href]).slice(1);
 }
@@ -47,6 +54,16 @@ describe('the bundle in dist/', () => {
       const service = chunk.slice('aws-sdk-'.length, -'.js'.length);
       expect(sourcesOf(chunk).some((source) => source.includes(`@aws-sdk/${service}/dist-es/`)), chunk).toBe(true);
       expect(await servicesLoadedBy(chunk), chunk).toEqual([service]);
+    }
+  });
+
+  it("holds of each service package only the commands src/ names (scripts/sdk-facades.js), not the package's hundreds", () => {
+    // S3Client itself sends CreateSession (S3 Express One Zone buckets)
+    const named = new Set([...(sourceText(join(ROOT, 'src')).match(/\b\w+Command\b/g) ?? []), 'CreateSessionCommand']);
+    for (const chunk of readdirSync(DIST).filter((file) => /^aws-sdk-client-[a-z0-9-]+\.js$/.test(file))) {
+      const commands = sourcesOf(chunk).flatMap((source) => source.match(/\/dist-es\/commands\/(\w+Command)\.js$/)?.[1] ?? []);
+      expect(commands.length, chunk).toBeGreaterThan(0);
+      expect(commands.filter((command) => !named.has(command)), chunk).toEqual([]);
     }
   });
 });
