@@ -1,9 +1,11 @@
-// After tsc: copy the template files next to the compiled code and write the JSON Schema of mtpipe.yaml.
+// After scripts/build.js: copy the template files next to the bundle's chunks and write the JSON Schema of mtpipe.yaml.
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 
-await cp('src/templates', 'dist/templates', { recursive: true, filter: (source) => !source.endsWith('.ts') });
-const { configSchema } = await import('../dist/config/schema.js');
+// templatePath() (src/templates/render.ts) looks next to the module that calls it: src/templates/ when
+// run from the sources, dist/ when bundled (every chunk is in dist/ itself).
+await cp('src/templates', 'dist', { recursive: true, filter: (source) => !source.endsWith('.ts') });
+const { configSchema } = await import('../dist/config-schema.js');
 const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
 await mkdir('schema', { recursive: true });
 await writeFile(

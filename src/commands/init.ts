@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG_FILE } from '../config/load.js';
 import { MtpipeError, UserInputError } from '../errors.js';
+import { templatePath } from '../templates/render.js';
 
-export const CONFIG_TEMPLATE = fileURLToPath(new URL('../templates/mtpipe.yaml', import.meta.url));
+export const CONFIG_TEMPLATE = fileURLToPath(templatePath('mtpipe.yaml'));
 
 /**
  * Writes a commented mtpipe.yaml (the built-in configuration, spelled out), creating its directory

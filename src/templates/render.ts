@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
 /**
- * Templates are real YAML or JSON files next to this module (copied into dist/templates at build).
+ * Templates are real YAML or JSON files next to this module (the build copies them next to the bundle's chunks).
  * A string that is exactly "{{name}}" becomes the variable's value, whatever its type (a list of ARNs,
  * a number); "{{name}}" inside a longer string is replaced by the value as text. A placeholder without
  * a variable, or a variable no placeholder uses, is an error: nothing stays silently unfilled.
@@ -17,6 +17,10 @@ export class TemplateError extends Error {
 const WHOLE = /^\{\{\s*([A-Za-z][\w]*)\s*\}\}$/;
 const PART = /\{\{\s*([A-Za-z][\w]*)\s*\}\}/g;
 
+/**
+ * The file of template `name` (a path relative to src/templates), next to this module: in src/templates
+ * when run from the sources, in dist/ when run from the bundle (scripts/postbuild.js copies them there).
+ */
 export function templatePath(name: string): URL {
   return new URL(`./${name}`, import.meta.url);
 }
