@@ -4,7 +4,7 @@ import { parameterPath } from '../commands/set-params.js';
 import { hfTokenSecretName, qeImageRepositoryName } from '../config/resource-names.js';
 import { partition } from '../config/partition.js';
 import { BUILD_IMAGES, HF_TOKEN_PARAMETER, SAMPLE_STATE_MACHINE, type Config } from '../config/schema.js';
-import { fill, templatePath } from './render.js';
+import { fill, parsedTemplate, templatePath } from './render.js';
 
 /**
  * The three buildspecs as YAML text, rendered from the templates next to this module, parsed back and
@@ -216,12 +216,16 @@ function variablesFor(settings: { name: string }[]): Map<string, string> {
 }
 
 function renderBuildspecFile(template: string, variables: Record<string, unknown>, image: BuildImage): string {
-  return renderBuildspecSource(template, readFileSync(templatePath(template), 'utf8'), variables, image);
+  return renderBuildspecDocument(template, parsedTemplate(template), variables, image);
 }
 
 /** Fills a template's text (every placeholder must have a value, every value a placeholder), then validates. */
 export function renderBuildspecSource(template: string, source: string, variables: Record<string, unknown>, image: BuildImage): string {
-  const document = fill(template, parse(source), variables) as Record<string, unknown>;
+  return renderBuildspecDocument(template, parse(source), variables, image);
+}
+
+function renderBuildspecDocument(template: string, parsedSource: unknown, variables: Record<string, unknown>, image: BuildImage): string {
+  const document = fill(template, parsedSource, variables) as Record<string, unknown>;
   const env = document.env as Record<string, unknown> | undefined;
   // a store no setting uses is left out rather than written as an empty map
   for (const store of ['parameter-store', 'secrets-manager']) {

@@ -25,10 +25,24 @@ export function templatePath(name: string): URL {
   return new URL(`./${name}`, import.meta.url);
 }
 
-/** Reads, parses and fills a template; returns the filled document. */
+const parsed = new Map<string, unknown>();
+
+/**
+ * Template `name` parsed (a .json one with JSON.parse, the rest as YAML), read once per process: a plan
+ * fills the same policy and buildspec templates for every environment, and `fill` never changes the
+ * document it is given.
+ */
+export function parsedTemplate(name: string): unknown {
+  if (!parsed.has(name)) {
+    const text = readFileSync(templatePath(name), 'utf8');
+    parsed.set(name, name.endsWith('.json') ? JSON.parse(text) : parse(text));
+  }
+  return parsed.get(name);
+}
+
+/** Reads (once), parses and fills a template; returns the filled document. */
 export function renderTemplate(name: string, variables: Record<string, unknown>): unknown {
-  const document: unknown = parse(readFileSync(templatePath(name), 'utf8'));
-  return fill(name, document, variables);
+  return fill(name, parsedTemplate(name), variables);
 }
 
 /** Fills an already parsed document (exported for tests of the rules). */
