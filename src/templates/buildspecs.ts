@@ -232,7 +232,8 @@ function renderBuildspecDocument(template: string, parsedSource: unknown, variab
     if (env && isMap(env[store]) && Object.keys(env[store]).length === 0) delete env[store];
   }
   const text = `# Rendered by mtpipe from its template ${template}: change mtpipe.yaml and render again rather than editing this file.\n${stringify(document, { lineWidth: 0 })}`;
-  validateBuildspec(template, text, image);
+  // the document itself is checked: parsing the text back would give the same maps, lists and scalars
+  validateBuildspecDocument(template, document, image);
   return text;
 }
 
@@ -246,6 +247,11 @@ export function validateBuildspec(template: string, text: string, image: BuildIm
   } catch (error) {
     throw new BuildspecError(template, [`is not valid YAML: ${(error as Error).message}`]);
   }
+  validateBuildspecDocument(template, document, image);
+}
+
+/** The checks of validateBuildspec on a parsed (or filled) buildspec document. */
+function validateBuildspecDocument(template: string, document: unknown, image: BuildImage): void {
   if (!isMap(document)) throw new BuildspecError(template, ['is not a YAML mapping']);
   const problems: string[] = [];
   if (document.version !== 0.2 && document.version !== '0.2') problems.push(`version must be 0.2 (found ${JSON.stringify(document.version)})`);
