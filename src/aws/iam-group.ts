@@ -20,7 +20,7 @@ export const iamGroup: ResourceKind<GroupSpec, { path: string }> = invalidatingS
   async find(target, spec) {
     const snapshot = await iamSnapshot(target);
     if (snapshot) {
-      const group = snapshot.groups.get(spec.name.toLowerCase());
+      const group = snapshot.groups.get(spec.name);
       return group && { path: group.Path ?? '/' };
     }
     const { GetGroupCommand, IAMClient } = await sdk.iam();

@@ -70,7 +70,7 @@ export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = inv
     const { policy } = read;
     const defaultVersionId = policy?.DefaultVersionId ?? 'v1';
     const tags = fromTagList(policy?.Tags);
-    const listed = snapshot?.policies.get(arn.toLowerCase())?.PolicyVersionList?.find((version) => version.VersionId === defaultVersionId);
+    const listed = snapshot?.policies.get(arn)?.PolicyVersionList?.find((version) => version.VersionId === defaultVersionId);
     if (listed) return { arn, defaultVersionId, document: decodePolicyDocument(listed.Document), tags };
     const { PolicyVersion } = await client.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: defaultVersionId }));
     return { arn, defaultVersionId, document: decodePolicyDocument(PolicyVersion?.Document), tags };

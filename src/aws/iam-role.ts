@@ -53,9 +53,9 @@ export const iamRole: ResourceKind<RoleSpec, Role> = invalidatingSnapshot({
   async find(target, spec) {
     const snapshot = await iamSnapshot(target);
     if (snapshot) {
-      const detail = snapshot.roles.get(spec.name.toLowerCase());
+      const detail = snapshot.roles.get(spec.name);
       if (!detail) return undefined;
-      const listed = snapshot.roleSettings.get(spec.name.toLowerCase());
+      const listed = snapshot.roleSettings.get(spec.name);
       // the role's description and session length come from ListRoles; a role made between the two listings is read on its own
       if (listed) return roleFrom(target, spec, { ...listed, ...detail });
     }

@@ -18,24 +18,25 @@ import { isIamBulkReadDenied } from './errors.js';
  *   RoleLastUsed). A managed policy's tags still take one GetPolicy (iam-policy.ts).
  *
  * Where it pays: pages come one after another (each needs the previous Marker), while per-resource
- * reads go 8 at once (READS_IN_FLIGHT.iam), so mtpipe's ~25 IAM resources per account take about 3
- * rounds of per-resource reads. A listing of at most MAX_PAGES pages is thus no slower than today's
- * reads and makes far fewer calls; an account with more (over ~3,000 roles, groups and policies, or
+ * reads go 8 at once (READS_IN_FLIGHT.iam), so the 23 IAM reads of a no-op bootstrap (22 resources)
+ * take 3 rounds, one of them GetPolicy then GetPolicyVersion. A listing of at most MAX_PAGES pages is
+ * thus no slower than those reads and makes far fewer calls (bench/apply.js: 3 instead of 23); an account with more (over ~3,000 roles, groups and policies, or
  * pages cut short by large documents) would cost more time and memory than it saves: the listing is
  * given up after MAX_PAGES pages and every kind reads its resources one by one, as without it.
  * Without the permission iam:GetAccountAuthorizationDetails or iam:ListRoles (AccessDenied), likewise.
  *
- * Names are keyed in lower case: IAM names are unique regardless of case, and GetRole finds a role by
- * its name in any case.
+ * Names are matched as written, like the names mtpipe asks GetRole for. IAM names are unique regardless
+ * of case (CreateRole reference): a role named in another case is not found here, its create meets
+ * EntityAlreadyExists, and apply's convergeExisting reads it with the kind's own read, as without the snapshot.
  */
 export interface IamSnapshot {
-  /** by lower-case role name */
+  /** by role name */
   roles: Map<string, RoleDetail>;
-  /** ListRoles' answer, by lower-case role name (Description, MaxSessionDuration) */
+  /** ListRoles' answer, by role name (Description, MaxSessionDuration) */
   roleSettings: Map<string, Role>;
-  /** by lower-case group name */
+  /** by group name */
   groups: Map<string, GroupDetail>;
-  /** customer managed policies, by lower-case ARN */
+  /** customer managed policies, by ARN */
   policies: Map<string, ManagedPolicyDetail>;
 }
 
@@ -122,7 +123,7 @@ async function readSnapshot(target: Target): Promise<IamSnapshot | undefined> {
     ]);
     if (!details || !listed) return undefined;
     const byName = <T>(items: T[], name: (item: T) => string | undefined) =>
-      new Map(items.flatMap((item) => (name(item) ? [[name(item)!.toLowerCase(), item] as const] : [])));
+      new Map(items.flatMap((item) => (name(item) ? [[name(item)!, item] as const] : [])));
     return {
       roles: byName(details.flatMap((page) => page.RoleDetailList ?? []), (role) => role.RoleName),
       roleSettings: byName(listed.flatMap((page) => page.Roles ?? []), (role) => role.RoleName),
@@ -157,9 +158,9 @@ async function pagesUpTo<Page extends { IsTruncated?: boolean; Marker?: string }
  */
 export function principalIn(snapshot: IamSnapshot, ownerKind: string, name: string): { inline: PolicyDetail[]; attached: AttachedPolicy[] } | undefined {
   if (ownerKind === 'iam:role') {
-    const role = snapshot.roles.get(name.toLowerCase());
+    const role = snapshot.roles.get(name);
     return role && { inline: role.RolePolicyList ?? [], attached: role.AttachedManagedPolicies ?? [] };
   }
-  const group = snapshot.groups.get(name.toLowerCase());
+  const group = snapshot.groups.get(name);
   return group && { inline: group.GroupPolicyList ?? [], attached: group.AttachedManagedPolicies ?? [] };
 }
