@@ -48,6 +48,14 @@ export class ClientFactory {
     private readonly credentials: AwsCredentialIdentityProvider,
   ) {}
 
+  /**
+   * One object per run, shared by every factory the run makes (the environments', inRegion's): the key
+   * of what a run reads once (src/aws/iam-snapshot.ts).
+   */
+  get runKey(): object {
+    return this.settings;
+  }
+
   get<C extends SdkClient>(Client: ClientClass<C>): C {
     let client = this.cache.get(Client) as C | undefined;
     if (!client) {

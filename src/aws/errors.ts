@@ -206,3 +206,7 @@ export function isLambdaTracingNotPermitted(error: unknown): boolean {
 export const isDashboardNotFound = named('DashboardNotFoundError', 'ResourceNotFound');
 /** CloudWatch Logs PutResourcePolicy: the region holds 10 resource policies already (the limit). */
 export const isLogsLimitExceeded = named('LimitExceededException');
+
+// IAM bulk read (src/aws/iam-snapshot.ts)
+/** The caller may not list the account's IAM state (iam:GetAccountAuthorizationDetails or iam:ListRoles). */
+export const isIamBulkReadDenied = named('AccessDenied', 'AccessDeniedException');

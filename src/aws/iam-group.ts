@@ -4,6 +4,7 @@ import type { ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isIamNotFound } from './errors.js';
 import type { PolicyDocument } from './iam-policy.js';
 import { inlinePolicyKind, pages, policyAttachmentKind, unlessGone } from './iam-principal-policy.js';
+import { iamSnapshot, invalidatingSnapshot } from './iam-snapshot.js';
 
 export interface GroupSpec {
   name: string;
@@ -11,12 +12,17 @@ export interface GroupSpec {
 }
 
 /** IAM groups cannot carry tags: ownership rests on the name, which starts with the project. */
-export const iamGroup: ResourceKind<GroupSpec, { path: string }> = {
+export const iamGroup: ResourceKind<GroupSpec, { path: string }> = invalidatingSnapshot({
   kind: 'iam:group',
   accountGlobal: true,
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const snapshot = await iamSnapshot(target);
+    if (snapshot) {
+      const group = snapshot.groups.get(spec.name);
+      return group && { path: group.Path ?? '/' };
+    }
     const { GetGroupCommand, IAMClient } = await sdk.iam();
     try {
       const { Group } = await target.clients.get(IAMClient).send(new GetGroupCommand({ GroupName: spec.name, MaxItems: 1 }));
@@ -78,7 +84,7 @@ export const iamGroup: ResourceKind<GroupSpec, { path: string }> = {
   },
 
   arnOf: (target, spec) => groupArn(target, spec),
-};
+});
 
 function groupArn(target: Target, spec: GroupSpec): string {
   return `arn:${target.partition}:iam::${target.account}:group${spec.path}${spec.name}`;

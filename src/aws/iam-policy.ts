@@ -3,6 +3,7 @@ import { compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '
 import type { ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isIamNotFound } from './errors.js';
 import { pages, unlessGone } from './iam-principal-policy.js';
+import { iamSnapshot, invalidatingSnapshot } from './iam-snapshot.js';
 import { comparePolicy } from './policy-document.js';
 
 export interface PolicyStatement {
@@ -41,25 +42,38 @@ export function decodePolicyDocument(encoded: string | undefined): unknown {
   return encoded ? (JSON.parse(decodeURIComponent(encoded)) as unknown) : undefined;
 }
 
-export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = {
+export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = invalidatingSnapshot({
   kind: 'iam:policy',
   accountGlobal: true,
   name: (spec) => spec.name,
 
+  /**
+   * GetPolicy (existence, default version, tags: the snapshot's ManagedPolicyDetail has no tags) goes
+   * together with the snapshot, whose PolicyVersionList holds the default version's document; without
+   * the snapshot, GetPolicyVersion follows.
+   */
   async find(target, spec) {
     const { GetPolicyCommand, GetPolicyVersionCommand, IAMClient } = await sdk.iam();
     const client = target.clients.get(IAMClient);
     const arn = policyArn(target, spec);
-    let policy;
-    try {
-      ({ Policy: policy } = await client.send(new GetPolicyCommand({ PolicyArn: arn })));
-    } catch (error) {
-      if (isIamNotFound(error)) return undefined;
-      throw error;
+    const [read, snapshot] = await Promise.all([
+      client.send(new GetPolicyCommand({ PolicyArn: arn })).then(
+        ({ Policy }) => ({ policy: Policy }),
+        (error: unknown) => ({ error }),
+      ),
+      iamSnapshot(target),
+    ]);
+    if ('error' in read) {
+      if (isIamNotFound(read.error)) return undefined;
+      throw read.error;
     }
+    const { policy } = read;
     const defaultVersionId = policy?.DefaultVersionId ?? 'v1';
+    const tags = fromTagList(policy?.Tags);
+    const listed = snapshot?.policies.get(arn)?.PolicyVersionList?.find((version) => version.VersionId === defaultVersionId);
+    if (listed) return { arn, defaultVersionId, document: decodePolicyDocument(listed.Document), tags };
     const { PolicyVersion } = await client.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: defaultVersionId }));
-    return { arn, defaultVersionId, document: decodePolicyDocument(PolicyVersion?.Document), tags: fromTagList(policy?.Tags) };
+    return { arn, defaultVersionId, document: decodePolicyDocument(PolicyVersion?.Document), tags };
   },
 
   diff(current, spec) {
@@ -146,7 +160,7 @@ export const managedPolicy: ResourceKind<ManagedPolicySpec, ManagedPolicy> = {
 
   tagsOf: (current) => current.tags,
   arnOf: (target, spec) => policyArn(target, spec),
-};
+});
 
 export function policyArn(target: Target, spec: { name: string; path: string }): string {
   return `arn:${target.partition}:iam::${target.account}:policy${spec.path}${spec.name}`;

@@ -5,6 +5,7 @@ import { IAM_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.
 import type { ResourceKind } from '../engine/types.js';
 import { isIamNotFound, propagation } from './errors.js';
 import { decodePolicyDocument } from './iam-policy.js';
+import { iamSnapshot, invalidatingSnapshot, principalIn } from './iam-snapshot.js';
 import { comparePolicy } from './policy-document.js';
 
 /**
@@ -36,12 +37,18 @@ export interface InlinePolicy {
 export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind<Spec, InlinePolicy> {
   const put = (client: IAMClient, spec: Spec) =>
     api.put(client, api.owner(spec), api.policyName(spec), JSON.stringify(api.document(spec)));
-  return {
+  return invalidatingSnapshot({
     kind: api.kind,
     accountGlobal: true,
     name: (spec) => `${api.owner(spec)}/${api.policyName(spec)}`,
 
     async find(target, spec) {
+      const snapshot = await iamSnapshot(target);
+      if (snapshot) {
+        // no such group or role: no such policy either (as GetRolePolicy's NoSuchEntity)
+        const policy = principalIn(snapshot, api.ownerKind, api.owner(spec))?.inline.find((p) => p.PolicyName === api.policyName(spec));
+        return policy && { document: decodePolicyDocument(policy.PolicyDocument) };
+      }
       const { IAMClient } = await sdk.iam();
       const client = target.clients.get(IAMClient);
       let encoded: string | undefined;
@@ -91,7 +98,7 @@ export function inlinePolicyKind<Spec>(api: InlinePolicyApi<Spec>): ResourceKind
     },
 
     arnOf: () => undefined,
-  };
+  });
 }
 
 export interface AttachmentApi<Spec> {
@@ -109,12 +116,17 @@ export interface AttachmentApi<Spec> {
 }
 
 export function policyAttachmentKind<Spec>(api: AttachmentApi<Spec>): ResourceKind<Spec, true> {
-  return {
+  return invalidatingSnapshot({
     kind: api.kind,
     accountGlobal: true,
     name: (spec) => `${api.owner(spec)} <- ${api.policyArn(spec).split('/').pop() ?? api.policyArn(spec)}`,
 
     async find(target, spec) {
+      const snapshot = await iamSnapshot(target);
+      if (snapshot) {
+        const attached = principalIn(snapshot, api.ownerKind, api.owner(spec))?.attached;
+        return attached?.some((policy) => policy.PolicyArn === api.policyArn(spec)) ? true : undefined;
+      }
       const { IAMClient } = await sdk.iam();
       const client = target.clients.get(IAMClient);
       let marker: string | undefined;
@@ -160,7 +172,7 @@ export function policyAttachmentKind<Spec>(api: AttachmentApi<Spec>): ResourceKi
     },
 
     arnOf: () => undefined,
-  };
+  });
 }
 
 /** A delete or detach that meets NoSuchEntity: gone already (a lost response, or someone else), which is done. */

@@ -1,10 +1,12 @@
+import type { Role as AwsRole } from '@aws-sdk/client-iam';
 import { sdk } from './sdk.js';
 import { roleArn } from '../config/resource-names.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
-import type { ResourceKind } from '../engine/types.js';
+import type { ResourceKind, Target } from '../engine/types.js';
 import { alreadyExists, isIamNotFound } from './errors.js';
 import { decodePolicyDocument, type PolicyDocument } from './iam-policy.js';
 import { inlinePolicyKind, pages, policyAttachmentKind, unlessGone } from './iam-principal-policy.js';
+import { iamSnapshot, invalidatingSnapshot } from './iam-snapshot.js';
 import { comparePolicy } from './policy-document.js';
 
 /** A trust policy: who may assume the role (one service principal, or one role, per statement, see src/templates/policies.ts). */
@@ -43,12 +45,20 @@ export interface Role {
 /** IAM's default session length for a role. */
 const DEFAULT_MAX_SESSION_DURATION = 3600;
 
-export const iamRole: ResourceKind<RoleSpec, Role> = {
+export const iamRole: ResourceKind<RoleSpec, Role> = invalidatingSnapshot({
   kind: 'iam:role',
   accountGlobal: true,
   name: (spec) => spec.name,
 
   async find(target, spec) {
+    const snapshot = await iamSnapshot(target);
+    if (snapshot) {
+      const detail = snapshot.roles.get(spec.name);
+      if (!detail) return undefined;
+      const listed = snapshot.roleSettings.get(spec.name);
+      // the role's description and session length come from ListRoles; a role made between the two listings is read on its own
+      if (listed) return roleFrom(target, spec, { ...listed, ...detail });
+    }
     const { GetRoleCommand, IAMClient } = await sdk.iam();
     let role;
     try {
@@ -57,15 +67,7 @@ export const iamRole: ResourceKind<RoleSpec, Role> = {
       if (isIamNotFound(error)) return undefined;
       throw error;
     }
-    return {
-      arn: role?.Arn ?? roleArn(target.partition, target.account, spec.name, spec.path),
-      path: role?.Path ?? '/',
-      // URL-encoded, as every policy document IAM returns
-      trustPolicy: decodePolicyDocument(role?.AssumeRolePolicyDocument),
-      description: role?.Description ?? '',
-      maxSessionDuration: role?.MaxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,
-      tags: fromTagList(role?.Tags),
-    };
+    return roleFrom(target, spec, role ?? {});
   },
 
   diff(current, spec) {
@@ -167,7 +169,20 @@ export const iamRole: ResourceKind<RoleSpec, Role> = {
 
   tagsOf: (current) => current.tags,
   arnOf: (target, spec) => roleArn(target.partition, target.account, spec.name, spec.path),
-};
+});
+
+/** GetRole's answer, or ListRoles' merged with GetAccountAuthorizationDetails' (the same fields). */
+function roleFrom(target: Target, spec: RoleSpec, role: Partial<Pick<AwsRole, 'Arn' | 'Path' | 'AssumeRolePolicyDocument' | 'Description' | 'MaxSessionDuration' | 'Tags'>>): Role {
+  return {
+    arn: role.Arn ?? roleArn(target.partition, target.account, spec.name, spec.path),
+    path: role.Path ?? '/',
+    // URL-encoded, as every policy document IAM returns
+    trustPolicy: decodePolicyDocument(role.AssumeRolePolicyDocument),
+    description: role.Description ?? '',
+    maxSessionDuration: role.MaxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,
+    tags: fromTagList(role.Tags),
+  };
+}
 
 export interface RoleInlinePolicySpec {
   roleName: string;

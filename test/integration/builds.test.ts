@@ -288,7 +288,8 @@ describe('create-builds against moto', () => {
     expect(new Set(operationsOf(calls))).toEqual(
       new Set([
         'STS.GetCallerIdentity',
-        'IAM.GetRole',
+        'IAM.GetAccountAuthorizationDetails',
+        'IAM.ListRoles',
         'S3.HeadBucket',
         'S3.GetPublicAccessBlock',
         'S3.GetBucketEncryption',

@@ -235,7 +235,8 @@ describe('create-deploy against moto', () => {
     expect(new Set(operationsOf(calls))).toEqual(
       new Set([
         'STS.GetCallerIdentity',
-        'IAM.GetRole',
+        'IAM.GetAccountAuthorizationDetails',
+        'IAM.ListRoles',
         'CloudFormation.ListStackResources',
         'CodeDeploy.GetApplication',
         'CodeDeploy.CreateApplication',

@@ -185,6 +185,8 @@ describe('setup-security against moto', () => {
     const second = await setUp();
     expect(second.writes).toEqual([]);
     expect(second.stdout).toMatch(/^No changes — 20 resources up to date\.$/m);
+    // 18 IAM resources, read from one snapshot of the account (src/aws/iam-snapshot.ts), not role by role
+    expect(operationsOf(second.calls).filter((op) => op.startsWith('IAM.')).sort()).toEqual(['IAM.GetAccountAuthorizationDetails', 'IAM.ListRoles']);
     expect(second.stdout).not.toContain('Plan:');
 
     const dryRun = await setUp({ ...IN_SECRETS_MANAGER, options: { dryRun: true } });

@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { groupInlinePolicy, groupPolicyAttachment, iamGroup } from '../../../src/aws/iam-group.js';
 import { developerAccessPolicy } from '../../../src/commands/init-repo.js';
 import { IAM_PROPAGATION_TIMEOUT_MS } from '../../../src/engine/retry.js';
+import { markIamWritten } from '../../../src/aws/iam-snapshot.js';
 import { testTarget } from '../../support/target.js';
 import { iamMock, resetSdkMocks, sentCommands } from './mock-sdk.js';
 import { runThatCreated } from '../write-context.js';
@@ -33,6 +34,8 @@ async function settle(operation: Promise<unknown>): Promise<unknown> {
 }
 
 const target = testTarget();
+// resource by resource, as after a write of this run; the bulk snapshot's reads: iam-snapshot.test.ts
+markIamWritten(target);
 const GROUP = 'mt-developers';
 const POLICY_ARN = 'arn:aws:iam::123456789012:policy/mtpipe/mt-protect-main';
 const REPO_ARN = 'arn:aws:codecommit:us-east-1:123456789012:mt-repo';

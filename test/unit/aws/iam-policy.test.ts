@@ -18,10 +18,13 @@ import {
   type ManagedPolicySpec,
 } from '../../../src/aws/iam-policy.js';
 import { protectBranchPolicy } from '../../../src/commands/init-repo.js';
+import { markIamWritten } from '../../../src/aws/iam-snapshot.js';
 import { testTarget } from '../../support/target.js';
 import { iamMock, resetSdkMocks, sentCommands } from './mock-sdk.js';
 
 const target = testTarget();
+// resource by resource, as after a write of this run; the bulk snapshot's reads: iam-snapshot.test.ts
+markIamWritten(target);
 const ARN = 'arn:aws:iam::123456789012:policy/mtpipe/mt-protect-main';
 const TAGS = { 'mtpipe:project': 'mt', 'mtpipe:env': 'shared' };
 const document = protectBranchPolicy('arn:aws:codecommit:us-east-1:123456789012:mt-repo', 'main');

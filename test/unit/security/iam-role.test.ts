@@ -13,11 +13,14 @@ import {
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PolicyDocument } from '../../../src/aws/iam-policy.js';
 import { iamRole, roleInlinePolicy, rolePolicyAttachment, type Role, type RoleSpec, type TrustPolicyDocument } from '../../../src/aws/iam-role.js';
+import { markIamWritten } from '../../../src/aws/iam-snapshot.js';
 import { testTarget } from '../../support/target.js';
 import { iamMock, resetSdkMocks, sentCommands } from './mock-sdk.js';
 import { runThatCreated } from '../write-context.js';
 
 const target = testTarget();
+// resource by resource, as after a write of this run; the bulk snapshot's reads: iam-snapshot.test.ts
+markIamWritten(target);
 const ROLE = 'mt-build';
 const ARN = 'arn:aws:iam::123456789012:role/mtpipe/mt-build';
 const TAGS = { 'mtpipe:project': 'mt', 'mtpipe:env': 'shared' };
