@@ -117,6 +117,19 @@ export function forgetTagIndex(target: Target): void {
   indexes.delete(target.clients);
 }
 
+/**
+ * Every resource the project's index holds, by canonical ARN (see canonicalArn), with its tags, less
+ * those whose tags this run changed (forgetTags); undefined offline and when GetResources was refused
+ * or failed. For a kind that lists its project's resources (a prune) from the index instead of its own
+ * listing.
+ */
+export async function projectResources(target: Target, project: string): Promise<Map<string, Record<string, string>> | undefined> {
+  const index = await indexOf(target, project);
+  if (!index) return undefined;
+  const { forgotten } = indexesOf(target);
+  return new Map([...index].filter(([arn]) => !forgotten.has(arn)).map(([arn, tags]) => [arn, { ...tags }]));
+}
+
 function lookUp(target: Target, index: Map<string, Record<string, string>>, arn: string): Record<string, string> | undefined {
   const key = canonicalArn(arn);
   return indexesOf(target).forgotten.has(key) ? undefined : index.get(key);

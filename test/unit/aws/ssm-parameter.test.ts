@@ -9,10 +9,13 @@ import {
   TooManyUpdates,
   type Parameter,
 } from '@aws-sdk/client-ssm';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SSM_DEFAULT_KEY, ssmParameter, type ParameterSpec, type StoredParameter } from '../../../src/aws/ssm-parameter.js';
 import { testTarget } from '../../support/target.js';
 import { resetSdkMocks, sentCommands, ssmMock } from './mock-sdk.js';
+import { indexHolds, taggingMock } from './tag-index-mock.js';
+import { forgetTagIndex } from '../../../src/aws/tag-index.js';
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 
 const target = testTarget({ name: 'dev' });
 const TAGS = { 'mtpipe:project': 'mt', 'mtpipe:env': 'dev' };
@@ -49,7 +52,10 @@ function account(parameters: Parameter[]): void {
   ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: TOKEN, Type: 'SecureString', KeyId: 'alias/mt-key' }] });
 }
 
-beforeEach(() => resetSdkMocks());
+beforeEach(() => {
+  resetSdkMocks();
+  indexHolds([target]);
+});
 
 describe('ssmParameter.findMany', () => {
   it('reads 12 parameters in 2 GetParameters calls of at most 10 names, decrypted, in order', async () => {
@@ -86,13 +92,36 @@ describe('ssmParameter.findMany', () => {
     expect(tagged).toStrictEqual(['/mt/dev/a', TOKEN]);
   });
 
-  it('does not call DescribeParameters when no SecureString exists', async () => {
+  it('does not call DescribeParameters when no spec wants a SecureString', async () => {
     account([{ Name: '/mt/dev/a', Type: 'String', Value: 'x' }]);
 
-    const [a, token] = await ssmParameter.findMany!(target, [plain('a'), secret('hf')]);
+    const [a] = await ssmParameter.findMany!(target, [plain('a')]);
     expect(a).toBeDefined();
-    expect(token).toBeUndefined();
     expect(ssmMock).not.toHaveReceivedCommand(DescribeParametersCommand);
+  });
+
+  it('sends GetParameters and DescribeParameters at once: the key read needs only the names', async () => {
+    account([{ Name: TOKEN, Type: 'SecureString', Value: 'hf' }]);
+    let answer: (value: object) => void = () => undefined;
+    ssmMock.on(GetParametersCommand).callsFake(() => new Promise((resolve) => (answer = resolve)));
+
+    const reading = ssmParameter.findMany!(target, [secret(undefined)]);
+    await vi.waitFor(() => expect(ssmMock).toHaveReceivedCommand(DescribeParametersCommand));
+    answer({ Parameters: [{ Name: TOKEN, Type: 'SecureString', Value: 'hf' }] });
+    expect((await reading)[0]).toStrictEqual(stored(secret(undefined), { value: 'hf', keyId: 'alias/mt-key' }));
+  });
+
+  it('reads no ListTagsForResource for a parameter the project tag index holds', async () => {
+    account([{ Name: '/mt/dev/a', Type: 'String', Value: 'x' }, { Name: '/mt/dev/b', Type: 'String', Value: 'y' }]);
+    indexHolds([target], { 'arn:aws:ssm:us-east-1:123456789012:parameter/mt/dev/a': { ...TAGS, team: 'ml' } });
+
+    const [a, b] = await ssmParameter.findMany!(target, [plain('a'), plain('b')]);
+    expect(a?.tags).toStrictEqual({ ...TAGS, team: 'ml' });
+    expect(b?.tags).toStrictEqual(TAGS);
+    // b is not in the index (untagged, another project's, or tagged moments ago): its own read answers
+    expect(sentCommands(ssmMock).filter(([name]) => name === 'ListTagsForResourceCommand')).toStrictEqual([
+      ['ListTagsForResourceCommand', { ResourceType: 'Parameter', ResourceId: '/mt/dev/b' }],
+    ]);
   });
 
   it('find reads one parameter the same way', async () => {
@@ -245,5 +274,45 @@ describe('ssmParameter.delete', () => {
   it('other errors propagate', async () => {
     ssmMock.on(DeleteParameterCommand).rejects(new TooManyUpdates({ message: 'slow down', $metadata: {} }));
     await expect(ssmParameter.delete!(target, current, spec)).rejects.toBeInstanceOf(TooManyUpdates);
+  });
+});
+
+describe('ssmParameter.listUnwanted', () => {
+  const arn = (name: string) => `arn:aws:ssm:us-east-1:123456789012:parameter${name}`;
+  const wanted = new Set(['/mt/dev/a', TOKEN]);
+  const isWanted = (name: string) => wanted.has(name);
+
+  it('makes no SSM call when every parameter of the project the index holds under the path is wanted', async () => {
+    indexHolds([target], { [arn('/mt/dev/a')]: TAGS, [arn(TOKEN)]: TAGS, [arn('/mt/prod/old')]: TAGS });
+
+    expect(await ssmParameter.listUnwanted!(target, '/mt/dev/', 'mt', isWanted)).toStrictEqual([]);
+    expect(sentCommands(ssmMock)).toStrictEqual([]);
+  });
+
+  it('lists the project parameters under the path that are not wanted from the index, confirmed by GetParameters', async () => {
+    indexHolds([target], { [arn('/mt/dev/a')]: TAGS, [arn('/mt/dev/old')]: TAGS, [arn('/mt/dev/gone')]: TAGS, [arn('/mt/devx/b')]: TAGS });
+    ssmMock.on(GetParametersCommand).resolves({ Parameters: [{ Name: '/mt/dev/old', Type: 'SecureString', Value: 'AQ…' }], InvalidParameters: ['/mt/dev/gone'] });
+
+    const found = await ssmParameter.listUnwanted!(target, '/mt/dev/', 'mt', isWanted);
+    expect(found).toStrictEqual([
+      {
+        spec: { name: '/mt/dev/old', type: 'SecureString', value: undefined, tags: TAGS },
+        current: { name: '/mt/dev/old', type: 'SecureString', value: '', tags: TAGS },
+      },
+    ]);
+    expect(sentCommands(ssmMock)).toStrictEqual([['GetParametersCommand', { Names: ['/mt/dev/old', '/mt/dev/gone'] }]]);
+  });
+
+  it('without the index (GetResources refused) lists the path with DescribeParameters and keeps the project tagged ones', async () => {
+    forgetTagIndex(target);
+    taggingMock.reset();
+    taggingMock.on(GetResourcesCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: '/mt/dev/a', Type: 'String' }, { Name: '/mt/dev/old', Type: 'String' }, { Name: '/mt/dev/theirs', Type: 'String' }] });
+    ssmMock.on(ListTagsForResourceCommand, { ResourceId: '/mt/dev/old' }).resolves({ TagList: TAG_LIST });
+    ssmMock.on(ListTagsForResourceCommand, { ResourceId: '/mt/dev/theirs' }).resolves({ TagList: [{ Key: 'mtpipe:project', Value: 'other' }] });
+
+    const found = await ssmParameter.listUnwanted!(target, '/mt/dev/', 'mt', isWanted);
+    expect(found.map((item) => item.current.name)).toStrictEqual(['/mt/dev/old']);
+    expect(ssmMock).toHaveReceivedCommandWith(DescribeParametersCommand, { ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/mt/dev'] }] });
   });
 });
