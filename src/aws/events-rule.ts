@@ -135,16 +135,14 @@ export const eventsRule: ResourceKind<RuleSpec, Rule> = {
     const { EventBridgeClient, PutRuleCommand, TagResourceCommand } = await sdk.events();
     const client = target.clients.get(EventBridgeClient);
     const changed = diffs.map((diff) => diff.field);
+    if (changed.some((field) => ['description', 'eventPattern', 'state'].includes(field))) {
+      await client.send(new PutRuleCommand({ Name: spec.name, Description: spec.description, EventPattern: JSON.stringify(spec.eventPattern), State: 'ENABLED' }));
+    }
+    // in sequence: PutRule and PutTargets of one rule at once meet ConcurrentModificationException
+    // targets are upserted by Id: others' targets of the rule stay as they are
+    await putTargets(target, spec.name, spec.targets.filter((t) => changed.includes(`targets.${t.Id}`)), context);
     const missing = tagsToAdd(current.tags, spec.tags);
-    // the rule exists: its settings, targets and tags are written at once
-    await Promise.all([
-      changed.some((field) => ['description', 'eventPattern', 'state'].includes(field))
-        ? client.send(new PutRuleCommand({ Name: spec.name, Description: spec.description, EventPattern: JSON.stringify(spec.eventPattern), State: 'ENABLED' }))
-        : undefined,
-      // targets are upserted by Id: others' targets of the rule stay as they are
-      putTargets(target, spec.name, spec.targets.filter((t) => changed.includes(`targets.${t.Id}`)), context),
-      Object.keys(missing).length > 0 ? client.send(new TagResourceCommand({ ResourceARN: current.arn, Tags: toTagList(missing) })) : undefined,
-    ]);
+    if (Object.keys(missing).length > 0) await client.send(new TagResourceCommand({ ResourceARN: current.arn, Tags: toTagList(missing) }));
     return { arn: current.arn };
   },
 
