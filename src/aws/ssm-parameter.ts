@@ -4,7 +4,7 @@ import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTa
 import { sameKmsKey } from './kms-key-name.js';
 import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
 import { alreadyExists, isParameterNotFound } from './errors.js';
-import { canonicalArn, projectResources, projectTags } from './tag-index.js';
+import { projectTags } from './tag-index.js';
 
 /** KMS key SSM uses for a SecureString when none is named. */
 export const SSM_DEFAULT_KEY = 'alias/aws/ssm';
@@ -111,34 +111,12 @@ const unwantedOf = (name: string, type: string, tags: Record<string, string>): U
 });
 
 /**
- * The project's parameters under `path` (ending in "/") that are not wanted: those carrying
- * mtpipe:project=<project>. From the project's tag index when there is one: its parameters under the
- * path, whose existence GetParameters (10 names a call, not decrypted) confirms, so a no-op whose every
- * parameter is wanted makes no call. A parameter tagged too recently for the index to list it waits for
- * the next run. Without the index: DescribeParameters under the path, then each one's tags.
+ * The project's parameters under `path` (ending in "/") that are not wanted: DescribeParameters under
+ * the path (paged), then the tags of each one not wanted, from the project's tag index, else
+ * ListTagsForResource; those carrying mtpipe:project=<project> are returned. The listing is SSM's own,
+ * not the index's: a parameter the index does not show (tagged moments ago) is pruned all the same.
  */
 async function listUnwanted(target: Target, path: string, project: string, isWanted: (name: string) => boolean): Promise<Unwanted[]> {
-  const resources = await projectResources(target, project);
-  if (!resources) return listUnwantedByPath(target, path, project, isWanted);
-  const { GetParametersCommand, SSMClient } = await sdk.ssm();
-  const client = target.clients.get(SSMClient);
-  // the canonical ARN of "/a/b" is "…:parameter/a/b": a name with a slash always starts with one
-  const base = canonicalArn(parameterArn(target, '/'));
-  const tagsByName = new Map(
-    [...resources].filter(([arn]) => arn.startsWith(base)).map(([arn, tags]) => [`/${arn.slice(base.length)}` as string, tags] as const),
-  );
-  const names = [...tagsByName.keys()].filter((name) => name.startsWith(path) && !isWanted(name));
-  const batches: string[][] = [];
-  for (let start = 0; start < names.length; start += GET_PARAMETERS_BATCH) batches.push(names.slice(start, start + GET_PARAMETERS_BATCH));
-  const answers = await Promise.all(batches.map((Names) => client.send(new GetParametersCommand({ Names }))));
-  return answers
-    .flatMap(({ Parameters = [] }) => Parameters)
-    .filter((parameter) => parameter.Name !== undefined && tagsByName.has(parameter.Name))
-    .map((parameter) => unwantedOf(parameter.Name!, parameter.Type ?? 'String', tagsByName.get(parameter.Name!)!));
-}
-
-/** listUnwanted without the index: DescribeParameters under the path, then the tags of each parameter not wanted. */
-async function listUnwantedByPath(target: Target, path: string, project: string, isWanted: (name: string) => boolean): Promise<Unwanted[]> {
   const { DescribeParametersCommand, ListTagsForResourceCommand, SSMClient } = await sdk.ssm();
   const client = target.clients.get(SSMClient);
   const names: { name: string; type: string }[] = [];
@@ -158,8 +136,9 @@ async function listUnwantedByPath(target: Target, path: string, project: string,
   } while (nextToken);
   const owned = await Promise.all(
     names.map(async ({ name, type }) => {
-      const { TagList } = await client.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: name }));
-      const tags = fromTagList(TagList);
+      const tags = await projectTags(target, project, parameterArn(target, name), async () =>
+        fromTagList((await client.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: name }))).TagList),
+      );
       return tags[TAG_PROJECT] === project ? unwantedOf(name, type, tags) : undefined;
     }),
   );

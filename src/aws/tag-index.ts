@@ -120,19 +120,6 @@ export function forgetTagIndex(target: Target): void {
 }
 
 /**
- * Every resource the project's index holds, by canonical ARN (see canonicalArn), with its tags, less
- * those whose tags this run changed (forgetTags); undefined offline and when GetResources was refused
- * or failed. For a kind that lists its project's resources (a prune) from the index instead of its own
- * listing.
- */
-export async function projectResources(target: Target, project: string): Promise<Map<string, Record<string, string>> | undefined> {
-  const index = await indexOf(target, project);
-  if (!index) return undefined;
-  const { forgotten } = indexesOf(target);
-  return new Map([...index].filter(([arn]) => !forgotten.has(arn)).map(([arn, tags]) => [arn, { ...tags }]));
-}
-
-/**
  * A kind's memo of reads for the run, per set of clients like the index (one account and region), by
  * `key` (the kind's): several callers of one target share a read (e.g. DescribeAlarms of many names).
  * Dropped with the index (forgetTagIndex), so a plan after the writes reads again; a kind that writes a

@@ -13,9 +13,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SSM_DEFAULT_KEY, ssmParameter, type ParameterSpec, type StoredParameter } from '../../../src/aws/ssm-parameter.js';
 import { testTarget } from '../../support/target.js';
 import { resetSdkMocks, sentCommands, ssmMock } from './mock-sdk.js';
-import { indexHolds, taggingMock } from './tag-index-mock.js';
-import { forgetTagIndex } from '../../../src/aws/tag-index.js';
-import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import { indexHolds } from './tag-index-mock.js';
 
 const target = testTarget({ name: 'dev' });
 const TAGS = { 'mtpipe:project': 'mt', 'mtpipe:env': 'dev' };
@@ -281,17 +279,23 @@ describe('ssmParameter.listUnwanted', () => {
   const arn = (name: string) => `arn:aws:ssm:us-east-1:123456789012:parameter${name}`;
   const wanted = new Set(['/mt/dev/a', TOKEN]);
   const isWanted = (name: string) => wanted.has(name);
+  const PATH = { ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/mt/dev'] }], MaxResults: 50, NextToken: undefined };
 
-  it('makes no SSM call when every parameter of the project the index holds under the path is wanted', async () => {
-    indexHolds([target], { [arn('/mt/dev/a')]: TAGS, [arn(TOKEN)]: TAGS, [arn('/mt/prod/old')]: TAGS });
+  it('lists the path with DescribeParameters and reads no tags when every parameter there is wanted', async () => {
+    ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: '/mt/dev/a', Type: 'String' }, { Name: TOKEN, Type: 'SecureString' }] });
 
     expect(await ssmParameter.listUnwanted!(target, '/mt/dev/', 'mt', isWanted)).toStrictEqual([]);
-    expect(sentCommands(ssmMock)).toStrictEqual([]);
+    expect(sentCommands(ssmMock)).toStrictEqual([['DescribeParametersCommand', PATH]]);
   });
 
-  it('lists the project parameters under the path that are not wanted from the index, confirmed by GetParameters', async () => {
-    indexHolds([target], { [arn('/mt/dev/a')]: TAGS, [arn('/mt/dev/old')]: TAGS, [arn('/mt/dev/gone')]: TAGS, [arn('/mt/devx/b')]: TAGS });
-    ssmMock.on(GetParametersCommand).resolves({ Parameters: [{ Name: '/mt/dev/old', Type: 'SecureString', Value: 'AQ…' }], InvalidParameters: ['/mt/dev/gone'] });
+  it('takes the tags of the parameters not wanted from the project tag index, else ListTagsForResource, and keeps the project ones', async () => {
+    indexHolds([target], { [arn('/mt/dev/old')]: TAGS });
+    ssmMock.on(DescribeParametersCommand).resolves({
+      Parameters: [{ Name: '/mt/dev/a', Type: 'String' }, { Name: '/mt/dev/old', Type: 'SecureString' }, { Name: '/mt/dev/theirs', Type: 'String' }, { Name: '/mt/dev/new', Type: 'String' }],
+    });
+    ssmMock.on(ListTagsForResourceCommand, { ResourceId: '/mt/dev/theirs' }).resolves({ TagList: [{ Key: 'mtpipe:project', Value: 'other' }] });
+    // tagged moments ago: not in the index yet, found by SSM's own listing and its own tags
+    ssmMock.on(ListTagsForResourceCommand, { ResourceId: '/mt/dev/new' }).resolves({ TagList: TAG_LIST });
 
     const found = await ssmParameter.listUnwanted!(target, '/mt/dev/', 'mt', isWanted);
     expect(found).toStrictEqual([
@@ -299,20 +303,12 @@ describe('ssmParameter.listUnwanted', () => {
         spec: { name: '/mt/dev/old', type: 'SecureString', value: undefined, tags: TAGS },
         current: { name: '/mt/dev/old', type: 'SecureString', value: '', tags: TAGS },
       },
+      {
+        spec: { name: '/mt/dev/new', type: 'String', value: undefined, tags: TAGS },
+        current: { name: '/mt/dev/new', type: 'String', value: '', tags: TAGS },
+      },
     ]);
-    expect(sentCommands(ssmMock)).toStrictEqual([['GetParametersCommand', { Names: ['/mt/dev/old', '/mt/dev/gone'] }]]);
-  });
-
-  it('without the index (GetResources refused) lists the path with DescribeParameters and keeps the project tagged ones', async () => {
-    forgetTagIndex(target);
-    taggingMock.reset();
-    taggingMock.on(GetResourcesCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
-    ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: '/mt/dev/a', Type: 'String' }, { Name: '/mt/dev/old', Type: 'String' }, { Name: '/mt/dev/theirs', Type: 'String' }] });
-    ssmMock.on(ListTagsForResourceCommand, { ResourceId: '/mt/dev/old' }).resolves({ TagList: TAG_LIST });
-    ssmMock.on(ListTagsForResourceCommand, { ResourceId: '/mt/dev/theirs' }).resolves({ TagList: [{ Key: 'mtpipe:project', Value: 'other' }] });
-
-    const found = await ssmParameter.listUnwanted!(target, '/mt/dev/', 'mt', isWanted);
-    expect(found.map((item) => item.current.name)).toStrictEqual(['/mt/dev/old']);
-    expect(ssmMock).toHaveReceivedCommandWith(DescribeParametersCommand, { ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/mt/dev'] }] });
+    const tagged = ssmMock.commandCalls(ListTagsForResourceCommand).map((call) => call.args[0].input.ResourceId).sort();
+    expect(tagged).toStrictEqual(['/mt/dev/new', '/mt/dev/theirs']);
   });
 });
