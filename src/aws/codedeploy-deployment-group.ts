@@ -3,7 +3,7 @@ import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd, toTagList } from '../engine/diff.js';
 import { CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
 import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
-import { describeAlarms } from './cloudwatch-alarm.js';
+import { describeAlarms } from './cloudwatch-alarm-reads.js';
 import { projectTags, tagIndex } from './tag-index.js';
 import { codedeployTags } from './codedeploy-application.js';
 import { alreadyExists, isDeploymentGroupNotFound, propagation } from './errors.js';
