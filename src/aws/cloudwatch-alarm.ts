@@ -6,10 +6,12 @@ import type { MetricAlarm, MetricDataQuery, PutMetricAlarmCommandInput } from '@
 import { sdk } from './sdk.js';
 import { alarmArn } from '../config/arns.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
-import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
+import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
+import { projectTags } from './tag-index.js';
+import { describeAlarms, describedAlarms } from './cloudwatch-alarm-reads.js';
 
-/** DescribeAlarms takes at most 100 AlarmNames and returns at most 100 alarms a page (MaxRecords; default 50). */
-export const DESCRIBE_ALARMS_MAX = 100;
+export { DESCRIBE_ALARMS_MAX, describeAlarms } from './cloudwatch-alarm-reads.js';
+
 /** DeleteAlarms takes at most 100 names. */
 export const DELETE_ALARMS_MAX = 100;
 /** MetricDataQuery Expression: 1-2048 characters (a math expression or a Metrics Insights query). */
@@ -205,28 +207,20 @@ export function putInput(spec: AlarmSpec): PutMetricAlarmCommandInput {
   };
 }
 
-/** Reads alarms by name: DescribeAlarms 100 names a call, each answer paged; then each found alarm's tags. */
-export async function readAlarms(target: Target, names: string[]): Promise<(Alarm | undefined)[]> {
-  const { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } = await sdk.cloudwatch();
+/** Reads alarms by name (describeAlarms), then each found alarm's tags: from the project's tag index, else ListTagsForResource. */
+export async function readAlarms(target: Target, specs: Pick<AlarmSpec, 'name' | 'tags'>[]): Promise<(Alarm | undefined)[]> {
+  const { CloudWatchClient, ListTagsForResourceCommand } = await sdk.cloudwatch();
   const client = target.clients.get(CloudWatchClient);
-  const found = new Map<string, MetricAlarm>();
-  for (let start = 0; start < names.length; start += DESCRIBE_ALARMS_MAX) {
-    const AlarmNames = names.slice(start, start + DESCRIBE_ALARMS_MAX);
-    let NextToken: string | undefined;
-    do {
-      const page = await client.send(new DescribeAlarmsCommand({ AlarmNames, MaxRecords: DESCRIBE_ALARMS_MAX, ...(NextToken ? { NextToken } : {}) }));
-      for (const alarm of page.MetricAlarms ?? []) if (alarm.AlarmName) found.set(alarm.AlarmName, alarm);
-      NextToken = page.NextToken;
-    } while (NextToken);
-  }
-  // CloudWatch has no batch read of tags: one ListTagsForResource per alarm that exists
+  const alarms = await describeAlarms(target, specs.map((spec) => spec.name));
   return Promise.all(
-    names.map(async (name) => {
-      const alarm = found.get(name);
+    specs.map(async (spec, index) => {
+      const alarm = alarms[index];
       if (!alarm) return undefined;
-      const arn = alarm.AlarmArn ?? alarmArn(target, name);
-      const { Tags } = await client.send(new ListTagsForResourceCommand({ ResourceARN: arn }));
-      return { arn, read: alarm, tags: fromTagList(Tags) };
+      const arn = alarm.AlarmArn ?? alarmArn(target, spec.name);
+      const tags = await projectTags(target, spec.tags[TAG_PROJECT], arn, async () =>
+        fromTagList((await client.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags),
+      );
+      return { arn, read: alarm, tags };
     }),
   );
 }
@@ -236,11 +230,11 @@ export const cloudwatchAlarm: ResourceKind<AlarmSpec, Alarm> = {
   name: (spec) => spec.name,
 
   async find(target, spec) {
-    const [found] = await readAlarms(target, [spec.name]);
+    const [found] = await readAlarms(target, [spec]);
     return found;
   },
 
-  findMany: (target, specs) => readAlarms(target, specs.map((spec) => spec.name)),
+  findMany: (target, specs) => readAlarms(target, specs),
 
   diff(current, spec) {
     const want = wanted(spec);
@@ -261,6 +255,7 @@ export const cloudwatchAlarm: ResourceKind<AlarmSpec, Alarm> = {
 
   async create(target, spec) {
     const { CloudWatchClient, PutMetricAlarmCommand } = await sdk.cloudwatch();
+    describedAlarms(target).delete(spec.name);
     await target.clients.get(CloudWatchClient).send(new PutMetricAlarmCommand({ ...putInput(spec), Tags: toTagList(spec.tags) }));
     return { arn: alarmArn(target, spec.name) };
   },
@@ -268,6 +263,7 @@ export const cloudwatchAlarm: ResourceKind<AlarmSpec, Alarm> = {
   async update(target, spec, current, diffs) {
     const { CloudWatchClient, PutMetricAlarmCommand, TagResourceCommand } = await sdk.cloudwatch();
     const client = target.clients.get(CloudWatchClient);
+    describedAlarms(target).delete(spec.name);
     // PutMetricAlarm ignores Tags for an alarm that exists: they are added with TagResource
     if (diffs.some((diff) => diff.field !== 'tags')) await client.send(new PutMetricAlarmCommand(putInput(spec)));
     if (diffs.some((diff) => diff.field === 'tags')) {
@@ -278,6 +274,7 @@ export const cloudwatchAlarm: ResourceKind<AlarmSpec, Alarm> = {
 
   async delete(target, current) {
     const { CloudWatchClient, DeleteAlarmsCommand } = await sdk.cloudwatch();
+    describedAlarms(target).delete(current.read.AlarmName ?? '');
     await target.clients.get(CloudWatchClient).send(new DeleteAlarmsCommand({ AlarmNames: [current.read.AlarmName ?? ''] }));
   },
 

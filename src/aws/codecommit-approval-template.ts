@@ -72,23 +72,21 @@ export const approvalRuleTemplate: ResourceKind<ApprovalTemplateSpec, ApprovalTe
       UpdateApprovalRuleTemplateDescriptionCommand,
     } = await sdk.codecommit();
     const client = target.clients.get(CodeCommitClient);
-    if (diffs.some((d) => d.field === 'content')) {
-      await client.send(
-        new UpdateApprovalRuleTemplateContentCommand({
-          approvalRuleTemplateName: spec.name,
-          newRuleContent: JSON.stringify(spec.content),
-          existingRuleContentSha256: current.contentSha256,
-        }),
-      );
-    }
-    if (diffs.some((d) => d.field === 'description')) {
-      await client.send(
-        new UpdateApprovalRuleTemplateDescriptionCommand({
-          approvalRuleTemplateName: spec.name,
-          approvalRuleTemplateDescription: spec.description,
-        }),
-      );
-    }
+    // content and description are written at once: neither update needs the other's answer
+    await Promise.all([
+      diffs.some((d) => d.field === 'content')
+        ? client.send(
+            new UpdateApprovalRuleTemplateContentCommand({
+              approvalRuleTemplateName: spec.name,
+              newRuleContent: JSON.stringify(spec.content),
+              existingRuleContentSha256: current.contentSha256,
+            }),
+          )
+        : undefined,
+      diffs.some((d) => d.field === 'description')
+        ? client.send(new UpdateApprovalRuleTemplateDescriptionCommand({ approvalRuleTemplateName: spec.name, approvalRuleTemplateDescription: spec.description }))
+        : undefined,
+    ]);
     return {};
   },
 

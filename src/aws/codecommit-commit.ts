@@ -163,13 +163,20 @@ export const TEST_COMMIT_MESSAGE = 'mtpipe: pipeline test';
  * commit, run again, watches the execution of the same commit; any later push makes the next test
  * commit a new one. When the commit's response is lost and the SDK's retry meets
  * ParentCommitIdOutdatedException, the tip is read again and the same rule applies.
+ * `knownHead`: the tip the caller has just read (GetBranch is then not sent again for the first attempt).
  * Throws a plain Error when the branch does not exist (push the code first).
  */
-export async function commitPipelineTest(target: Target, where: RepositoryBranch, now: Date = new Date()): Promise<{ commitId: string; created: boolean }> {
+export async function commitPipelineTest(
+  target: Target,
+  where: RepositoryBranch,
+  now: Date = new Date(),
+  knownHead?: string,
+): Promise<{ commitId: string; created: boolean }> {
   const { CodeCommitClient, GetCommitCommand } = await sdk.codecommit();
   const client = target.clients.get(CodeCommitClient);
   for (let attempt = 0; ; attempt++) {
-    const head = await branchHead(target, where);
+    // the tip the caller read serves the first attempt; an outdated one is read again
+    const head = attempt === 0 && knownHead !== undefined ? knownHead : await branchHead(target, where);
     if (!head) throw new Error(`branch ${where.branchName} of ${where.repositoryName} does not exist yet: push the code first (mtpipe push)`);
     const { commit } = await client.send(new GetCommitCommand({ repositoryName: where.repositoryName, commitId: head }));
     if (commit?.message?.startsWith(TEST_COMMIT_MESSAGE)) return { commitId: head, created: false };

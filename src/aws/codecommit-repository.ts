@@ -1,6 +1,7 @@
 import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
-import type { ResourceKind } from '../engine/types.js';
+import { TAG_PROJECT, type ResourceKind } from '../engine/types.js';
+import { projectTags, tagIndex } from './tag-index.js';
 import { partition } from '../config/partition.js';
 import { alreadyExists, isRepositoryNotFound } from './errors.js';
 import { codecommitRepositoryArn as repositoryArn } from '../config/arns.js';
@@ -27,21 +28,25 @@ export const codecommitRepository: ResourceKind<RepositorySpec, Repository> = {
   async find(target, spec) {
     const { CodeCommitClient, GetRepositoryCommand, ListTagsForResourceCommand } = await sdk.codecommit();
     const client = target.clients.get(CodeCommitClient);
-    let metadata;
-    try {
-      ({ repositoryMetadata: metadata } = await client.send(new GetRepositoryCommand({ repositoryName: spec.name })));
-    } catch (error) {
-      if (isRepositoryNotFound(error)) return undefined;
-      throw error;
+    const project = spec.tags[TAG_PROJECT];
+    // the project's tag index is read alongside: a found repository then costs no read of its tags
+    const [read] = await Promise.allSettled([client.send(new GetRepositoryCommand({ repositoryName: spec.name })), project && tagIndex(target, project)]);
+    if (read.status === 'rejected') {
+      if (isRepositoryNotFound(read.reason)) return undefined;
+      throw read.reason;
     }
+    const metadata = read.value.repositoryMetadata;
     const arn = metadata?.Arn ?? repositoryArn(target, spec.name);
-    const tags: Record<string, string> = {};
-    let nextToken: string | undefined;
-    do {
-      const page = await client.send(new ListTagsForResourceCommand({ resourceArn: arn, nextToken }));
-      Object.assign(tags, page.tags);
-      nextToken = page.nextToken;
-    } while (nextToken);
+    const tags = await projectTags(target, project, arn, async () => {
+      const listed: Record<string, string> = {};
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(new ListTagsForResourceCommand({ resourceArn: arn, nextToken }));
+        Object.assign(listed, page.tags);
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return listed;
+    });
     return {
       name: spec.name,
       arn,
@@ -74,14 +79,13 @@ export const codecommitRepository: ResourceKind<RepositorySpec, Repository> = {
   async update(target, spec, current, diffs) {
     const { CodeCommitClient, TagResourceCommand, UpdateRepositoryDescriptionCommand } = await sdk.codecommit();
     const client = target.clients.get(CodeCommitClient);
-    if (diffs.some((d) => d.field === 'description')) {
-      await client.send(
-        new UpdateRepositoryDescriptionCommand({ repositoryName: spec.name, repositoryDescription: spec.description }),
-      );
-    }
-    if (diffs.some((d) => d.field === 'tags')) {
-      await client.send(new TagResourceCommand({ resourceArn: current.arn, tags: tagsToAdd(current.tags, spec.tags) }));
-    }
+    // the repository exists: its description and its tags are written at once
+    await Promise.all([
+      diffs.some((d) => d.field === 'description')
+        ? client.send(new UpdateRepositoryDescriptionCommand({ repositoryName: spec.name, repositoryDescription: spec.description }))
+        : undefined,
+      diffs.some((d) => d.field === 'tags') ? client.send(new TagResourceCommand({ resourceArn: current.arn, tags: tagsToAdd(current.tags, spec.tags) })) : undefined,
+    ]);
     return { arn: current.arn };
   },
 

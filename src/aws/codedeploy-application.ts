@@ -1,6 +1,7 @@
 import { sdk } from './sdk.js';
 import { compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
-import type { ResourceKind, Target } from '../engine/types.js';
+import { TAG_PROJECT, type ResourceKind, type Target } from '../engine/types.js';
+import { projectTags, tagIndex } from './tag-index.js';
 import { alreadyExists, isApplicationNotFound } from './errors.js';
 
 /** mtpipe deploys Lambda functions only; CodeDeploy cannot change an application's platform. */
@@ -24,17 +25,18 @@ export const codedeployApplication: ResourceKind<ApplicationSpec, Application> =
   async find(target, spec) {
     const { CodeDeployClient, GetApplicationCommand } = await sdk.codedeploy();
     const client = target.clients.get(CodeDeployClient);
-    let application;
-    try {
-      ({ application } = await client.send(new GetApplicationCommand({ applicationName: spec.name })));
-    } catch (error) {
-      if (isApplicationNotFound(error)) return undefined;
-      throw error;
+    const arn = applicationArn(target, spec.name);
+    const project = spec.tags[TAG_PROJECT];
+    // the project's tag index is read alongside: a found application then costs no read of its tags
+    const [read] = await Promise.allSettled([client.send(new GetApplicationCommand({ applicationName: spec.name })), project && tagIndex(target, project)]);
+    if (read.status === 'rejected') {
+      if (isApplicationNotFound(read.reason)) return undefined;
+      throw read.reason;
     }
     return {
       name: spec.name,
-      computePlatform: application?.computePlatform ?? 'Server',
-      tags: await codedeployTags(target, applicationArn(target, spec.name)),
+      computePlatform: read.value.application?.computePlatform ?? 'Server',
+      tags: await projectTags(target, project, arn, () => codedeployTags(target, arn)),
     };
   },
 

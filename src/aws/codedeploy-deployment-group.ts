@@ -2,7 +2,9 @@ import type { AlarmConfiguration, AutoRollbackConfiguration, AutoRollbackEvent, 
 import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd, toTagList } from '../engine/diff.js';
 import { CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
-import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
+import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
+import { describeAlarms } from './cloudwatch-alarm-reads.js';
+import { projectTags, tagIndex } from './tag-index.js';
 import { codedeployTags } from './codedeploy-application.js';
 import { alreadyExists, isDeploymentGroupNotFound, propagation } from './errors.js';
 
@@ -106,15 +108,20 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
 
   async find(target, spec) {
     const { CodeDeployClient, GetDeploymentGroupCommand } = await sdk.codedeploy();
-    let info;
-    try {
-      ({ deploymentGroupInfo: info } = await target.clients
-        .get(CodeDeployClient)
-        .send(new GetDeploymentGroupCommand({ applicationName: spec.applicationName, deploymentGroupName: spec.name })));
-    } catch (error) {
-      if (isDeploymentGroupNotFound(error)) return undefined;
-      throw error;
+    const arn = deploymentGroupArn(target, spec);
+    const project = spec.tags[TAG_PROJECT];
+    // the group, its alarms (shared with the alarms' own read) and the project's tag index at once
+    const [read, alarms] = await Promise.allSettled([
+      target.clients.get(CodeDeployClient).send(new GetDeploymentGroupCommand({ applicationName: spec.applicationName, deploymentGroupName: spec.name })),
+      describeAlarms(target, spec.alarms),
+      project && tagIndex(target, project),
+    ]);
+    if (read.status === 'rejected') {
+      if (isDeploymentGroupNotFound(read.reason)) return undefined;
+      throw read.reason;
     }
+    if (alarms.status === 'rejected') throw alarms.reason;
+    const info = read.value.deploymentGroupInfo;
     return {
       deploymentConfigName: info?.deploymentConfigName ?? '',
       serviceRoleArn: info?.serviceRoleArn ?? '',
@@ -125,8 +132,8 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
         ignorePollAlarmFailure: info?.alarmConfiguration?.ignorePollAlarmFailure ?? false,
         names: (info?.alarmConfiguration?.alarms ?? []).map((alarm) => alarm.name ?? '').sort(),
       },
-      tags: await codedeployTags(target, deploymentGroupArn(target, spec)),
-      presentAlarms: await presentAlarms(target, spec.alarms),
+      tags: await projectTags(target, project, arn, () => codedeployTags(target, arn)),
+      presentAlarms: spec.alarms.filter((_, index) => alarms.value[index] !== undefined).sort(),
     };
   },
 
@@ -180,26 +187,27 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
     const { CodeDeployClient, TagResourceCommand, UpdateDeploymentGroupCommand } = await sdk.codedeploy();
     const client = target.clients.get(CodeDeployClient);
     const roleIsNew = context?.createdInThisRun('iam:role', spec.serviceRoleArn) ?? false;
-    if (diffs.some((diff) => diff.field !== 'tags')) {
-      // Omitted fields stay as they are; every field mtpipe owns is sent, so the result does not depend on what differed.
-      await whileIamPropagates(
-        () =>
-          client.send(
-            new UpdateDeploymentGroupCommand({
-              applicationName: spec.applicationName,
-              currentDeploymentGroupName: spec.name,
-              ...settingsInput(spec, current.presentAlarms, foreignSettings(current, spec)),
-            }),
-          ),
-        (error) => roleIsNew && propagation.codedeployInvalidRole(error),
-        { timeoutMs: CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS, context },
-      );
-    }
-    if (diffs.some((diff) => diff.field === 'tags')) {
-      await client.send(
-        new TagResourceCommand({ ResourceArn: deploymentGroupArn(target, spec), Tags: toTagList(tagsToAdd(current.tags, spec.tags)) }),
-      );
-    }
+    // the group exists: its settings and its tags are written at once
+    await Promise.all([
+      diffs.some((diff) => diff.field !== 'tags')
+        ? // Omitted fields stay as they are; every field mtpipe owns is sent, so the result does not depend on what differed.
+          whileIamPropagates(
+            () =>
+              client.send(
+                new UpdateDeploymentGroupCommand({
+                  applicationName: spec.applicationName,
+                  currentDeploymentGroupName: spec.name,
+                  ...settingsInput(spec, current.presentAlarms, foreignSettings(current, spec)),
+                }),
+              ),
+            (error) => roleIsNew && propagation.codedeployInvalidRole(error),
+            { timeoutMs: CODEDEPLOY_ROLE_PROPAGATION_TIMEOUT_MS, context },
+          )
+        : undefined,
+      diffs.some((diff) => diff.field === 'tags')
+        ? client.send(new TagResourceCommand({ ResourceArn: deploymentGroupArn(target, spec), Tags: toTagList(tagsToAdd(current.tags, spec.tags)) }))
+        : undefined,
+    ]);
     return { arn: deploymentGroupArn(target, spec) };
   },
 

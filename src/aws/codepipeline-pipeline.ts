@@ -3,7 +3,8 @@ import { sdk } from './sdk.js';
 import type { ProviderType } from '@aws-sdk/client-codestar-connections';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd } from '../engine/diff.js';
 import { IAM_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
-import type { FieldDiff, ResourceKind, Target, WriteContext } from '../engine/types.js';
+import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target, type WriteContext } from '../engine/types.js';
+import { projectTags, tagIndex } from './tag-index.js';
 import { findConnectionByName } from './codeconnections-connection.js';
 import { alreadyExists, isPipelineNotFound, propagation } from './errors.js';
 import { pipelineArn } from '../config/arns.js';
@@ -138,21 +139,24 @@ export const codepipelinePipeline: ResourceKind<PipelineSpec, Pipeline> = {
   async find(target, spec) {
     const { CodePipelineClient, GetPipelineCommand, ListTagsForResourceCommand } = await sdk.codepipeline();
     const client = target.clients.get(CodePipelineClient);
-    let found;
-    try {
-      found = await client.send(new GetPipelineCommand({ name: spec.declaration.name }));
-    } catch (error) {
-      if (isPipelineNotFound(error)) return undefined;
-      throw error;
+    const project = spec.tags[TAG_PROJECT];
+    // the pipeline, the connection it names and the project's tag index need only names: read at once
+    const [read, connection] = await Promise.allSettled([
+      client.send(new GetPipelineCommand({ name: spec.declaration.name })),
+      spec.connection ? findConnectionByName(target, spec.connection.name, spec.connection.providerType) : undefined,
+      project && tagIndex(target, project),
+    ]);
+    if (read.status === 'rejected') {
+      if (isPipelineNotFound(read.reason)) return undefined;
+      throw read.reason;
     }
+    if (connection.status === 'rejected') throw connection.reason;
+    const found = read.value;
     const arn = found.metadata?.pipelineArn ?? pipelineArn(target, spec.declaration.name!);
-    const { tags } = await client.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+    const tags = await projectTags(target, project, arn, async () => fromTagList((await client.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags));
     let declaration = found.pipeline ?? ({ name: spec.declaration.name, roleArn: undefined, stages: [] } as unknown as PipelineDeclaration);
-    if (spec.connection) {
-      const connection = await findConnectionByName(target, spec.connection.name, spec.connection.providerType);
-      if (connection) declaration = withConnection(declaration, connection.arn, CONNECTION_PLACEHOLDER);
-    }
-    return { arn, declaration, tags: fromTagList(tags) };
+    if (connection.value) declaration = withConnection(declaration, connection.value.arn, CONNECTION_PLACEHOLDER);
+    return { arn, declaration, tags };
   },
 
   diff(current, spec) {
@@ -180,14 +184,18 @@ export const codepipelinePipeline: ResourceKind<PipelineSpec, Pipeline> = {
   async update(target, spec, current, diffs, context) {
     const { CodePipelineClient, TagResourceCommand, UpdatePipelineCommand } = await sdk.codepipeline();
     const client = target.clients.get(CodePipelineClient);
-    if (diffs.some((diff) => diff.field !== 'tags')) {
+    const updateDeclaration = async () => {
       const wanted = await resolved(target, spec);
       const connection = spec.connection ? wanted.stages?.[0]?.actions?.[0]?.configuration?.ConnectionArn : undefined;
       const currentDeclaration = connection ? withConnection(current.declaration, CONNECTION_PLACEHOLDER, connection) : current.declaration;
       await withRolePropagation(() => client.send(new UpdatePipelineCommand({ pipeline: mergedDeclaration(currentDeclaration, wanted) })), spec, context);
-    }
+    };
     const missing = tagsToAdd(current.tags, spec.tags);
-    if (Object.keys(missing).length > 0) await client.send(new TagResourceCommand({ resourceArn: current.arn, tags: pipelineTags(missing) }));
+    // the pipeline exists: its declaration and its tags are written at once
+    await Promise.all([
+      diffs.some((diff) => diff.field !== 'tags') ? updateDeclaration() : undefined,
+      Object.keys(missing).length > 0 ? client.send(new TagResourceCommand({ resourceArn: current.arn, tags: pipelineTags(missing) })) : undefined,
+    ]);
     return { arn: current.arn };
   },
 

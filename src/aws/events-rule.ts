@@ -3,7 +3,8 @@ import type { Target as SdkTarget } from '@aws-sdk/client-eventbridge';
 import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import { IAM_PROPAGATION_TIMEOUT_MS, whileIamPropagates } from '../engine/retry.js';
-import type { ResourceKind, Target, WriteContext } from '../engine/types.js';
+import { TAG_PROJECT, type ResourceKind, type Target, type WriteContext } from '../engine/types.js';
+import { projectTags } from './tag-index.js';
 import { isRuleNotFound, propagation } from './errors.js';
 
 export interface RuleTarget {
@@ -73,29 +74,36 @@ export const eventsRule: ResourceKind<RuleSpec, Rule> = {
   async find(target, spec) {
     const { DescribeRuleCommand, EventBridgeClient, ListTagsForResourceCommand, ListTargetsByRuleCommand } = await sdk.events();
     const client = target.clients.get(EventBridgeClient);
-    let rule;
-    try {
-      rule = await client.send(new DescribeRuleCommand({ Name: spec.name }));
-    } catch (error) {
-      if (isRuleNotFound(error)) return undefined;
-      throw error;
+    const listTargets = async () => {
+      const targets: SdkTarget[] = [];
+      let NextToken: string | undefined;
+      do {
+        const page = await client.send(new ListTargetsByRuleCommand({ Rule: spec.name, ...(NextToken ? { NextToken } : {}) }));
+        targets.push(...(page.Targets ?? []));
+        NextToken = page.NextToken;
+      } while (NextToken);
+      return targets;
+    };
+    // the rule and its targets are read at once: ListTargetsByRule needs only the name
+    const [described, listed] = await Promise.allSettled([client.send(new DescribeRuleCommand({ Name: spec.name })), listTargets()]);
+    if (described.status === 'rejected') {
+      if (isRuleNotFound(described.reason)) return undefined;
+      throw described.reason;
     }
+    if (listed.status === 'rejected') throw listed.reason;
+    const rule = described.value;
+    const targets = listed.value;
     const arn = rule.Arn ?? ruleArn(target, spec.name);
-    const targets: SdkTarget[] = [];
-    let NextToken: string | undefined;
-    do {
-      const page = await client.send(new ListTargetsByRuleCommand({ Rule: spec.name, ...(NextToken ? { NextToken } : {}) }));
-      targets.push(...(page.Targets ?? []));
-      NextToken = page.NextToken;
-    } while (NextToken);
-    const { Tags } = await client.send(new ListTagsForResourceCommand({ ResourceARN: arn }));
+    const tags = await projectTags(target, spec.tags[TAG_PROJECT], arn, async () =>
+      fromTagList((await client.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags),
+    );
     return {
       arn,
       description: rule.Description ?? '',
       eventPattern: rule.EventPattern ? (JSON.parse(rule.EventPattern) as unknown) : undefined,
       state: rule.State ?? '',
       targets,
-      tags: fromTagList(Tags),
+      tags,
     };
   },
 
@@ -130,6 +138,7 @@ export const eventsRule: ResourceKind<RuleSpec, Rule> = {
     if (changed.some((field) => ['description', 'eventPattern', 'state'].includes(field))) {
       await client.send(new PutRuleCommand({ Name: spec.name, Description: spec.description, EventPattern: JSON.stringify(spec.eventPattern), State: 'ENABLED' }));
     }
+    // in sequence: PutRule and PutTargets of one rule at once meet ConcurrentModificationException
     // targets are upserted by Id: others' targets of the rule stay as they are
     await putTargets(target, spec.name, spec.targets.filter((t) => changed.includes(`targets.${t.Id}`)), context);
     const missing = tagsToAdd(current.tags, spec.tags);

@@ -4,6 +4,7 @@ import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTa
 import { sameKmsKey } from './kms-key-name.js';
 import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
 import { alreadyExists, isParameterNotFound } from './errors.js';
+import { projectTags } from './tag-index.js';
 
 /** KMS key SSM uses for a SecureString when none is named. */
 export const SSM_DEFAULT_KEY = 'alias/aws/ssm';
@@ -96,42 +97,53 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
     }
   },
 
-  async listUnwanted(target, path, project, isWanted) {
-    const { DescribeParametersCommand, ListTagsForResourceCommand, SSMClient } = await sdk.ssm();
-    const client = target.clients.get(SSMClient);
-    const names: { name: string; type: string }[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await client.send(
-        new DescribeParametersCommand({
-          ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: [path.replace(/\/$/, '')] }],
-          MaxResults: 50,
-          NextToken: nextToken,
-        }),
-      );
-      for (const meta of page.Parameters ?? []) {
-        if (meta.Name && !isWanted(meta.Name)) names.push({ name: meta.Name, type: meta.Type ?? 'String' });
-      }
-      nextToken = page.NextToken;
-    } while (nextToken);
-    const owned = await Promise.all(
-      names.map(async ({ name, type }) => {
-        const { TagList } = await client.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: name }));
-        const tags = fromTagList(TagList);
-        return tags[TAG_PROJECT] === project ? { name, type, tags } : undefined;
-      }),
-    );
-    return owned
-      .filter((found) => found !== undefined)
-      .map(({ name, type, tags }) => ({
-        spec: { name, type: type === 'SecureString' ? 'SecureString' : 'String', value: undefined, tags },
-        current: { name, type, value: '', tags },
-      }));
-  },
+  listUnwanted: (target, path, project, isWanted) => listUnwanted(target, path, project, isWanted),
 
   tagsOf: (current) => current.tags,
   arnOf: (target, spec) => parameterArn(target, spec.name),
 };
+
+type Unwanted = { spec: ParameterSpec; current: StoredParameter };
+
+const unwantedOf = (name: string, type: string, tags: Record<string, string>): Unwanted => ({
+  spec: { name, type: type === 'SecureString' ? 'SecureString' : 'String', value: undefined, tags },
+  current: { name, type, value: '', tags },
+});
+
+/**
+ * The project's parameters under `path` (ending in "/") that are not wanted: DescribeParameters under
+ * the path (paged), then the tags of each one not wanted, from the project's tag index, else
+ * ListTagsForResource; those carrying mtpipe:project=<project> are returned. The listing is SSM's own,
+ * not the index's: a parameter the index does not show (tagged moments ago) is pruned all the same.
+ */
+async function listUnwanted(target: Target, path: string, project: string, isWanted: (name: string) => boolean): Promise<Unwanted[]> {
+  const { DescribeParametersCommand, ListTagsForResourceCommand, SSMClient } = await sdk.ssm();
+  const client = target.clients.get(SSMClient);
+  const names: { name: string; type: string }[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new DescribeParametersCommand({
+        ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: [path.replace(/\/$/, '')] }],
+        MaxResults: 50,
+        NextToken: nextToken,
+      }),
+    );
+    for (const meta of page.Parameters ?? []) {
+      if (meta.Name && !isWanted(meta.Name)) names.push({ name: meta.Name, type: meta.Type ?? 'String' });
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  const owned = await Promise.all(
+    names.map(async ({ name, type }) => {
+      const tags = await projectTags(target, project, parameterArn(target, name), async () =>
+        fromTagList((await client.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: name }))).TagList),
+      );
+      return tags[TAG_PROJECT] === project ? unwantedOf(name, type, tags) : undefined;
+    }),
+  );
+  return owned.filter((found) => found !== undefined);
+}
 
 /**
  * What an overwrite must send again so as not to change it: the tier (an Advanced parameter cannot go
@@ -163,32 +175,38 @@ async function put(target: Target, spec: ParameterSpec, overwrite: boolean, keep
   );
 }
 
-/** Reads values (decrypted), tags and, for SecureStrings, the KMS key; undefined for missing names. */
+/**
+ * Reads values (decrypted), tags and, for SecureStrings, the KMS key; undefined for missing names.
+ * GetParameters (10 names a call) and DescribeParameters (the keys of the names the specs want as
+ * SecureStrings) go at once; tags come from the project's tag index, else ListTagsForResource.
+ */
 async function readParameters(target: Target, specs: ParameterSpec[]): Promise<(StoredParameter | undefined)[]> {
   const { GetParametersCommand, ListTagsForResourceCommand, SSMClient } = await sdk.ssm();
   const client = target.clients.get(SSMClient);
-  const found = new Map<string, Parameter>();
+  const batches: string[][] = [];
   for (let start = 0; start < specs.length; start += GET_PARAMETERS_BATCH) {
-    const names = specs.slice(start, start + GET_PARAMETERS_BATCH).map((spec) => spec.name);
-    const { Parameters = [] } = await client.send(new GetParametersCommand({ Names: names, WithDecryption: true }));
-    for (const parameter of Parameters) if (parameter.Name) found.set(parameter.Name, parameter);
+    batches.push(specs.slice(start, start + GET_PARAMETERS_BATCH).map((spec) => spec.name));
   }
-  const keyIds = await secureStringKeys(
-    target,
-    [...found.values()].filter((p) => p.Type === 'SecureString').map((p) => p.Name!),
-  );
+  const [answers, keyIds] = await Promise.all([
+    Promise.all(batches.map((Names) => client.send(new GetParametersCommand({ Names, WithDecryption: true })))),
+    secureStringKeys(target, specs.filter(isSecret).map((spec) => spec.name)),
+  ]);
+  const found = new Map<string, Parameter>();
+  for (const { Parameters = [] } of answers) for (const parameter of Parameters) if (parameter.Name) found.set(parameter.Name, parameter);
   return Promise.all(
     specs.map(async (spec) => {
       const parameter = found.get(spec.name);
       if (!parameter) return undefined;
-      const { TagList } = await client.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: spec.name }));
-      const keyId = keyIds.get(spec.name);
+      const tags = await projectTags(target, spec.tags[TAG_PROJECT], parameterArn(target, spec.name), async () =>
+        fromTagList((await client.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: spec.name }))).TagList),
+      );
+      const keyId = parameter.Type === 'SecureString' ? keyIds.get(spec.name) : undefined;
       return {
         name: spec.name,
         type: parameter.Type ?? 'String',
         value: parameter.Value ?? '',
         ...(keyId ? { keyId } : {}),
-        tags: fromTagList(TagList),
+        tags,
       };
     }),
   );

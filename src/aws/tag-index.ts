@@ -45,6 +45,8 @@ interface Indexes {
   byProject: Map<string, Promise<Map<string, Record<string, string>> | undefined>>;
   /** canonical ARNs whose tags this run changed: their index entries are stale */
   forgotten: Set<string>;
+  /** kinds' own memoised reads (runMemo), by the kind's key */
+  memos: Map<string, Map<string, unknown>>;
 }
 
 const indexes = new WeakMap<ClientFactory, Indexes>();
@@ -117,6 +119,22 @@ export function forgetTagIndex(target: Target): void {
   indexes.delete(target.clients);
 }
 
+/**
+ * A kind's memo of reads for the run, per set of clients like the index (one account and region), by
+ * `key` (the kind's): several callers of one target share a read (e.g. DescribeAlarms of many names).
+ * Dropped with the index (forgetTagIndex), so a plan after the writes reads again; a kind that writes a
+ * resource drops that resource's entry itself.
+ */
+export function runMemo<T>(target: Target, key: string): Map<string, T> {
+  const { memos } = indexesOf(target);
+  let memo = memos.get(key);
+  if (!memo) {
+    memo = new Map();
+    memos.set(key, memo);
+  }
+  return memo as Map<string, T>;
+}
+
 function lookUp(target: Target, index: Map<string, Record<string, string>>, arn: string): Record<string, string> | undefined {
   const key = canonicalArn(arn);
   return indexesOf(target).forgotten.has(key) ? undefined : index.get(key);
@@ -125,7 +143,7 @@ function lookUp(target: Target, index: Map<string, Record<string, string>>, arn:
 function indexesOf(target: Target): Indexes {
   let found = indexes.get(target.clients);
   if (!found) {
-    found = { byProject: new Map(), forgotten: new Set() };
+    found = { byProject: new Map(), forgotten: new Set(), memos: new Map() };
     indexes.set(target.clients, found);
   }
   return found;

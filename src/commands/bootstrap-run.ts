@@ -10,7 +10,7 @@ import { colorsFor } from '../ui/format.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
 import { SEED_STEP_NAMES, SEED_STEPS, seedStepLabel, type SeedStep, type SeedStepName } from './bootstrap.js';
 import { openToolTarget } from './pipeline-target.js';
-import { pipelineTest, pipelineTestNotes, testFailure, testSkipped } from './pipeline-test.js';
+import { pipelineTest, pipelineTestNotes, testFailure, testStart } from './pipeline-test.js';
 import { runSteps, type AfterApply } from './runner.js';
 import type { Session } from './session.js';
 import { verify, VerifyFailedError } from './verify.js';
@@ -104,8 +104,8 @@ async function afterProvisioning(session: Session, tool: Target, run: { test: bo
 async function testStep(session: Session, tool: Target): Promise<{ data: unknown; lines: string[]; error?: MtpipeError; noCode?: boolean }> {
   const { reporter, draft, options, prompter } = session;
   const config = draft.config;
-  const skip = await testSkipped(tool, config);
-  if (skip) return { data: skip, lines: pipelineTestNotes({ ...skip, executions: [] }), ...(skip.noCode ? { noCode: true } : {}) };
+  const start = await testStart(tool, config);
+  if (!('head' in start)) return { data: start, lines: pipelineTestNotes({ ...start, executions: [] }), ...(start.noCode ? { noCode: true } : {}) };
   const question = `Commit a one-line test change to ${config.repository.name} ${config.repository.branch} and watch the pipeline run it?`;
   const go = options.yes || (prompter.interactive && (await prompter.confirm({ name: 'test', message: question, default: false })));
   if (!go) {
@@ -119,8 +119,9 @@ async function testStep(session: Session, tool: Target): Promise<{ data: unknown
   const abort = () => controller.abort();
   process.once('SIGINT', abort);
   try {
-    // non-interactive (CI, --yes) nobody answers an approval here: stop there rather than wait for ever
-    const result = await pipelineTest(tool, config, { signal: controller.signal, stopAtApproval: !prompter.interactive });
+    // non-interactive (CI, --yes) nobody answers an approval here: stop there rather than wait for ever;
+    // the tip read above serves unless a question let time pass
+    const result = await pipelineTest(tool, config, { signal: controller.signal, stopAtApproval: !prompter.interactive, ...(options.yes ? { head: start.head } : {}) });
     const failure = testFailure(result);
     return {
       data: { ...result, executions: result.executions.map(({ watched: _watched, ...execution }) => execution) },

@@ -24,6 +24,8 @@ export interface PipelineTestOptions {
   display?: Pick<ExecutionDisplay, 'update' | 'print'>;
   /** stop at a manual approval instead of waiting for someone to answer it (no terminal: CI) */
   stopAtApproval?: boolean;
+  /** the branch's tip as testStart read it: not read again (a tip moved since makes the commit read it anew) */
+  head?: string;
 }
 
 export interface PipelineTestResult {
@@ -44,12 +46,12 @@ export interface PipelineTestResult {
  * AbortedError when `signal` aborts.
  */
 export async function pipelineTest(target: Target, config: Config, options: PipelineTestOptions = {}): Promise<PipelineTestResult> {
-  const skip = await testSkipped(target, config);
-  if (skip) return { ...skip, executions: [] };
+  const start = options.head !== undefined ? { head: options.head } : await testStart(target, config);
+  if (!('head' in start)) return { ...start, executions: [] };
   const where = { repositoryName: config.repository.name, branchName: config.repository.branch };
   let test: { commitId: string; created: boolean };
   try {
-    test = await commitPipelineTest(target, where);
+    test = await commitPipelineTest(target, where, new Date(), start.head);
   } catch (error) {
     throw new AwsError(`committing the test change to ${where.repositoryName} branch ${where.branchName}`, error);
   }
@@ -74,13 +76,24 @@ export async function pipelineTest(target: Target, config: Config, options: Pipe
  * code yet (then nothing can have been deployed either). Throws AwsError.
  */
 export async function testSkipped(target: Target, config: Config): Promise<{ skipped: string; noCode?: boolean } | undefined> {
+  const start = await testStart(target, config);
+  return 'head' in start ? undefined : start;
+}
+
+/**
+ * The branch's tip the test commit goes on (one GetBranch; pass it to pipelineTest as `head`), or why no
+ * test can run (see testSkipped). Throws AwsError.
+ */
+export async function testStart(target: Target, config: Config): Promise<{ head: string } | { skipped: string; noCode?: boolean }> {
   if (config.source.provider !== 'codecommit') return { skipped: 'the source is a CodeConnections repository: push a commit there, then mtpipe watch' };
   const where = { repositoryName: config.repository.name, branchName: config.repository.branch };
+  let head: string | undefined;
   try {
-    if (await branchHead(target, where)) return undefined;
+    head = await branchHead(target, where);
   } catch (error) {
     throw new AwsError(`reading branch ${where.branchName} of ${where.repositoryName}`, error);
   }
+  if (head) return { head };
   return { skipped: `no code on ${where.repositoryName} branch ${where.branchName} yet: push it (mtpipe push --source DIR), then run mtpipe bootstrap --only test,verify`, noCode: true };
 }
 

@@ -110,7 +110,8 @@ describe('every request mtpipe sends is valid against the AWS API models (botoco
     for (const operation of [
       'STS.GetCallerIdentity',
       'CodeCommit.GetRepository',
-      'CodeCommit.ListTagsForResource',
+      // the project's tags come from the tag index, not CodeCommit's and SSM's ListTagsForResource
+      'ResourceGroupsTaggingAPI.GetResources',
       'CodeCommit.CreateRepository',
       'CodeCommit.GetApprovalRuleTemplate',
       'CodeCommit.CreateApprovalRuleTemplate',
@@ -126,7 +127,6 @@ describe('every request mtpipe sends is valid against the AWS API models (botoco
       'IAM.AttachGroupPolicy',
       'SSM.GetParameters',
       'SSM.DescribeParameters',
-      'SSM.ListTagsForResource',
     ]) {
       expect(covered, operation).toContain(operation);
     }

@@ -240,7 +240,8 @@ describe('create-deploy against moto', () => {
         'CloudFormation.ListStackResources',
         'CodeDeploy.GetApplication',
         'CodeDeploy.CreateApplication',
-        'CodeDeploy.ListTagsForResource',
+        // the project's tags come from the tag index: no CodeDeploy.ListTagsForResource
+        'ResourceGroupsTaggingAPI.GetResources',
         'CodeDeploy.GetDeploymentGroup',
         'CodeDeploy.CreateDeploymentGroup',
         'CodeDeploy.UpdateDeploymentGroup',

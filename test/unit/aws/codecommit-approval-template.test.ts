@@ -16,6 +16,7 @@ import {
 } from '../../../src/aws/codecommit-approval-template.js';
 import { testTarget } from '../../support/target.js';
 import { codecommitMock, resetSdkMocks, sentCommands } from './mock-sdk.js';
+import { indexHolds } from './tag-index-mock.js';
 
 // CreateApprovalRuleTemplate, UpdateApprovalRuleTemplate* and the association calls are missing from moto:
 // these unit tests are their only check.
@@ -38,7 +39,10 @@ function stored(content: unknown, description = DESCRIPTION, sha = 'sha-of-store
   };
 }
 
-beforeEach(() => resetSdkMocks());
+beforeEach(() => {
+  resetSdkMocks();
+  indexHolds([target]);
+});
 
 describe('approvalRuleContent', () => {
   it('follows the CodeCommit 2018-11-08 format, without a pool when no approvers are given', () => {

@@ -11,6 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { codecommitRepository, repositoryArn, type Repository, type RepositorySpec } from '../../../src/aws/codecommit-repository.js';
 import { testTarget } from '../../support/target.js';
 import { codecommitMock, resetSdkMocks, sentCommands } from './mock-sdk.js';
+import { indexHolds } from './tag-index-mock.js';
 
 const target = testTarget();
 const ARN = 'arn:aws:codecommit:us-east-1:123456789012:mt-repo';
@@ -34,7 +35,10 @@ function notFound() {
   return new RepositoryDoesNotExistException({ message: 'mt-repo does not exist', $metadata: { httpStatusCode: 400 } });
 }
 
-beforeEach(() => resetSdkMocks());
+beforeEach(() => {
+  resetSdkMocks();
+  indexHolds([target]);
+});
 
 describe('codecommitRepository.find', () => {
   it('reads the repository and its tags', async () => {
@@ -54,6 +58,14 @@ describe('codecommitRepository.find', () => {
       ['GetRepositoryCommand', { repositoryName: 'mt-repo' }],
       ['ListTagsForResourceCommand', { resourceArn: ARN, nextToken: undefined }],
     ]);
+  });
+
+  it('reads no ListTagsForResource for a repository the project tag index holds', async () => {
+    indexHolds([target], { [ARN]: { ...MTPIPE_TAGS, team: 'nlp' } });
+    codecommitMock.on(GetRepositoryCommand).resolves({ repositoryMetadata: { Arn: ARN, repositoryName: 'mt-repo', repositoryDescription: 'Machine translation pipeline' } });
+
+    await expect(codecommitRepository.find(target, spec)).resolves.toMatchObject({ arn: ARN, tags: { ...MTPIPE_TAGS, team: 'nlp' } });
+    expect(sentCommands(codecommitMock)).toStrictEqual([['GetRepositoryCommand', { repositoryName: 'mt-repo' }]]);
   });
 
   it('reads every page of tags', async () => {

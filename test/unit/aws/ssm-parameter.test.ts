@@ -9,10 +9,11 @@ import {
   TooManyUpdates,
   type Parameter,
 } from '@aws-sdk/client-ssm';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SSM_DEFAULT_KEY, ssmParameter, type ParameterSpec, type StoredParameter } from '../../../src/aws/ssm-parameter.js';
 import { testTarget } from '../../support/target.js';
 import { resetSdkMocks, sentCommands, ssmMock } from './mock-sdk.js';
+import { indexHolds } from './tag-index-mock.js';
 
 const target = testTarget({ name: 'dev' });
 const TAGS = { 'mtpipe:project': 'mt', 'mtpipe:env': 'dev' };
@@ -49,7 +50,10 @@ function account(parameters: Parameter[]): void {
   ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: TOKEN, Type: 'SecureString', KeyId: 'alias/mt-key' }] });
 }
 
-beforeEach(() => resetSdkMocks());
+beforeEach(() => {
+  resetSdkMocks();
+  indexHolds([target]);
+});
 
 describe('ssmParameter.findMany', () => {
   it('reads 12 parameters in 2 GetParameters calls of at most 10 names, decrypted, in order', async () => {
@@ -86,13 +90,36 @@ describe('ssmParameter.findMany', () => {
     expect(tagged).toStrictEqual(['/mt/dev/a', TOKEN]);
   });
 
-  it('does not call DescribeParameters when no SecureString exists', async () => {
+  it('does not call DescribeParameters when no spec wants a SecureString', async () => {
     account([{ Name: '/mt/dev/a', Type: 'String', Value: 'x' }]);
 
-    const [a, token] = await ssmParameter.findMany!(target, [plain('a'), secret('hf')]);
+    const [a] = await ssmParameter.findMany!(target, [plain('a')]);
     expect(a).toBeDefined();
-    expect(token).toBeUndefined();
     expect(ssmMock).not.toHaveReceivedCommand(DescribeParametersCommand);
+  });
+
+  it('sends GetParameters and DescribeParameters at once: the key read needs only the names', async () => {
+    account([{ Name: TOKEN, Type: 'SecureString', Value: 'hf' }]);
+    let answer: (value: object) => void = () => undefined;
+    ssmMock.on(GetParametersCommand).callsFake(() => new Promise((resolve) => (answer = resolve)));
+
+    const reading = ssmParameter.findMany!(target, [secret(undefined)]);
+    await vi.waitFor(() => expect(ssmMock).toHaveReceivedCommand(DescribeParametersCommand));
+    answer({ Parameters: [{ Name: TOKEN, Type: 'SecureString', Value: 'hf' }] });
+    expect((await reading)[0]).toStrictEqual(stored(secret(undefined), { value: 'hf', keyId: 'alias/mt-key' }));
+  });
+
+  it('reads no ListTagsForResource for a parameter the project tag index holds', async () => {
+    account([{ Name: '/mt/dev/a', Type: 'String', Value: 'x' }, { Name: '/mt/dev/b', Type: 'String', Value: 'y' }]);
+    indexHolds([target], { 'arn:aws:ssm:us-east-1:123456789012:parameter/mt/dev/a': { ...TAGS, team: 'ml' } });
+
+    const [a, b] = await ssmParameter.findMany!(target, [plain('a'), plain('b')]);
+    expect(a?.tags).toStrictEqual({ ...TAGS, team: 'ml' });
+    expect(b?.tags).toStrictEqual(TAGS);
+    // b is not in the index (untagged, another project's, or tagged moments ago): its own read answers
+    expect(sentCommands(ssmMock).filter(([name]) => name === 'ListTagsForResourceCommand')).toStrictEqual([
+      ['ListTagsForResourceCommand', { ResourceType: 'Parameter', ResourceId: '/mt/dev/b' }],
+    ]);
   });
 
   it('find reads one parameter the same way', async () => {
@@ -245,5 +272,43 @@ describe('ssmParameter.delete', () => {
   it('other errors propagate', async () => {
     ssmMock.on(DeleteParameterCommand).rejects(new TooManyUpdates({ message: 'slow down', $metadata: {} }));
     await expect(ssmParameter.delete!(target, current, spec)).rejects.toBeInstanceOf(TooManyUpdates);
+  });
+});
+
+describe('ssmParameter.listUnwanted', () => {
+  const arn = (name: string) => `arn:aws:ssm:us-east-1:123456789012:parameter${name}`;
+  const wanted = new Set(['/mt/dev/a', TOKEN]);
+  const isWanted = (name: string) => wanted.has(name);
+  const PATH = { ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/mt/dev'] }], MaxResults: 50, NextToken: undefined };
+
+  it('lists the path with DescribeParameters and reads no tags when every parameter there is wanted', async () => {
+    ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: '/mt/dev/a', Type: 'String' }, { Name: TOKEN, Type: 'SecureString' }] });
+
+    expect(await ssmParameter.listUnwanted!(target, '/mt/dev/', 'mt', isWanted)).toStrictEqual([]);
+    expect(sentCommands(ssmMock)).toStrictEqual([['DescribeParametersCommand', PATH]]);
+  });
+
+  it('takes the tags of the parameters not wanted from the project tag index, else ListTagsForResource, and keeps the project ones', async () => {
+    indexHolds([target], { [arn('/mt/dev/old')]: TAGS });
+    ssmMock.on(DescribeParametersCommand).resolves({
+      Parameters: [{ Name: '/mt/dev/a', Type: 'String' }, { Name: '/mt/dev/old', Type: 'SecureString' }, { Name: '/mt/dev/theirs', Type: 'String' }, { Name: '/mt/dev/new', Type: 'String' }],
+    });
+    ssmMock.on(ListTagsForResourceCommand, { ResourceId: '/mt/dev/theirs' }).resolves({ TagList: [{ Key: 'mtpipe:project', Value: 'other' }] });
+    // tagged moments ago: not in the index yet, found by SSM's own listing and its own tags
+    ssmMock.on(ListTagsForResourceCommand, { ResourceId: '/mt/dev/new' }).resolves({ TagList: TAG_LIST });
+
+    const found = await ssmParameter.listUnwanted!(target, '/mt/dev/', 'mt', isWanted);
+    expect(found).toStrictEqual([
+      {
+        spec: { name: '/mt/dev/old', type: 'SecureString', value: undefined, tags: TAGS },
+        current: { name: '/mt/dev/old', type: 'SecureString', value: '', tags: TAGS },
+      },
+      {
+        spec: { name: '/mt/dev/new', type: 'String', value: undefined, tags: TAGS },
+        current: { name: '/mt/dev/new', type: 'String', value: '', tags: TAGS },
+      },
+    ]);
+    const tagged = ssmMock.commandCalls(ListTagsForResourceCommand).map((call) => call.args[0].input.ResourceId).sort();
+    expect(tagged).toStrictEqual(['/mt/dev/new', '/mt/dev/theirs']);
   });
 });

@@ -19,6 +19,7 @@ import {
   type DeploymentGroupSpec,
 } from '../../../src/aws/codedeploy-deployment-group.js';
 import { testTarget } from '../../support/target.js';
+import { indexHolds } from '../aws/tag-index-mock.js';
 import { cloudwatchMock, codedeployMock, resetDeployMocks, sentCommands } from './mock-sdk.js';
 import { runThatCreated } from '../write-context.js';
 
@@ -32,7 +33,10 @@ const APP_ARN = 'arn:aws:codedeploy:eu-west-1:210987654321:application:mt-lambda
 const GROUP_ARN = 'arn:aws:codedeploy:eu-west-1:210987654321:deploymentgroup:mt-lambda/mt-prod';
 const ROLE_ARN = 'arn:aws:iam::210987654321:role/mtpipe/mt-codedeploy-prod';
 
-beforeEach(() => resetDeployMocks());
+beforeEach(() => {
+  resetDeployMocks();
+  indexHolds([target]);
+});
 
 describe('codedeployApplication', () => {
   const spec = { name: 'mt-lambda', tags: TAGS };
@@ -52,6 +56,14 @@ describe('codedeployApplication', () => {
       ['ListTagsForResourceCommand', { ResourceArn: APP_ARN, NextToken: 'page-2' }],
     ]);
     expect(codedeployApplication.diff(found, spec)).toStrictEqual([]);
+  });
+
+  it('reads no ListTagsForResource for an application the project tag index holds', async () => {
+    indexHolds([target], { [APP_ARN]: { ...TAGS, owner: 'ml-team' } });
+    codedeployMock.on(GetApplicationCommand).resolves({ application: { applicationName: 'mt-lambda', computePlatform: 'Lambda' } });
+
+    expect(await codedeployApplication.find(target, spec)).toStrictEqual({ name: 'mt-lambda', computePlatform: 'Lambda', tags: { ...TAGS, owner: 'ml-team' } });
+    expect(sentCommands(codedeployMock)).toStrictEqual([['GetApplicationCommand', { applicationName: 'mt-lambda' }]]);
   });
 
   it('returns undefined for ApplicationDoesNotExistException, and rethrows anything else', async () => {
@@ -177,6 +189,24 @@ describe('codedeployDeploymentGroup', () => {
       ['GetDeploymentGroupCommand', { applicationName: 'mt-lambda', deploymentGroupName: 'mt-prod' }],
       ['ListTagsForResourceCommand', { ResourceArn: GROUP_ARN, NextToken: undefined }],
     ]);
+  });
+
+  it('with the group in the project tag index: GetDeploymentGroup and DescribeAlarms at once, no ListTagsForResource', async () => {
+    indexHolds([target], { [GROUP_ARN]: TAGS });
+    let answer: (value: object) => void = () => undefined;
+    codedeployMock.on(GetDeploymentGroupCommand).callsFake(() => new Promise((resolve) => (answer = resolve)));
+
+    const reading = codedeployDeploymentGroup.find(target, spec);
+    await vi.waitFor(() => expect(cloudwatchMock).toHaveReceivedCommand(DescribeAlarmsCommand));
+    answer({
+      deploymentGroupInfo: {
+        ...SETTINGS,
+        autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_FAILURE'] },
+        alarmConfiguration: { enabled: true, ignorePollAlarmFailure: false, alarms: [{ name: 'mt-prod-lambda-errors' }, { name: 'mt-prod-executions-failed' }] },
+      },
+    });
+    expect(await reading).toStrictEqual(current());
+    expect(codedeployMock).not.toHaveReceivedCommand(ListTagsForResourceCommand);
   });
 
   it('returns undefined when the group or its application does not exist', async () => {

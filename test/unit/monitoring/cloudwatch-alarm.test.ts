@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cloudwatchAlarm, type Alarm, type AlarmSpec } from '../../../src/aws/cloudwatch-alarm.js';
 import { testTarget } from '../../support/target.js';
+import { indexHolds } from '../aws/tag-index-mock.js';
 import { sentCommands } from '../aws/mock-sdk.js';
 
 const cloudwatch = mockClient(CloudWatchClient);
@@ -74,7 +75,10 @@ function described(spec: AlarmSpec, overrides: Partial<MetricAlarm> = {}): Metri
 
 const current = (spec: AlarmSpec, overrides: Partial<MetricAlarm> = {}, tags: Record<string, string> = TAGS): Alarm => ({ arn: arnOf(spec.name), read: described(spec, overrides), tags });
 
-beforeEach(() => cloudwatch.reset());
+beforeEach(() => {
+  cloudwatch.reset();
+  indexHolds([target]);
+});
 
 describe('cloudwatch:alarm find', () => {
   it('reads 250 alarms with three DescribeAlarms calls of at most 100 names, then each found alarm’s tags', async () => {
@@ -110,6 +114,34 @@ describe('cloudwatch:alarm find', () => {
       { AlarmNames: ['a', 'b'], MaxRecords: 100 },
       { AlarmNames: ['a', 'b'], MaxRecords: 100, NextToken: 't1' },
     ]);
+  });
+});
+
+describe('cloudwatch:alarm reads once per run', () => {
+  it('reads no ListTagsForResource for an alarm the project tag index holds', async () => {
+    indexHolds([target], { [arnOf('mt-dev-a')]: { ...TAGS, team: 'ml' } });
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [described({ ...single, name: 'mt-dev-a' })] });
+
+    const [found] = await cloudwatchAlarm.findMany!(target, [{ ...single, name: 'mt-dev-a' }]);
+    expect(found?.tags).toEqual({ ...TAGS, team: 'ml' });
+    expect(cloudwatch).not.toHaveReceivedCommand(ListTagsForResourceCommand);
+  });
+
+  it('shares DescribeAlarms among the reads of one target (several steps): each name is asked once, until mtpipe writes it', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).callsFake((input: { AlarmNames: string[] }) => ({
+      MetricAlarms: input.AlarmNames.map((name) => described({ ...single, name })),
+    }));
+    cloudwatch.on(ListTagsForResourceCommand).resolves({ Tags: [] });
+    cloudwatch.on(PutMetricAlarmCommand).resolves({});
+
+    await Promise.all([
+      cloudwatchAlarm.findMany!(target, [{ ...single, name: 'a' }, { ...single, name: 'b' }]),
+      cloudwatchAlarm.findMany!(target, [{ ...single, name: 'b' }, { ...single, name: 'c' }]),
+    ]);
+    await cloudwatchAlarm.find(target, { ...single, name: 'a' });
+    await cloudwatchAlarm.create(target, { ...single, name: 'a' });
+    await cloudwatchAlarm.find(target, { ...single, name: 'a' });
+    expect(cloudwatch.commandCalls(DescribeAlarmsCommand).map((call) => call.args[0].input.AlarmNames)).toEqual([['a', 'b'], ['c'], ['a']]);
   });
 });
 

@@ -13,6 +13,7 @@ import { pipelineDeclaration } from '../../../src/commands/pipeline-declaration.
 import { defaultConfig } from '../../../src/config/defaults.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { testTarget } from '../../support/target.js';
+import { indexHolds } from '../aws/tag-index-mock.js';
 import { awsError, connectionsMock, pipelineMock, resetPipelineMocks, sent } from './mock-sdk.js';
 import { runThatCreated } from '../write-context.js';
 
@@ -52,7 +53,10 @@ function asAwsReturnsIt(declaration: PipelineDeclaration): PipelineDeclaration {
 
 const current = (declaration = asAwsReturnsIt(wanted), tags: Record<string, string> = TAGS): Pipeline => ({ arn: ARN, declaration, tags });
 
-beforeEach(() => resetPipelineMocks());
+beforeEach(() => {
+  resetPipelineMocks();
+  indexHolds([target]);
+});
 
 describe('codepipeline:pipeline find', () => {
   it('reads the declaration and the tags; a missing pipeline is undefined', async () => {
@@ -65,6 +69,15 @@ describe('codepipeline:pipeline find', () => {
     ]);
     pipelineMock.on(GetPipelineCommand).rejects(awsError('PipelineNotFoundException'));
     expect(await codepipelinePipeline.find(target, spec)).toBeUndefined();
+  });
+});
+
+describe('codepipeline:pipeline find with the project tag index', () => {
+  it('reads no ListTagsForResource for a pipeline the index holds', async () => {
+    indexHolds([target], { [ARN]: { 'mtpipe:project': 'mt-pipeline', team: 'mt' } });
+    pipelineMock.on(GetPipelineCommand).resolves({ pipeline: wanted, metadata: { pipelineArn: ARN } });
+    expect(await codepipelinePipeline.find(target, spec)).toEqual({ arn: ARN, declaration: wanted, tags: { 'mtpipe:project': 'mt-pipeline', team: 'mt' } });
+    expect(sent(pipelineMock)).toEqual([['GetPipelineCommand', { name: 'mt-pipeline-pipeline' }]]);
   });
 });
 
@@ -147,7 +160,11 @@ describe('codepipeline:pipeline create and update', () => {
     pipelineMock.on(UpdatePipelineCommand).resolves({});
     pipelineMock.on(TagResourceCommand).resolves({});
     await codepipelinePipeline.update(target, spec, have, codepipelinePipeline.diff(have, spec));
-    const [[, update], [, tag]] = sent(pipelineMock) as [[string, { pipeline: PipelineDeclaration }], [string, unknown]];
+    // the declaration and the tags are written at once
+    const calls = new Map(sent(pipelineMock));
+    expect([...calls.keys()].sort()).toEqual(['TagResourceCommand', 'UpdatePipelineCommand']);
+    const update = calls.get('UpdatePipelineCommand') as { pipeline: PipelineDeclaration };
+    const tag = calls.get('TagResourceCommand');
     const expected = asAwsReturnsIt(wanted);
     // AWS's settings stay, mtpipe's configuration is sent as mtpipe writes it
     for (const [index, stage] of expected.stages!.entries()) {

@@ -151,6 +151,22 @@ describe('commitPipelineTest (bootstrap test step)', () => {
     expect(codecommitMock).not.toHaveReceivedCommand(CreateCommitCommand);
   });
 
+  it('with the tip its caller read (testStart) sends no GetBranch; a tip moved since is read again', async () => {
+    codecommitMock.on(GetCommitCommand).resolves({ commit: { message: 'mtpipe push from solution' } });
+    codecommitMock.on(CreateCommitCommand).resolves({ commitId: 'test1' });
+    expect(await commitPipelineTest(target, where, now, 'head')).toStrictEqual({ commitId: 'test1', created: true });
+    expect(codecommitMock).not.toHaveReceivedCommand(GetBranchCommand);
+    expect(codecommitMock).toHaveReceivedCommandWith(CreateCommitCommand, { parentCommitId: 'head' });
+
+    codecommitMock.reset();
+    codecommitMock.on(GetBranchCommand).resolves({ branch: { commitId: 'pushed' } });
+    codecommitMock.on(GetCommitCommand).resolves({ commit: { message: 'a push meanwhile' } });
+    codecommitMock.on(CreateCommitCommand, { parentCommitId: 'head' }).rejects(new ParentCommitIdOutdatedException({ message: 'outdated', ...meta }));
+    codecommitMock.on(CreateCommitCommand, { parentCommitId: 'pushed' }).resolves({ commitId: 'test2' });
+    expect(await commitPipelineTest(target, where, now, 'head')).toStrictEqual({ commitId: 'test2', created: true });
+    expect(codecommitMock.commandCalls(GetBranchCommand)).toHaveLength(1);
+  });
+
   it('a commit whose response was lost (the retry meets ParentCommitIdOutdatedException) is found on the tip, not made twice', async () => {
     codecommitMock.on(GetBranchCommand).resolvesOnce({ branch: { commitId: 'head' } }).resolvesOnce({ branch: { commitId: 'test1' } });
     codecommitMock
