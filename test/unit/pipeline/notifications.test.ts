@@ -99,7 +99,12 @@ describe('sns:topic', () => {
   it('reads attributes, subscriptions (pending ones too) and tags; keeps others\' statements and subscriptions', async () => {
     const otherStatement = { Sid: '__default_statement_ID', Effect: 'Allow', Principal: { AWS: '*' }, Action: ['SNS:GetTopicAttributes'], Resource: ALERTS_ARN };
     snsMock.on(GetTopicAttributesCommand).resolves({
-      Attributes: { KmsMasterKeyId: 'alias/mt-pipeline-notifications', Policy: JSON.stringify({ Version: '2008-10-17', Statement: [otherStatement, { ...ALERTS_POLICY, Action: ['sns:Publish'] }, BUILD_ALARMS_POLICY] }) },
+      Attributes: {
+        KmsMasterKeyId: 'alias/mt-pipeline-notifications',
+        Policy: JSON.stringify({ Version: '2008-10-17', Statement: [otherStatement, { ...ALERTS_POLICY, Action: ['sns:Publish'] }, BUILD_ALARMS_POLICY] }),
+        SubscriptionsConfirmed: '2',
+        SubscriptionsPending: '1',
+      },
     });
     snsMock.on(ListSubscriptionsByTopicCommand).resolves({
       Subscriptions: [
