@@ -63,7 +63,8 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
   /**
    * Every setting's GET at once, with no HeadBucket first: each GET answers what HeadBucket would
    * (NoSuchBucket: absent; 301 with x-amz-bucket-region: the bucket is in another region; 403 from every
-   * one: another account owns the name). Tags come from the project's tag index when it holds the bucket.
+   * one: another account owns the name). Tags come from the project's tag index when it holds the bucket,
+   * else from GetBucketTagging once the other GETs have answered.
    */
   async find(target, spec) {
     const {
@@ -88,9 +89,12 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
       unlessAbsent(client.send(new GetBucketOwnershipControlsCommand({ Bucket })), isOwnershipControlsNotFound),
       unlessAbsent(client.send(new GetBucketPolicyCommand({ Bucket })), isBucketPolicyNotFound),
     ] as const;
-    const tagging = projectTags(target, spec.tags[TAG_PROJECT], bucketArn(spec.partition, Bucket), async () =>
-      fromTagList((await unlessAbsent(client.send(new GetBucketTaggingCommand({ Bucket })), isBucketTagSetNotFound))?.TagSet),
-    );
+    const settled = Promise.allSettled(settings);
+    const tagging = projectTags(target, spec.tags[TAG_PROJECT], bucketArn(spec.partition, Bucket), async () => {
+      // only a bucket that answered has tags to read: an absent one would cost a read for nothing
+      if ((await settled).some((answer) => answer.status === 'rejected')) return {};
+      return fromTagList((await unlessAbsent(client.send(new GetBucketTaggingCommand({ Bucket })), isBucketTagSetNotFound))?.TagSet);
+    });
     const answers = await Promise.allSettled([...settings, tagging]);
     const failures = answers.flatMap((answer) => (answer.status === 'rejected' ? [answer.reason as unknown] : []));
     if (failures.some(isBucketNotFound)) return undefined;
@@ -98,7 +102,7 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
     const moved = failures.find((error) => httpStatus(error) === 301);
     if (moved) return { ...NOTHING_READ, name: Bucket, elsewhere: (moved as Answer).$response?.headers?.['x-amz-bucket-region'] ?? 'another region' };
     // bucket names are global: 403 to every read usually means another account owns this name
-    if (failures.length === answers.length && failures.every((error) => httpStatus(error) === 403)) {
+    if (failures.length === settings.length && failures.every((error) => httpStatus(error) === 403)) {
       throw new Error(`bucket ${Bucket} exists but these credentials may not read it (another account may own the name): set builds.artifactBucket to a name of your own`, { cause: failures[0] });
     }
     if (failures.length > 0) throw failures[0];

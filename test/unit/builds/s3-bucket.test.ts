@@ -68,6 +68,8 @@ describe('s3Bucket.find', () => {
     s3Mock.rejects(awsError('NoSuchBucket', 404));
     expect(await s3Bucket.find(target, spec)).toBeUndefined();
     expect(sent(s3Mock).map(([name]) => name)).not.toContain('HeadBucketCommand');
+    // an absent bucket has no tags to read
+    expect(sent(s3Mock).map(([name]) => name)).not.toContain('GetBucketTaggingCommand');
   });
 
   it('reads every setting, and takes each "not configured" error as absent', async () => {
