@@ -1,4 +1,5 @@
 /** SNS topics with their email subscriptions, encryption and the policy statements mtpipe owns. */
+import type { ClientFactory } from './clients.js';
 import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import { TAG_PROJECT, type ResourceKind, type Target } from '../engine/types.js';
@@ -47,10 +48,16 @@ export function unconfirmedEmails(current: Topic | undefined, emails: string[]):
 const wantedEmails = (current: Topic | undefined, emails: string[]) =>
   emails.filter((email) => !current?.subscriptions.some((s) => s.protocol === 'email' && s.endpoint === email));
 
+/** Per set of clients: the topics this run subscribed addresses to. */
+const subscribedInThisRun = new WeakMap<ClientFactory, Set<string>>();
+
 /** One Subscribe per address, all at once (each is a subscription of its own). */
 async function subscribe(target: Target, arn: string, emails: string[]): Promise<void> {
   const { SNSClient, SubscribeCommand } = await sdk.sns();
   const client = target.clients.get(SNSClient);
+  if (emails.length === 0) return;
+  const subscribed = subscribedInThisRun.get(target.clients) ?? new Set<string>();
+  subscribedInThisRun.set(target.clients, subscribed.add(arn));
   await Promise.all(emails.map((email) => client.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'email', Endpoint: email, ReturnSubscriptionArn: true }))));
 }
 
@@ -91,8 +98,11 @@ export const snsTopic: ResourceKind<TopicSpec, Topic> = {
       throw error;
     }
     const counted = Number(attributes.SubscriptionsConfirmed ?? 0) + Number(attributes.SubscriptionsPending ?? 0);
+    // the API reference does not promise that the counts include a subscription the moment Subscribe
+    // returns: a topic this run subscribed to (bootstrap's verify reads it again) is listed whatever they say
+    const listed = spec.emails.length > 0 && (counted > 0 || subscribedInThisRun.get(target.clients)?.has(arn) === true);
     const [subscriptions, tags] = await Promise.all([
-      spec.emails.length > 0 && counted > 0 ? listSubscriptions(target, arn) : [],
+      listed ? listSubscriptions(target, arn) : [],
       projectTags(target, spec.tags[TAG_PROJECT], arn, async () => fromTagList((await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags)),
     ]);
     return { arn, kmsMasterKeyId: attributes.KmsMasterKeyId ?? '', policy: statementsOf(attributes.Policy), subscriptions, tags };

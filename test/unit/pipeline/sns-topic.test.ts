@@ -49,4 +49,14 @@ describe('sns:topic reads', () => {
     await snsTopic.update(testTarget(), alerts, { arn: ARN, kmsMasterKeyId: 'alias/mt-pipeline-notifications', policy: [], subscriptions: [], tags: TAGS }, [{ field: 'subscriptions' }]);
     expect(sent(snsMock)).toHaveLength(2);
   });
+
+  it('lists the subscriptions of a topic this run subscribed to, whatever the counts say', async () => {
+    const target = testTarget();
+    snsMock.on(SubscribeCommand).resolves({});
+    await snsTopic.update(target, alerts, { arn: ARN, kmsMasterKeyId: 'alias/mt-pipeline-notifications', policy: [], subscriptions: [], tags: TAGS }, [{ field: 'subscriptions' }]);
+    snsMock.on(GetTopicAttributesCommand).resolves({ Attributes: { SubscriptionsConfirmed: '0', SubscriptionsPending: '0' } });
+    snsMock.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ Protocol: 'email', Endpoint: 'ops@example.com', SubscriptionArn: 'PendingConfirmation' }] });
+    snsMock.on(ListTagsForResourceCommand).resolves({ Tags: [] });
+    expect((await snsTopic.find(target, alerts))?.subscriptions).toHaveLength(1);
+  });
 });
