@@ -46,7 +46,7 @@ export const kmsKey: ResourceKind<KeySpec, Key> = {
   name: (spec) => spec.alias,
 
   /**
-   * By alias; when the alias does not exist, the enabled key of this project a run made for it (tag
+   * By alias; when the alias does not exist, an enabled key of this project a run made for it (tag
    * TAG_ALIAS) and then was killed before CreateAlias: the plan gives that key its alias instead of
    * making another one. Tags come from the project's tag index (by the key ARN).
    */
@@ -61,7 +61,7 @@ export const kmsKey: ResourceKind<KeySpec, Key> = {
       if (!isKmsNotFound(error)) throw error;
     }
     if (!metadata?.KeyId) {
-      metadata = await keyWithoutAlias(target, client, spec);
+      [metadata] = await keysForAlias(target, client, spec);
       aliased = false;
     }
     if (!metadata?.KeyId) return undefined;
@@ -144,8 +144,8 @@ export const kmsKey: ResourceKind<KeySpec, Key> = {
 
   /**
    * KMS deletes a key only after a waiting period: the key is scheduled (PENDING_WINDOW_DAYS; the note
-   * says when; CancelKeyDeletion undoes it until then), then its alias goes, so the next run finds nothing.
-   * A key pending deletion already is not scheduled again.
+   * says when; CancelKeyDeletion undoes it until then), then its alias goes, so the next run finds nothing;
+   * then any other enabled key tagged for the alias. A key pending deletion already is not scheduled again.
    */
   async delete(target, current, spec) {
     const { DeleteAliasCommand, KMSClient, ScheduleKeyDeletionCommand } = await sdk.kms();
@@ -161,7 +161,20 @@ export const kmsKey: ResourceKind<KeySpec, Key> = {
     } catch (error) {
       if (!isKmsNotFound(error)) throw error;
     }
-    return { arn: current.arn, note: `key ${current.keyId} deleted on ${day(date, PENDING_WINDOW_DAYS)} (scheduled, ${PENDING_WINDOW_DAYS}-day waiting period: aws kms cancel-key-deletion undoes it until then)` };
+    // keys made for this alias that never got it (a killed run, a CreateKey answer lost and sent again) go too
+    const others = (await keysForAlias(target, client, spec)).filter((key) => key.KeyId !== current.keyId);
+    await Promise.all(
+      others.map((key) =>
+        client.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: PENDING_WINDOW_DAYS })).catch((error: unknown) => {
+          if (!isKmsInvalidState(error) && !isKmsNotFound(error)) throw error;
+        }),
+      ),
+    );
+    const also = others.length > 0 ? `, with ${others.map((key) => key.KeyId).join(', ')} made for the same alias` : '';
+    return {
+      arn: current.arn,
+      note: `key ${current.keyId}${also} deleted on ${day(date, PENDING_WINDOW_DAYS)} (scheduled, ${PENDING_WINDOW_DAYS}-day waiting period: aws kms cancel-key-deletion undoes it until then)`,
+    };
   },
 
   alreadyExists: alreadyExists.kmsAlias,
@@ -182,25 +195,27 @@ async function readTags(client: KMSClient, keyId: string): Promise<Record<string
 }
 
 /**
- * The enabled key of this project tagged for `spec.alias` (by the tag index: no call of its own), when
- * a run made it and was killed before its CreateAlias; undefined without one, without a project tag,
- * or without an index (offline, GetResources refused). DescribeKey tells which of the keys so tagged are
- * enabled (the index lists keys pending deletion too).
+ * The enabled keys of this project tagged for `spec.alias` (found in the tag index: no call of its own),
+ * as a run made them: one killed before its CreateAlias, or one a lost CreateKey answer made twice.
+ * None without a project tag, or without an index (offline, GetResources refused). DescribeKey tells
+ * which of the keys so tagged are enabled (the index lists keys pending deletion too).
  */
-async function keyWithoutAlias(target: Target, client: KMSClient, spec: KeySpec): Promise<KeyMetadata | undefined> {
-  const project = spec.tags[TAG_PROJECT];
-  if (project === undefined) return undefined;
+async function keysForAlias(target: Target, client: KMSClient, spec: KeySpec): Promise<KeyMetadata[]> {
+  const project = spec.tags?.[TAG_PROJECT];
+  if (project === undefined) return [];
   const tagged = await projectResources(target, project, (arn, tags) => arn.split(':')[2] === 'kms' && tags[TAG_ALIAS] === spec.alias);
   const { DescribeKeyCommand } = await sdk.kms();
-  for (const [arn] of tagged ?? []) {
-    try {
-      const { KeyMetadata } = await client.send(new DescribeKeyCommand({ KeyId: arn }));
-      if (KeyMetadata?.KeyState === 'Enabled') return KeyMetadata;
-    } catch (error) {
-      if (!isKmsNotFound(error)) throw error;
-    }
-  }
-  return undefined;
+  const keys = await Promise.all(
+    (tagged ?? []).map(async ([arn]) => {
+      try {
+        return (await client.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata;
+      } catch (error) {
+        if (isKmsNotFound(error)) return undefined;
+        throw error;
+      }
+    }),
+  );
+  return keys.filter((key): key is KeyMetadata => key?.KeyState === 'Enabled' && key.KeyId !== undefined);
 }
 
 export function keyArn(place: Pick<Target, 'partition' | 'account' | 'region'>, keyId: string): string {

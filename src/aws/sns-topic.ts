@@ -100,10 +100,11 @@ export const snsTopic: ResourceKind<TopicSpec, Topic> = {
     const counted = Number(attributes.SubscriptionsConfirmed ?? 0) + Number(attributes.SubscriptionsPending ?? 0);
     // the API reference does not promise that the counts include a subscription the moment Subscribe
     // returns: a topic this run subscribed to (bootstrap's verify reads it again) is listed whatever they say
-    const listed = spec.emails.length > 0 && (counted > 0 || subscribedInThisRun.get(target.clients)?.has(arn) === true);
+    // a reference to the topic (another step's) names only the topic: no emails, no tags
+    const listed = (spec.emails ?? []).length > 0 && (counted > 0 || subscribedInThisRun.get(target.clients)?.has(arn) === true);
     const [subscriptions, tags] = await Promise.all([
       listed ? listSubscriptions(target, arn) : [],
-      projectTags(target, spec.tags[TAG_PROJECT], arn, async () => fromTagList((await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags)),
+      projectTags(target, spec.tags?.[TAG_PROJECT], arn, async () => fromTagList((await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags)),
     ]);
     return { arn, kmsMasterKeyId: attributes.KmsMasterKeyId ?? '', policy: statementsOf(attributes.Policy), subscriptions, tags };
   },

@@ -1,11 +1,13 @@
 import {
   CreateAliasCommand,
   CreateKeyCommand,
+  DeleteAliasCommand,
   DescribeKeyCommand,
   EnableKeyRotationCommand,
   GetKeyPolicyCommand,
   GetKeyRotationStatusCommand,
   ListResourceTagsCommand,
+  ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { kmsKey } from '../../../src/aws/kms-key.js';
@@ -99,5 +101,20 @@ describe('kms:key left without its alias by a killed run', () => {
     kmsMock.on(EnableKeyRotationCommand).callsFake(() => answer('rotation'));
     await kmsKey.create(testTarget(), key);
     expect(sent(kmsMock).find(([name]) => name === 'CreateKeyCommand')?.[1]).toMatchObject({ Tags: expect.arrayContaining([{ TagKey: 'mtpipe:alias', TagValue: key.alias }]) });
+  });
+
+  it('destroy schedules the aliased key and every other enabled key made for the alias', async () => {
+    indexHolds({ [KEY_ARN]: { ...FOR_ALIAS }, 'arn:aws:kms:us-east-1:123456789012:key/k-lost': { ...FOR_ALIAS } });
+    kmsMock.on(ScheduleKeyDeletionCommand).resolves({ DeletionDate: new Date('2026-12-07T00:00:00Z') });
+    kmsMock.on(DeleteAliasCommand).resolves({});
+    kmsMock.on(DescribeKeyCommand, { KeyId: KEY_ARN }).resolves({ KeyMetadata: { KeyId: 'k-1', KeyState: 'PendingDeletion' } });
+    kmsMock.on(DescribeKeyCommand, { KeyId: 'arn:aws:kms:us-east-1:123456789012:key/k-lost' }).resolves({ KeyMetadata: { KeyId: 'k-lost', KeyState: 'Enabled' } });
+    const current = { keyId: 'k-1', arn: KEY_ARN, description: key.description, enabled: true, rotation: true, policy: [], tags: FOR_ALIAS };
+    const { note } = (await kmsKey.delete!(testTarget(), current, key)) as { note: string };
+    expect(sent(kmsMock).filter(([name]) => name === 'ScheduleKeyDeletionCommand').map(([, input]) => input)).toEqual([
+      { KeyId: 'k-1', PendingWindowInDays: 7 },
+      { KeyId: 'k-lost', PendingWindowInDays: 7 },
+    ]);
+    expect(note).toContain('key k-1, with k-lost made for the same alias deleted on');
   });
 });
