@@ -1,6 +1,7 @@
 import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
-import type { ResourceKind, Target } from '../engine/types.js';
+import { TAG_PROJECT, type ResourceKind, type Target } from '../engine/types.js';
+import { projectTags } from './tag-index.js';
 import { alreadyExists, isEcrLifecyclePolicyNotFound, isEcrRepositoryNotFound, isEcrRepositoryPolicyNotFound, unlessAbsent } from './errors.js';
 
 /**
@@ -95,10 +96,11 @@ export const ecrRepository: ResourceKind<EcrRepositorySpec, EcrRepository> = {
     const repository = found?.repositories?.[0];
     if (!repository?.repositoryArn) return undefined;
     const repositoryName = spec.name;
+    const resourceArn = repository.repositoryArn;
     const [lifecycle, policy, tags] = await Promise.all([
       unlessAbsent(client.send(new GetLifecyclePolicyCommand({ repositoryName })), isEcrLifecyclePolicyNotFound),
       unlessAbsent(client.send(new GetRepositoryPolicyCommand({ repositoryName })), isEcrRepositoryPolicyNotFound),
-      client.send(new ListTagsForResourceCommand({ resourceArn: repository.repositoryArn })),
+      projectTags(target, spec.tags[TAG_PROJECT], resourceArn, async () => fromTagList((await client.send(new ListTagsForResourceCommand({ resourceArn }))).tags)),
     ]);
     return {
       name: spec.name,
@@ -107,7 +109,7 @@ export const ecrRepository: ResourceKind<EcrRepositorySpec, EcrRepository> = {
       tagMutability: repository.imageTagMutability,
       lifecyclePolicy: lifecycle?.lifecyclePolicyText ? (JSON.parse(lifecycle.lifecyclePolicyText) as unknown) : undefined,
       policy: policy?.policyText ? (JSON.parse(policy.policyText) as EcrRepository['policy']) : undefined,
-      tags: fromTagList(tags.tags),
+      tags,
     };
   },
 
@@ -184,22 +186,17 @@ async function putSettings(target: Target, spec: EcrRepositorySpec, current: Ecr
   if (current && differs('tags')) {
     await client.send(new TagResourceCommand({ resourceArn: current.arn, tags: toTagList(tagsToAdd(current.tags, spec.tags)) }));
   }
-  if (differs('scanOnPush')) {
-    await client.send(new PutImageScanningConfigurationCommand({ repositoryName, imageScanningConfiguration: { scanOnPush: true } }));
-  }
-  if (differs('tagMutability')) await client.send(new PutImageTagMutabilityCommand({ repositoryName, imageTagMutability: IMMUTABLE }));
-  if (differs('lifecyclePolicy')) {
-    await client.send(new PutLifecyclePolicyCommand({ repositoryName, lifecyclePolicyText: JSON.stringify(lifecyclePolicy(spec.keepImages)) }));
-  }
   const pull = pullStatement(spec.partition, spec.pullAccounts);
   const others = (current?.policy?.Statement ?? []).filter((statement) => statement.Sid !== PULL_SID);
-  if (!differs('policy')) return;
   const statements = [...others, ...(pull ? [pull] : [])];
-  if (statements.length > 0) {
-    const policy = { Version: current?.policy?.Version ?? '2012-10-17', Statement: statements };
-    await client.send(new SetRepositoryPolicyCommand({ repositoryName, policyText: JSON.stringify(policy) }));
-  } else if (current?.policy) {
+  // each needs only the repository: together
+  await Promise.all([
+    differs('scanOnPush') && client.send(new PutImageScanningConfigurationCommand({ repositoryName, imageScanningConfiguration: { scanOnPush: true } })),
+    differs('tagMutability') && client.send(new PutImageTagMutabilityCommand({ repositoryName, imageTagMutability: IMMUTABLE })),
+    differs('lifecyclePolicy') && client.send(new PutLifecyclePolicyCommand({ repositoryName, lifecyclePolicyText: JSON.stringify(lifecyclePolicy(spec.keepImages)) })),
+    differs('policy') && statements.length > 0 &&
+      client.send(new SetRepositoryPolicyCommand({ repositoryName, policyText: JSON.stringify({ Version: current?.policy?.Version ?? '2012-10-17', Statement: statements }) })),
     // no environment in another account any more, and no statement of anyone else
-    await client.send(new DeleteRepositoryPolicyCommand({ repositoryName }));
-  }
+    differs('policy') && statements.length === 0 && current?.policy && client.send(new DeleteRepositoryPolicyCommand({ repositoryName })),
+  ]);
 }

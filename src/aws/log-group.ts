@@ -1,7 +1,9 @@
 import type { LogGroup as SdkLogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
-import type { ResourceKind, Target } from '../engine/types.js';
+import type { ClientFactory } from './clients.js';
+import { TAG_PROJECT, type ResourceKind, type Target } from '../engine/types.js';
+import { projectTags } from './tag-index.js';
 import { alreadyExists, isLogGroupNotFound } from './errors.js';
 
 export interface LogGroupSpec {
@@ -23,13 +25,20 @@ export const logGroup: ResourceKind<LogGroupSpec, LogGroup> = {
   kind: 'logs:log-group',
   name: (spec) => spec.name,
 
+  /**
+   * From one listing per run of the log groups whose names contain the project's name (shared by every
+   * group of the project in this account and region); a name without it is looked up by prefix. Tags
+   * come from the project's tag index when it holds the group.
+   */
   async find(target, spec) {
     const { CloudWatchLogsClient, ListTagsForResourceCommand } = await sdk.logs();
     const client = target.clients.get(CloudWatchLogsClient);
-    const found = await describeByName(target, spec.name);
+    const project = spec.tags[TAG_PROJECT];
+    const listed = project !== undefined && PATTERN.test(project) && spec.name.includes(project);
+    const found = listed ? (await projectGroups(target, project)).get(spec.name) : await describeByName(target, spec.name);
     if (!found) return undefined;
     const arn = found.logGroupArn ?? found.arn?.replace(/:\*$/, '') ?? logGroupArn(target, spec.name);
-    const { tags = {} } = await client.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+    const tags = await projectTags(target, project, arn, async () => (await client.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags ?? {});
     return { name: spec.name, arn, retentionDays: found.retentionInDays, tags };
   },
 
@@ -43,6 +52,7 @@ export const logGroup: ResourceKind<LogGroupSpec, LogGroup> = {
   async create(target, spec) {
     const { CloudWatchLogsClient, CreateLogGroupCommand, PutRetentionPolicyCommand } = await sdk.logs();
     const client = target.clients.get(CloudWatchLogsClient);
+    forgetListing(target);
     await client.send(new CreateLogGroupCommand({ logGroupName: spec.name, tags: spec.tags }));
     await client.send(new PutRetentionPolicyCommand({ logGroupName: spec.name, retentionInDays: spec.retentionDays }));
     return { arn: logGroupArn(target, spec.name) };
@@ -51,17 +61,17 @@ export const logGroup: ResourceKind<LogGroupSpec, LogGroup> = {
   async update(target, spec, current, diffs) {
     const { CloudWatchLogsClient, PutRetentionPolicyCommand, TagResourceCommand } = await sdk.logs();
     const client = target.clients.get(CloudWatchLogsClient);
-    if (diffs.some((diff) => diff.field === 'retentionDays')) {
-      await client.send(new PutRetentionPolicyCommand({ logGroupName: spec.name, retentionInDays: spec.retentionDays }));
-    }
-    if (diffs.some((diff) => diff.field === 'tags')) {
-      await client.send(new TagResourceCommand({ resourceArn: current.arn, tags: tagsToAdd(current.tags, spec.tags) }));
-    }
+    forgetListing(target);
+    await Promise.all([
+      diffs.some((diff) => diff.field === 'retentionDays') && client.send(new PutRetentionPolicyCommand({ logGroupName: spec.name, retentionInDays: spec.retentionDays })),
+      diffs.some((diff) => diff.field === 'tags') && client.send(new TagResourceCommand({ resourceArn: current.arn, tags: tagsToAdd(current.tags, spec.tags) })),
+    ]);
     return { arn: current.arn };
   },
 
   async delete(target, _current, spec) {
     const { CloudWatchLogsClient, DeleteLogGroupCommand } = await sdk.logs();
+    forgetListing(target);
     try {
       await target.clients.get(CloudWatchLogsClient).send(new DeleteLogGroupCommand({ logGroupName: spec.name }));
     } catch (error) {
@@ -72,6 +82,47 @@ export const logGroup: ResourceKind<LogGroupSpec, LogGroup> = {
   tagsOf: (current) => current.tags,
   arnOf: (target, spec) => logGroupArn(target, spec.name),
 };
+
+/** What DescribeLogGroups' logGroupNamePattern accepts (API reference: `[\.\-_/#A-Za-z0-9]+`). */
+const PATTERN = /^[.\-_/#A-Za-z0-9]+$/;
+
+/** Per set of clients (one account and region) and project: its log groups by name, listed once. */
+const listings = new WeakMap<ClientFactory, Map<string, Promise<Map<string, SdkLogGroup>>>>();
+
+/**
+ * Every log group whose name contains `project` (logGroupNamePattern: a case-sensitive substring
+ * match), all pages, read once per run and shared by concurrent callers; dropped when this run writes a
+ * log group there (a plan after the apply lists again).
+ */
+function projectGroups(target: Target, project: string): Promise<Map<string, SdkLogGroup>> {
+  const byProject = listings.get(target.clients) ?? new Map<string, Promise<Map<string, SdkLogGroup>>>();
+  listings.set(target.clients, byProject);
+  let listing = byProject.get(project);
+  if (!listing) {
+    listing = listGroups(target, project);
+    // a failed listing is not kept: the next caller asks again
+    listing.catch(() => byProject.delete(project));
+    byProject.set(project, listing);
+  }
+  return listing;
+}
+
+async function listGroups(target: Target, pattern: string): Promise<Map<string, SdkLogGroup>> {
+  const { CloudWatchLogsClient, DescribeLogGroupsCommand } = await sdk.logs();
+  const client = target.clients.get(CloudWatchLogsClient);
+  const groups = new Map<string, SdkLogGroup>();
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(new DescribeLogGroupsCommand({ logGroupNamePattern: pattern, ...(nextToken ? { nextToken } : {}) }));
+    for (const group of page.logGroups ?? []) if (group.logGroupName) groups.set(group.logGroupName, group);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return groups;
+}
+
+function forgetListing(target: Target): void {
+  listings.delete(target.clients);
+}
 
 /** DescribeLogGroups matches by prefix only: pages until the exact name shows up (names come sorted). */
 async function describeByName(target: Target, name: string): Promise<SdkLogGroup | undefined> {

@@ -1,7 +1,8 @@
 import type { BucketLocationConstraint, LifecycleRule, TransitionDefaultMinimumObjectSize } from '@aws-sdk/client-s3';
 import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, toTagList } from '../engine/diff.js';
-import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
+import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
+import { projectTags } from './tag-index.js';
 import { alreadyExists, isBucketEncryptionNotFound, isBucketNotFound, isBucketPolicyNotFound, isBucketTagSetNotFound, isLifecycleConfigurationNotFound, isOwnershipControlsNotFound, isPublicAccessBlockNotFound, unlessAbsent } from './errors.js';
 import { deleteBucket } from './s3-bucket-delete.js';
 import {
@@ -33,7 +34,7 @@ interface BucketPolicy {
 
 export interface Bucket {
   name: string;
-  /** the bucket's region when it is not the target's (HeadBucket BucketRegion): the plan refuses it */
+  /** the bucket's region when it is not the target's (a GET's 301, x-amz-bucket-region): the plan refuses it */
   elsewhere?: string;
   publicAccessBlock: Record<string, boolean | undefined> | undefined;
   encryption: Encryption | undefined;
@@ -49,11 +50,22 @@ export interface Bucket {
 
 const isValidName = (name: string) => name.length >= 3 && name.length <= MAX_BUCKET_NAME_LENGTH;
 
+type Answer = { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
+const httpStatus = (error: unknown) => (error as Answer | undefined)?.$metadata?.httpStatusCode;
+/** A bucket S3 shows nothing of (it is in another region). */
+const NOTHING_READ = { publicAccessBlock: undefined, encryption: undefined, versioning: undefined, lifecycleRules: [], ownership: undefined, policy: undefined, tags: {} };
+
 
 export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
   kind: 's3:bucket',
   name: (spec) => spec.name,
 
+  /**
+   * Every setting's GET at once, with no HeadBucket first: each GET answers what HeadBucket would
+   * (NoSuchBucket: absent; 301 with x-amz-bucket-region: the bucket is in another region; 403 from every
+   * one: another account owns the name). Tags come from the project's tag index when it holds the bucket,
+   * else from GetBucketTagging once the other GETs have answered.
+   */
   async find(target, spec) {
     const {
       GetBucketEncryptionCommand,
@@ -63,40 +75,42 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
       GetBucketTaggingCommand,
       GetBucketVersioningCommand,
       GetPublicAccessBlockCommand,
-      HeadBucketCommand,
       S3Client,
     } = await sdk.s3();
     // a name S3 would refuse cannot exist; `check` explains it
     if (!isValidName(spec.name)) return undefined;
     const client = target.clients.get(S3Client);
     const Bucket = spec.name;
-    let located: string | undefined;
-    try {
-      located = (await client.send(new HeadBucketCommand({ Bucket }))).BucketRegion;
-    } catch (error) {
-      if (isBucketNotFound(error)) return undefined;
-      // S3 answers 301 for a bucket in another region (x-amz-bucket-region names it): this place cannot use it
-      const answer = error as { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
-      if (answer.$metadata?.httpStatusCode === 301) throw new Error(inAnotherRegion(Bucket, answer.$response?.headers?.['x-amz-bucket-region'] ?? 'another region'), { cause: error });
-      // bucket names are global: 403 usually means another account owns this name
-      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) {
-        throw new Error(`bucket ${Bucket} exists but these credentials may not read it (another account may own the name): set builds.artifactBucket to a name of your own`, { cause: error });
-      }
-      throw error;
-    }
-    const [access, encryption, versioning, lifecycle, ownership, policy, tagging] = await Promise.all([
+    const settings = [
       unlessAbsent(client.send(new GetPublicAccessBlockCommand({ Bucket })), isPublicAccessBlockNotFound),
       unlessAbsent(client.send(new GetBucketEncryptionCommand({ Bucket })), isBucketEncryptionNotFound),
       client.send(new GetBucketVersioningCommand({ Bucket })),
       unlessAbsent(client.send(new GetBucketLifecycleConfigurationCommand({ Bucket })), isLifecycleConfigurationNotFound),
       unlessAbsent(client.send(new GetBucketOwnershipControlsCommand({ Bucket })), isOwnershipControlsNotFound),
       unlessAbsent(client.send(new GetBucketPolicyCommand({ Bucket })), isBucketPolicyNotFound),
-      unlessAbsent(client.send(new GetBucketTaggingCommand({ Bucket })), isBucketTagSetNotFound),
-    ]);
+    ] as const;
+    const settled = Promise.allSettled(settings);
+    const tagging = projectTags(target, spec.tags[TAG_PROJECT], bucketArn(spec.partition, Bucket), async () => {
+      // only a bucket that answered has tags to read: an absent one would cost a read for nothing
+      if ((await settled).some((answer) => answer.status === 'rejected')) return {};
+      return fromTagList((await unlessAbsent(client.send(new GetBucketTaggingCommand({ Bucket })), isBucketTagSetNotFound))?.TagSet);
+    });
+    const answers = await Promise.allSettled([...settings, tagging]);
+    const failures = answers.flatMap((answer) => (answer.status === 'rejected' ? [answer.reason as unknown] : []));
+    if (failures.some(isBucketNotFound)) return undefined;
+    // S3 answers 301 for a bucket in another region (x-amz-bucket-region names it): the plan refuses it
+    const moved = failures.find((error) => httpStatus(error) === 301);
+    if (moved) return { ...NOTHING_READ, name: Bucket, elsewhere: (moved as Answer).$response?.headers?.['x-amz-bucket-region'] ?? 'another region' };
+    // bucket names are global: 403 to every read usually means another account owns this name
+    if (failures.length === settings.length && failures.every((error) => httpStatus(error) === 403)) {
+      throw new Error(`bucket ${Bucket} exists but these credentials may not read it (another account may own the name): set builds.artifactBucket to a name of your own`, { cause: failures[0] });
+    }
+    if (failures.length > 0) throw failures[0];
+    const [access, encryption, versioning, lifecycle, ownership, policy] = await Promise.all(settings);
+    const tags = await tagging;
     const byDefault = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
     return {
       name: spec.name,
-      ...(located && located !== target.region ? { elsewhere: located } : {}),
       publicAccessBlock: access?.PublicAccessBlockConfiguration as Bucket['publicAccessBlock'],
       encryption: byDefault?.SSEAlgorithm
         ? {
@@ -110,7 +124,7 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
       ...(lifecycle?.TransitionDefaultMinimumObjectSize ? { transitionMinimumObjectSize: lifecycle.TransitionDefaultMinimumObjectSize } : {}),
       ownership: ownership?.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
       policy: policy?.Policy ? (JSON.parse(policy.Policy) as BucketPolicy) : undefined,
-      tags: fromTagList(tagging?.TagSet),
+      tags,
     };
   },
 
@@ -180,7 +194,12 @@ export const s3Bucket: ResourceKind<BucketSpec, Bucket> = {
 };
 
 
-/** One Put per setting that differs, tags first. Lifecycle rules, statements and tags of others are kept. */
+/**
+ * One Put per setting that differs, tags first (an adopted bucket is the project's before anything else
+ * of it changes), then the others together: each needs only the bucket (the TLS-only policy denies, so
+ * BlockPublicPolicy does not refuse it), and S3's OperationAborted to concurrent configuration calls on
+ * one bucket is retried (conflict-retry.ts). Lifecycle rules, statements and tags of others are kept.
+ */
 async function putSettings(target: Target, spec: BucketSpec, current: Bucket | undefined, diffs: FieldDiff[]): Promise<void> {
   const {
     PutBucketEncryptionCommand,
@@ -199,37 +218,35 @@ async function putSettings(target: Target, spec: BucketSpec, current: Bucket | u
     // PutBucketTagging replaces the whole set: others' tags are sent back as read
     await client.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: toTagList(settableTags({ ...current?.tags, ...spec.tags })) } }));
   }
-  if (differs('publicAccessBlock')) {
-    await client.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: BLOCK_ALL_PUBLIC_ACCESS }));
-  }
-  if (differs('ownership')) {
-    await client.send(new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: { Rules: [{ ObjectOwnership: BUCKET_OWNER_ENFORCED }] } }));
-  }
-  if (differs('encryption')) {
-    const byDefault = spec.kmsKeyId ? { SSEAlgorithm: 'aws:kms' as const, KMSMasterKeyID: spec.kmsKeyId } : { SSEAlgorithm: 'AES256' as const };
-    await client.send(
-      new PutBucketEncryptionCommand({
-        Bucket,
-        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: byDefault, ...(spec.kmsKeyId ? { BucketKeyEnabled: true } : {}) }] },
-      }),
-    );
-  }
-  if (differs('versioning')) {
-    await client.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
-  }
-  if (differs('lifecycle') && spec.retentionDays !== undefined) {
-    const others = (current?.lifecycleRules ?? []).filter((rule) => rule.ID !== RETENTION_RULE_ID);
-    await client.send(
-      new PutBucketLifecycleConfigurationCommand({
-        Bucket,
-        LifecycleConfiguration: { Rules: [...others, retentionRule(spec.retentionDays)] },
-        ...(current?.transitionMinimumObjectSize ? { TransitionDefaultMinimumObjectSize: current.transitionMinimumObjectSize } : {}),
-      }),
-    );
-  }
-  if (differs('policy')) {
-    const others = (current?.policy?.Statement ?? []).filter((statement) => statement.Sid !== TLS_ONLY_SID);
-    const policy = { Version: current?.policy?.Version ?? '2012-10-17', Statement: [...others, tlsOnlyStatement(spec.partition, Bucket)] };
-    await client.send(new PutBucketPolicyCommand({ Bucket, Policy: JSON.stringify(policy) }));
-  }
+  const byDefault = spec.kmsKeyId ? { SSEAlgorithm: 'aws:kms' as const, KMSMasterKeyID: spec.kmsKeyId } : { SSEAlgorithm: 'AES256' as const };
+  const otherRules = (current?.lifecycleRules ?? []).filter((rule) => rule.ID !== RETENTION_RULE_ID);
+  const otherStatements = (current?.policy?.Statement ?? []).filter((statement) => statement.Sid !== TLS_ONLY_SID);
+  await Promise.all([
+    differs('publicAccessBlock') && client.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: BLOCK_ALL_PUBLIC_ACCESS })),
+    differs('ownership') && client.send(new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: { Rules: [{ ObjectOwnership: BUCKET_OWNER_ENFORCED }] } })),
+    differs('encryption') &&
+      client.send(
+        new PutBucketEncryptionCommand({
+          Bucket,
+          ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: byDefault, ...(spec.kmsKeyId ? { BucketKeyEnabled: true } : {}) }] },
+        }),
+      ),
+    differs('versioning') && client.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } })),
+    differs('lifecycle') &&
+      spec.retentionDays !== undefined &&
+      client.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket,
+          LifecycleConfiguration: { Rules: [...otherRules, retentionRule(spec.retentionDays)] },
+          ...(current?.transitionMinimumObjectSize ? { TransitionDefaultMinimumObjectSize: current.transitionMinimumObjectSize } : {}),
+        }),
+      ),
+    differs('policy') &&
+      client.send(
+        new PutBucketPolicyCommand({
+          Bucket,
+          Policy: JSON.stringify({ Version: current?.policy?.Version ?? '2012-10-17', Statement: [...otherStatements, tlsOnlyStatement(spec.partition, Bucket)] }),
+        }),
+      ),
+  ]);
 }

@@ -1,7 +1,9 @@
 /** SNS topics with their email subscriptions, encryption and the policy statements mtpipe owns. */
+import type { ClientFactory } from './clients.js';
 import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
-import type { ResourceKind, Target } from '../engine/types.js';
+import { TAG_PROJECT, type ResourceKind, type Target } from '../engine/types.js';
+import { projectTags } from './tag-index.js';
 import { isTopicNotFound } from './errors.js';
 import { comparable, mergedPolicy, ownedStatements, statementsOf, type ResourcePolicyStatement } from './resource-policy.js';
 import { topicArn } from '../config/arns.js';
@@ -46,20 +48,46 @@ export function unconfirmedEmails(current: Topic | undefined, emails: string[]):
 const wantedEmails = (current: Topic | undefined, emails: string[]) =>
   emails.filter((email) => !current?.subscriptions.some((s) => s.protocol === 'email' && s.endpoint === email));
 
+/** Per set of clients: the topics this run subscribed addresses to. */
+const subscribedInThisRun = new WeakMap<ClientFactory, Set<string>>();
+
+/** One Subscribe per address, all at once (each is a subscription of its own). */
 async function subscribe(target: Target, arn: string, emails: string[]): Promise<void> {
   const { SNSClient, SubscribeCommand } = await sdk.sns();
   const client = target.clients.get(SNSClient);
-  for (const email of emails) {
-    await client.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'email', Endpoint: email, ReturnSubscriptionArn: true }));
-  }
+  if (emails.length === 0) return;
+  const subscribed = subscribedInThisRun.get(target.clients) ?? new Set<string>();
+  subscribedInThisRun.set(target.clients, subscribed.add(arn));
+  await Promise.all(emails.map((email) => client.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'email', Endpoint: email, ReturnSubscriptionArn: true }))));
+}
+
+/** Every subscription of the topic, pending ones too (SubscriptionArn "PendingConfirmation"), others' too. */
+async function listSubscriptions(target: Target, arn: string): Promise<Subscription[]> {
+  const { ListSubscriptionsByTopicCommand, SNSClient } = await sdk.sns();
+  const client = target.clients.get(SNSClient);
+  const subscriptions: Subscription[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await client.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn, ...(NextToken ? { NextToken } : {}) }));
+    for (const s of page.Subscriptions ?? []) {
+      subscriptions.push({ endpoint: s.Endpoint ?? '', protocol: s.Protocol ?? '', confirmed: Boolean(s.SubscriptionArn) && s.SubscriptionArn !== PENDING });
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return subscriptions;
 }
 
 export const snsTopic: ResourceKind<TopicSpec, Topic> = {
   kind: 'sns:topic',
   name: (spec) => spec.name,
 
+  /**
+   * GetTopicAttributes (encryption, policy, and how many subscriptions are confirmed and pending); the
+   * subscriptions are listed only when the configuration wants some and the counts say there are any.
+   * Tags come from the project's tag index when it holds the topic.
+   */
   async find(target, spec) {
-    const { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTagsForResourceCommand, SNSClient } = await sdk.sns();
+    const { GetTopicAttributesCommand, ListTagsForResourceCommand, SNSClient } = await sdk.sns();
     const client = target.clients.get(SNSClient);
     const arn = topicArn(target, spec.name);
     let attributes: Record<string, string>;
@@ -69,17 +97,16 @@ export const snsTopic: ResourceKind<TopicSpec, Topic> = {
       if (isTopicNotFound(error)) return undefined;
       throw error;
     }
-    const subscriptions: Subscription[] = [];
-    let NextToken: string | undefined;
-    do {
-      const page = await client.send(new ListSubscriptionsByTopicCommand({ TopicArn: arn, ...(NextToken ? { NextToken } : {}) }));
-      for (const s of page.Subscriptions ?? []) {
-        subscriptions.push({ endpoint: s.Endpoint ?? '', protocol: s.Protocol ?? '', confirmed: Boolean(s.SubscriptionArn) && s.SubscriptionArn !== PENDING });
-      }
-      NextToken = page.NextToken;
-    } while (NextToken);
-    const { Tags } = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
-    return { arn, kmsMasterKeyId: attributes.KmsMasterKeyId ?? '', policy: statementsOf(attributes.Policy), subscriptions, tags: fromTagList(Tags) };
+    const counted = Number(attributes.SubscriptionsConfirmed ?? 0) + Number(attributes.SubscriptionsPending ?? 0);
+    // the API reference does not promise that the counts include a subscription the moment Subscribe
+    // returns: a topic this run subscribed to (bootstrap's verify reads it again) is listed whatever they say
+    // a reference to the topic (another step's) names only the topic: no emails, no tags
+    const listed = (spec.emails ?? []).length > 0 && (counted > 0 || subscribedInThisRun.get(target.clients)?.has(arn) === true);
+    const [subscriptions, tags] = await Promise.all([
+      listed ? listSubscriptions(target, arn) : [],
+      projectTags(target, spec.tags?.[TAG_PROJECT], arn, async () => fromTagList((await client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags)),
+    ]);
+    return { arn, kmsMasterKeyId: attributes.KmsMasterKeyId ?? '', policy: statementsOf(attributes.Policy), subscriptions, tags };
   },
 
   diff(current, spec) {
@@ -123,15 +150,16 @@ export const snsTopic: ResourceKind<TopicSpec, Topic> = {
     const { SNSClient, SetTopicAttributesCommand, TagResourceCommand } = await sdk.sns();
     const client = target.clients.get(SNSClient);
     const changed = new Set(diffs.map((diff) => diff.field));
-    if (changed.has('encryption')) {
-      await client.send(new SetTopicAttributesCommand({ TopicArn: current.arn, AttributeName: 'KmsMasterKeyId', AttributeValue: spec.kmsMasterKeyId ?? '' }));
-    }
-    if (changed.has('policy')) {
-      await client.send(new SetTopicAttributesCommand({ TopicArn: current.arn, AttributeName: 'Policy', AttributeValue: mergedPolicy(current.policy, spec.policyStatements) }));
-    }
-    await subscribe(target, current.arn, wantedEmails(current, spec.emails));
     const missing = tagsToAdd(current.tags, spec.tags);
-    if (Object.keys(missing).length > 0) await client.send(new TagResourceCommand({ ResourceArn: current.arn, Tags: toTagList(missing) }));
+    // each needs only the topic: together
+    await Promise.all([
+      changed.has('encryption') &&
+        client.send(new SetTopicAttributesCommand({ TopicArn: current.arn, AttributeName: 'KmsMasterKeyId', AttributeValue: spec.kmsMasterKeyId ?? '' })),
+      changed.has('policy') &&
+        client.send(new SetTopicAttributesCommand({ TopicArn: current.arn, AttributeName: 'Policy', AttributeValue: mergedPolicy(current.policy, spec.policyStatements) })),
+      subscribe(target, current.arn, wantedEmails(current, spec.emails)),
+      Object.keys(missing).length > 0 && client.send(new TagResourceCommand({ ResourceArn: current.arn, Tags: toTagList(missing) })),
+    ]);
     return { arn: current.arn };
   },
 

@@ -103,6 +103,23 @@ export async function projectTags(
 }
 
 /**
+ * The project's resources in the index whose tags `matches` accepts, as [canonical ARN, tags]: for a kind
+ * that finds a resource by its tags when its name does not lead to it (a KMS key whose alias a killed run
+ * never made). Undefined offline and when GetResources was refused or failed; ARNs this run re-tagged are
+ * left out.
+ */
+export async function projectResources(
+  target: Target,
+  project: string,
+  matches: (arn: string, tags: Record<string, string>) => boolean,
+): Promise<[string, Record<string, string>][] | undefined> {
+  const index = await indexOf(target, project);
+  if (!index) return undefined;
+  const { forgotten } = indexesOf(target);
+  return [...index].filter(([arn, tags]) => !forgotten.has(arn) && matches(arn, tags)).map(([arn, tags]) => [arn, { ...tags }]);
+}
+
+/**
  * Tells the index that this run changed the tags of `arn` (or deleted it): later questions about it go
  * to the kind's own read. For the engine or a kind to call after a write that sets tags. Per set of
  * clients, like the index: a target with other clients in the same account and region keeps its own.

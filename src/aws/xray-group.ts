@@ -5,7 +5,8 @@
 import type { XRayClient } from '@aws-sdk/client-xray';
 import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
-import type { ResourceKind } from '../engine/types.js';
+import { TAG_PROJECT, type ResourceKind } from '../engine/types.js';
+import { projectTags } from './tag-index.js';
 import { isXrayGroupAlreadyExists, isXrayGroupNotFound, unlessAbsent } from './errors.js';
 
 export interface XrayGroupSpec {
@@ -46,7 +47,8 @@ export const xrayGroup: ResourceKind<XrayGroupSpec, XrayGroup> = {
     const found = await unlessAbsent(client.send(new GetGroupCommand({ GroupName: spec.name })), isXrayGroupNotFound);
     const arn = found?.Group?.GroupARN;
     if (!arn) return undefined;
-    return { arn, filterExpression: found.Group?.FilterExpression ?? '', tags: await readTags(client, arn) };
+    const tags = await projectTags(target, spec.tags[TAG_PROJECT], arn, () => readTags(client, arn));
+    return { arn, filterExpression: found.Group?.FilterExpression ?? '', tags };
   },
 
   diff(current, spec) {

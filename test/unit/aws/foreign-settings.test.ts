@@ -11,6 +11,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+// the tag index answers nothing: each kind reads its own tags
+import '../aws/tagging-mock.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { approvalRuleTemplate, type ApprovalTemplate } from '../../../src/aws/codecommit-approval-template.js';
 import { codecommitRepository } from '../../../src/aws/codecommit-repository.js';

@@ -13,6 +13,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ecrRepository, lifecyclePolicy, PULL_SID, type EcrRepositorySpec } from '../../../src/aws/ecr-repository.js';
 import { testTarget } from '../../support/target.js';
 import { sent } from './mock-sdk.js';
+import { together } from '../aws/in-flight.js';
+import { indexHolds, taggingMock } from '../aws/tagging-mock.js';
 
 const ecrMock = mockClient(ECRClient);
 const ARN = 'arn:aws:ecr:us-east-1:123456789012:repository/mt-pipeline-qe';
@@ -24,7 +26,10 @@ const PULL = {
   Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
 };
 
-beforeEach(() => ecrMock.reset());
+beforeEach(() => {
+  ecrMock.reset();
+  taggingMock.reset();
+});
 
 describe('ecrRepository', () => {
   it('creates it with scan on push, immutable tags and tags, then the lifecycle rule and the pull policy of the other accounts', async () => {
@@ -84,5 +89,28 @@ describe('ecrRepository', () => {
     ecrMock.on(DescribeRepositoriesCommand).rejects(Object.assign(new Error('nope'), { name: 'RepositoryNotFoundException' }));
     expect(await ecrRepository.find(testTarget(), spec)).toBeUndefined();
     expect(ecrRepository.alreadyExists!(Object.assign(new Error('x'), { name: 'RepositoryAlreadyExistsException' }))).toBe(true);
+  });
+
+  it('takes the tags from the project\'s index (no ListTagsForResource); lifecycle and policy read together', async () => {
+    indexHolds({ [ARN]: spec.tags });
+    ecrMock.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryArn: ARN, imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: 'IMMUTABLE' }] });
+    const answer = together(['lifecycle', 'policy'], (name) =>
+      name === 'lifecycle' ? { lifecyclePolicyText: JSON.stringify(lifecyclePolicy(30)) } : { policyText: JSON.stringify({ Version: '2012-10-17', Statement: [PULL] }) },
+    );
+    ecrMock.on(GetLifecyclePolicyCommand).callsFake(() => answer('lifecycle'));
+    ecrMock.on(GetRepositoryPolicyCommand).callsFake(() => answer('policy'));
+    const current = await ecrRepository.find(testTarget(), spec);
+    expect(current?.tags).toStrictEqual(spec.tags);
+    expect(ecrRepository.diff(current, spec)).toEqual([]);
+    expect(sent(ecrMock).map(([name]) => name)).not.toContain('ListTagsForResourceCommand');
+  });
+
+  it('after CreateRepository, puts the lifecycle rule and the policy together', async () => {
+    ecrMock.on(CreateRepositoryCommand).resolves({ repository: { repositoryArn: ARN } });
+    const answer = together(['lifecycle', 'policy'], () => ({}));
+    ecrMock.on(PutLifecyclePolicyCommand).callsFake(() => answer('lifecycle'));
+    ecrMock.on(SetRepositoryPolicyCommand).callsFake(() => answer('policy'));
+    await ecrRepository.create(testTarget(), spec);
+    expect(sent(ecrMock)).toHaveLength(3);
   });
 });

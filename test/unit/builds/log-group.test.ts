@@ -11,17 +11,22 @@ import { apply } from '../../../src/engine/apply.js';
 import type { Desired } from '../../../src/engine/types.js';
 import { testTarget } from '../../support/target.js';
 import { logsMock, resetBuildMocks, sent } from './mock-sdk.js';
+import { indexHolds } from '../aws/tagging-mock.js';
 
 const NAME = '/aws/codebuild/mt-build-and-test';
 const ARN = `arn:aws:logs:us-east-1:123456789012:log-group:${NAME}`;
 const TAGS = { 'mtpipe:project': 'mt', 'mtpipe:env': 'shared' };
 const spec: LogGroupSpec = { name: NAME, retentionDays: 30, tags: TAGS };
-const target = testTarget();
+// a new target per test: the listing of the project's log groups is kept per set of clients for the run
+let target = testTarget();
 
-beforeEach(() => resetBuildMocks());
+beforeEach(() => {
+  resetBuildMocks();
+  target = testTarget();
+});
 
 describe('logGroup.find', () => {
-  it('finds the exact name among prefix matches and reads tags on the ARN without ":*"', async () => {
+  it('finds the exact name among the project\'s log groups and reads tags on the ARN without ":*"', async () => {
     logsMock.on(DescribeLogGroupsCommand).resolves({
       logGroups: [
         { logGroupName: NAME, arn: `${ARN}:*`, logGroupArn: ARN, retentionInDays: 14 },
@@ -32,7 +37,7 @@ describe('logGroup.find', () => {
 
     expect(await logGroup.find(target, spec)).toStrictEqual({ name: NAME, arn: ARN, retentionDays: 14, tags: { ...TAGS, team: 'ml' } });
     expect(sent(logsMock)).toStrictEqual([
-      ['DescribeLogGroupsCommand', { logGroupNamePrefix: NAME, nextToken: undefined }],
+      ['DescribeLogGroupsCommand', { logGroupNamePattern: 'mt' }],
       ['ListTagsForResourceCommand', { resourceArn: ARN }],
     ]);
   });
@@ -43,16 +48,54 @@ describe('logGroup.find', () => {
     expect(await logGroup.find(target, spec)).toStrictEqual({ name: NAME, arn: ARN, retentionDays: undefined, tags: {} });
   });
 
-  it('pages through prefix matches, and is undefined when the exact name is not among them', async () => {
+  it('pages through the project\'s log groups, and is undefined when the exact name is not among them', async () => {
     logsMock
       .on(DescribeLogGroupsCommand)
       .resolvesOnce({ logGroups: [{ logGroupName: `${NAME}-a` }], nextToken: 't1' })
       .resolvesOnce({ logGroups: [{ logGroupName: `${NAME}-b` }] });
     expect(await logGroup.find(target, spec)).toBeUndefined();
     expect(sent(logsMock)).toStrictEqual([
-      ['DescribeLogGroupsCommand', { logGroupNamePrefix: NAME, nextToken: undefined }],
-      ['DescribeLogGroupsCommand', { logGroupNamePrefix: NAME, nextToken: 't1' }],
+      ['DescribeLogGroupsCommand', { logGroupNamePattern: 'mt' }],
+      ['DescribeLogGroupsCommand', { logGroupNamePattern: 'mt', nextToken: 't1' }],
     ]);
+  });
+});
+
+describe('logGroup.find: one listing for the project\'s log groups', () => {
+  const OTHER = '/aws/events/mt-pipeline-events';
+  it('serves every group of the project in the account and region from one DescribeLogGroups; tags from the index', async () => {
+    indexHolds({ [ARN]: TAGS, [`arn:aws:logs:us-east-1:123456789012:log-group:${OTHER}`]: TAGS });
+    logsMock.on(DescribeLogGroupsCommand).resolves({
+      logGroups: [
+        { logGroupName: OTHER, arn: `arn:aws:logs:us-east-1:123456789012:log-group:${OTHER}:*`, retentionInDays: 7 },
+        { logGroupName: NAME, arn: `${ARN}:*`, retentionInDays: 30 },
+      ],
+    });
+    const [mine, other, absent] = await Promise.all([
+      logGroup.find(target, spec),
+      logGroup.find(target, { ...spec, name: OTHER, retentionDays: 7 }),
+      logGroup.find(target, { ...spec, name: '/aws/codebuild/mt-gone' }),
+    ]);
+    expect(mine).toStrictEqual({ name: NAME, arn: ARN, retentionDays: 30, tags: TAGS });
+    expect(other?.retentionDays).toBe(7);
+    expect(absent).toBeUndefined();
+    expect(sent(logsMock)).toStrictEqual([['DescribeLogGroupsCommand', { logGroupNamePattern: 'mt' }]]);
+  });
+
+  it('lists again once this run has written a log group (a plan after the apply sees it)', async () => {
+    logsMock.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
+    logsMock.on(CreateLogGroupCommand).resolves({});
+    logsMock.on(PutRetentionPolicyCommand).resolves({});
+    expect(await logGroup.find(target, spec)).toBeUndefined();
+    await logGroup.create(target, spec);
+    await logGroup.find(target, spec);
+    expect(sent(logsMock).filter(([name]) => name === 'DescribeLogGroupsCommand')).toHaveLength(2);
+  });
+
+  it('a name without the project\'s is looked up by prefix', async () => {
+    logsMock.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
+    expect(await logGroup.find(target, { ...spec, name: '/aws/lambda/other' })).toBeUndefined();
+    expect(sent(logsMock)).toStrictEqual([['DescribeLogGroupsCommand', { logGroupNamePrefix: '/aws/lambda/other', nextToken: undefined }]]);
   });
 });
 
@@ -99,7 +142,7 @@ describe('a CreateLogGroup whose response was lost (issue 6 item 1)', () => {
     expect(result).toMatchObject({ status: 'created', arn: ARN });
     expect(sent(logsMock)).toStrictEqual([
       ['CreateLogGroupCommand', { logGroupName: NAME, tags: TAGS }],
-      ['DescribeLogGroupsCommand', { logGroupNamePrefix: NAME, nextToken: undefined }],
+      ['DescribeLogGroupsCommand', { logGroupNamePattern: 'mt' }],
       ['ListTagsForResourceCommand', { resourceArn: ARN }],
       ['PutRetentionPolicyCommand', { logGroupName: NAME, retentionInDays: 30 }],
     ]);

@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcher, type BaseMatcher } from 'aws-sdk-client-mock-vitest';
 import { expect } from 'vitest';
+import { taggingMock } from '../aws/tagging-mock.js';
 
 expect.extend(allCustomMatcher);
 
@@ -21,6 +22,7 @@ export function resetBuildMocks(): void {
   s3Mock.reset();
   logsMock.reset();
   codebuildMock.reset();
+  taggingMock.reset();
 }
 
 /** Every call a mock received, in order, as [command name, input]. */

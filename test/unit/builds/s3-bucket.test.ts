@@ -1,5 +1,10 @@
 import {
   CreateBucketCommand,
+  PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketPolicyCommand,
+  PutBucketVersioningCommand,
+  PutPublicAccessBlockCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
@@ -7,12 +12,13 @@ import {
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
-  HeadBucketCommand,
 } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { s3Bucket, type Bucket, type BucketSpec } from '../../../src/aws/s3-bucket.js';
 import { testTarget } from '../../support/target.js';
 import { awsError, resetBuildMocks, s3Mock, sent } from './mock-sdk.js';
+import { together } from '../aws/in-flight.js';
+import { indexHolds, taggingMock } from '../aws/tagging-mock.js';
 
 const NAME = 'mt-artifacts-123456789012-us-east-1';
 const TAGS = { 'mtpipe:project': 'mt', 'mtpipe:env': 'shared' };
@@ -52,17 +58,21 @@ const configured = (overrides: Partial<Bucket> = {}): Bucket => ({
   ...overrides,
 });
 
-beforeEach(() => resetBuildMocks());
+beforeEach(() => {
+  resetBuildMocks();
+  taggingMock.reset();
+});
 
 describe('s3Bucket.find', () => {
-  it('is undefined when HeadBucket says NotFound, and reads nothing else', async () => {
-    s3Mock.on(HeadBucketCommand).rejects(awsError('NotFound', 404));
+  it('is undefined when the GETs say NoSuchBucket (no HeadBucket first)', async () => {
+    s3Mock.rejects(awsError('NoSuchBucket', 404));
     expect(await s3Bucket.find(target, spec)).toBeUndefined();
-    expect(sent(s3Mock)).toStrictEqual([['HeadBucketCommand', { Bucket: NAME }]]);
+    expect(sent(s3Mock).map(([name]) => name)).not.toContain('HeadBucketCommand');
+    // an absent bucket has no tags to read
+    expect(sent(s3Mock).map(([name]) => name)).not.toContain('GetBucketTaggingCommand');
   });
 
   it('reads every setting, and takes each "not configured" error as absent', async () => {
-    s3Mock.on(HeadBucketCommand).resolves({});
     s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration', 404));
     s3Mock.on(GetBucketEncryptionCommand).rejects(awsError('ServerSideEncryptionConfigurationNotFoundError', 404));
     s3Mock.on(GetBucketVersioningCommand).resolves({});
@@ -83,7 +93,6 @@ describe('s3Bucket.find', () => {
     });
     expect(sent(s3Mock).sort()).toStrictEqual(
       [
-        ['HeadBucketCommand', { Bucket: NAME }],
         ['GetPublicAccessBlockCommand', { Bucket: NAME }],
         ['GetBucketEncryptionCommand', { Bucket: NAME }],
         ['GetBucketVersioningCommand', { Bucket: NAME }],
@@ -95,8 +104,22 @@ describe('s3Bucket.find', () => {
     );
   });
 
+  it('takes the tags from the project\'s index when it holds the bucket: no GetBucketTagging; the six GETs go together', async () => {
+    indexHolds({ [`arn:aws:s3:::${NAME}`]: { ...TAGS, team: 'ml' } });
+    const GETS = ['access', 'encryption', 'versioning', 'lifecycle', 'ownership', 'policy'];
+    const answer = together(GETS, () => ({}));
+    s3Mock.on(GetPublicAccessBlockCommand).callsFake(() => answer('access'));
+    s3Mock.on(GetBucketEncryptionCommand).callsFake(() => answer('encryption'));
+    s3Mock.on(GetBucketVersioningCommand).callsFake(() => answer('versioning'));
+    s3Mock.on(GetBucketLifecycleConfigurationCommand).callsFake(() => answer('lifecycle'));
+    s3Mock.on(GetBucketOwnershipControlsCommand).callsFake(() => answer('ownership'));
+    s3Mock.on(GetBucketPolicyCommand).callsFake(() => answer('policy'));
+    expect((await s3Bucket.find(testTarget(), spec))?.tags).toStrictEqual({ ...TAGS, team: 'ml' });
+    expect(sent(s3Mock).map(([name]) => name)).not.toContain('GetBucketTaggingCommand');
+    expect(sent(s3Mock)).toHaveLength(6);
+  });
+
   it('reads a configured bucket into the fields diff compares', async () => {
-    s3Mock.on(HeadBucketCommand).resolves({ BucketRegion: 'us-east-1' });
     s3Mock.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: BLOCK_ALL });
     s3Mock.on(GetBucketEncryptionCommand).resolves({
       ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/artifacts' }, BucketKeyEnabled: true }] },
@@ -113,27 +136,22 @@ describe('s3Bucket.find', () => {
   });
 
   it('lets any other error through (access denied on one setting is not "absent")', async () => {
-    s3Mock.on(HeadBucketCommand).resolves({});
-    s3Mock.on(GetBucketVersioningCommand).resolves({});
+    s3Mock.resolves({});
     s3Mock.on(GetBucketPolicyCommand).rejects(awsError('AccessDenied', 403));
     await expect(s3Bucket.find(target, spec)).rejects.toThrow('AccessDenied');
   });
 
-  it('a bucket of that name in another region (BucketRegion, or a 301) cannot serve this place: the plan refuses it', async () => {
-    s3Mock.on(HeadBucketCommand).resolves({ BucketRegion: 'eu-west-1' });
-    s3Mock.on(GetBucketVersioningCommand).resolves({});
+  it('a bucket of that name in another region (a GET\'s 301, x-amz-bucket-region) cannot serve this place: the plan refuses it', async () => {
+    s3Mock.resolves({});
+    s3Mock.on(GetBucketVersioningCommand).rejects(Object.assign(awsError('PermanentRedirect', 301), { $response: { headers: { 'x-amz-bucket-region': 'ap-south-1' } } }));
     const current = await s3Bucket.find(target, spec);
-    expect(current?.elsewhere).toBe('eu-west-1');
-    expect(s3Bucket.check!(current, spec)).toBe(`bucket ${NAME} exists in eu-west-1, not in this target's region (a bucket's region cannot change): choose another name, or delete it there first`);
+    expect(current?.elsewhere).toBe('ap-south-1');
+    expect(s3Bucket.check!(current, spec)).toBe(`bucket ${NAME} exists in ap-south-1, not in this target's region (a bucket's region cannot change): choose another name, or delete it there first`);
     expect(s3Bucket.check!({ ...current!, elsewhere: undefined } as never, spec)).toBeUndefined();
-
-    s3Mock.reset();
-    s3Mock.on(HeadBucketCommand).rejects(Object.assign(awsError('301', 301), { $response: { headers: { 'x-amz-bucket-region': 'ap-south-1' } } }));
-    await expect(s3Bucket.find(target, spec)).rejects.toThrow(`bucket ${NAME} exists in ap-south-1, not in this target's region`);
   });
 
-  it('explains a 403 on HeadBucket: the name may belong to another account', async () => {
-    s3Mock.on(HeadBucketCommand).rejects(awsError('Forbidden', 403));
+  it('explains a 403 on every read: the name may belong to another account', async () => {
+    s3Mock.rejects(awsError('AccessDenied', 403));
     await expect(s3Bucket.find(target, spec)).rejects.toThrow(/another account may own the name\): set builds\.artifactBucket/);
   });
 
@@ -214,6 +232,20 @@ describe('s3Bucket.create', () => {
         Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/artifacts' }, BucketKeyEnabled: true }],
       },
     });
+  });
+});
+
+describe('s3Bucket writes in parallel', () => {
+  it('after CreateBucket, every setting is put at once', async () => {
+    s3Mock.on(CreateBucketCommand).resolves({});
+    const answer = together(['access', 'encryption', 'versioning', 'lifecycle', 'policy'], () => ({}));
+    s3Mock.on(PutPublicAccessBlockCommand).callsFake(() => answer('access'));
+    s3Mock.on(PutBucketEncryptionCommand).callsFake(() => answer('encryption'));
+    s3Mock.on(PutBucketVersioningCommand).callsFake(() => answer('versioning'));
+    s3Mock.on(PutBucketLifecycleConfigurationCommand).callsFake(() => answer('lifecycle'));
+    s3Mock.on(PutBucketPolicyCommand).callsFake(() => answer('policy'));
+    await s3Bucket.create(target, spec);
+    expect(sent(s3Mock)).toHaveLength(6);
   });
 });
 

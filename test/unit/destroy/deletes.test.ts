@@ -33,6 +33,8 @@ import { DeleteSecretCommand, ResourceNotFoundException as SecretNotFound, Secre
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+// the tag index answers nothing: each kind reads its own tags
+import '../aws/tagging-mock.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { codebuildProject, type Project, type ProjectSpec } from '../../../src/aws/codebuild-project.js';
 import { approvalRuleTemplate, approvalTemplateAssociation, type ApprovalTemplateSpec } from '../../../src/aws/codecommit-approval-template.js';

@@ -4,6 +4,7 @@ import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CreateGroupCommand, GetGroupCommand, ListTagsForResourceCommand, XRayClient } from '@aws-sdk/client-xray';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { indexHolds, taggingMock } from '../aws/tagging-mock.js';
 import { functionTracingKind, type FunctionTracing } from '../../../src/aws/lambda-tracing.js';
 import { stateMachineTracing } from '../../../src/aws/states-tracing.js';
 import { xrayGroup } from '../../../src/aws/xray-group.js';
@@ -18,7 +19,7 @@ import { runThatCreated } from '../write-context.js';
 const lambdaMock = mockClient(LambdaClient);
 const xrayMock = mockClient(XRayClient);
 const sfnMock = mockClient(SFNClient);
-beforeEach(() => [lambdaMock, xrayMock, sfnMock].forEach((mock) => mock.reset()));
+beforeEach(() => [lambdaMock, xrayMock, sfnMock, taggingMock].forEach((mock) => mock.reset()));
 
 const target = testTarget({ name: 'dev' });
 const FN = 'WorkflowStack-TranslationPromptGeneratorCDK1234ABCD-AbCdEf';
@@ -180,6 +181,13 @@ describe('xray:group', () => {
       ['GetGroupCommand', { GroupName: group.name }],
       ['ListTagsForResourceCommand', { ResourceARN: ARN }],
     ]);
+  });
+
+  it('takes the tags from the project\'s index when it holds the group: no ListTagsForResource', async () => {
+    indexHolds({ [ARN]: group.tags });
+    xrayMock.on(GetGroupCommand).resolves({ Group: { GroupName: group.name, GroupARN: ARN, FilterExpression: 'service("m")' } });
+    expect(await xrayGroup.find(testTarget(), group)).toEqual({ arn: ARN, filterExpression: 'service("m")', tags: group.tags });
+    expect(sentCommands(xrayMock)).toEqual([['GetGroupCommand', { GroupName: group.name }]]);
   });
 
   it('creates with name, filter and tags; updates the filter alone (insights stay) and adds missing tags', async () => {

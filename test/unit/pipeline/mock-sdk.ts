@@ -4,6 +4,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { taggingMock } from '../aws/tagging-mock.js';
 
 export { awsError, sent } from '../builds/mock-sdk.js';
 
@@ -15,5 +16,5 @@ export const eventsMock = mockClient(EventBridgeClient);
 export const connectionsMock = mockClient(CodeStarConnectionsClient);
 
 export function resetPipelineMocks(): void {
-  for (const mock of [pipelineMock, snsMock, kmsMock, eventsMock, connectionsMock]) mock.reset();
+  for (const mock of [pipelineMock, snsMock, kmsMock, eventsMock, connectionsMock, taggingMock]) mock.reset();
 }

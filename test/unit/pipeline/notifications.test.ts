@@ -41,6 +41,7 @@ import { configSchema } from '../../../src/config/schema.js';
 import { testTarget } from '../../support/target.js';
 import { awsError, connectionsMock, eventsMock, kmsMock, resetPipelineMocks, sent, snsMock } from './mock-sdk.js';
 import { runThatCreated } from '../write-context.js';
+import { taggingMock } from '../aws/tagging-mock.js';
 
 const target = testTarget();
 const PLACE = { partition: 'aws', account: '123456789012', region: 'us-east-1' };
@@ -67,7 +68,10 @@ const BUILD_ALARMS_POLICY = {
   Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:mt-pipeline-pipeline-*' } },
 };
 
-beforeEach(() => resetPipelineMocks());
+beforeEach(() => {
+  resetPipelineMocks();
+  taggingMock.reset();
+});
 
 describe('sns:topic', () => {
   const alerts = alertTopic(config, PLACE, 'alias/mt-pipeline-notifications', TAGS);
@@ -95,7 +99,12 @@ describe('sns:topic', () => {
   it('reads attributes, subscriptions (pending ones too) and tags; keeps others\' statements and subscriptions', async () => {
     const otherStatement = { Sid: '__default_statement_ID', Effect: 'Allow', Principal: { AWS: '*' }, Action: ['SNS:GetTopicAttributes'], Resource: ALERTS_ARN };
     snsMock.on(GetTopicAttributesCommand).resolves({
-      Attributes: { KmsMasterKeyId: 'alias/mt-pipeline-notifications', Policy: JSON.stringify({ Version: '2008-10-17', Statement: [otherStatement, { ...ALERTS_POLICY, Action: ['sns:Publish'] }, BUILD_ALARMS_POLICY] }) },
+      Attributes: {
+        KmsMasterKeyId: 'alias/mt-pipeline-notifications',
+        Policy: JSON.stringify({ Version: '2008-10-17', Statement: [otherStatement, { ...ALERTS_POLICY, Action: ['sns:Publish'] }, BUILD_ALARMS_POLICY] }),
+        SubscriptionsConfirmed: '2',
+        SubscriptionsPending: '1',
+      },
     });
     snsMock.on(ListSubscriptionsByTopicCommand).resolves({
       Subscriptions: [
@@ -161,7 +170,11 @@ describe('kms:key', () => {
           KeyUsage: 'ENCRYPT_DECRYPT',
           KeySpec: 'SYMMETRIC_DEFAULT',
           Policy: JSON.stringify(POLICY),
-          Tags: [{ TagKey: 'mtpipe:project', TagValue: 'mt-pipeline' }, { TagKey: 'mtpipe:env', TagValue: 'shared' }],
+          Tags: [
+            { TagKey: 'mtpipe:project', TagValue: 'mt-pipeline' },
+            { TagKey: 'mtpipe:env', TagValue: 'shared' },
+            { TagKey: 'mtpipe:alias', TagValue: 'alias/mt-pipeline-notifications' },
+          ],
         },
       ],
       ['CreateAliasCommand', { AliasName: 'alias/mt-pipeline-notifications', TargetKeyId: 'k-1' }],
@@ -175,7 +188,7 @@ describe('kms:key', () => {
     kmsMock.on(ScheduleKeyDeletionCommand).resolves({});
     const error = await kmsKey.create(target, key).catch((e: unknown) => e);
     expect(kmsKey.alreadyExists?.(error)).toBe(true);
-    expect(sent(kmsMock).slice(2)).toEqual([['ScheduleKeyDeletionCommand', { KeyId: 'k-2', PendingWindowInDays: 7 }]]);
+    expect(sent(kmsMock).filter(([name]) => name === 'ScheduleKeyDeletionCommand')).toEqual([['ScheduleKeyDeletionCommand', { KeyId: 'k-2', PendingWindowInDays: 7 }]]);
   });
 
   it('reads by alias; a changed statement of mtpipe\'s is put back, others\' statements kept', async () => {
