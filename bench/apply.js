@@ -20,14 +20,16 @@
 //                round trips made one after another, untouched by the client's CPU time and load
 //   critical     the critical path of the run's own plan (bench/critical-path.js explains the model), in
 //                latencies, and sequential / critical path (the issue's goal: at most 1.5)
-//   peak RSS     the run's maximum resident set size (/usr/bin/time -v, else the child's resourceUsage)
+//   peak RSS     the run's maximum resident set size (/usr/bin/time -v, else the child's resourceUsage); the
+//                runs execute bin/mtpipe itself, as `npx mtpipe` does, so its shebang's
+//                --max-semi-space-size applies
 // and the wall time of an offline `bootstrap --dry-run` (no credentials) against `node -e 0`.
 // It prints figures and fails only when a run fails.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -49,12 +51,17 @@ function parseArgs(argv) {
   return options;
 }
 
-/** Runs `node args…` with peak-memory measurement; resolves { code, stdout, stderr, wallMs, maxRssMiB }. */
+/**
+ * Runs `node args…`, or the executable `bin/mtpipe` itself when args[0] is it (as `npx mtpipe` does: its
+ * shebang's Node flags apply), with peak-memory measurement; resolves { code, stdout, stderr, wallMs, maxRssMiB }.
+ */
 function run(args, { env, cwd }) {
   const viaTime = existsSync(TIME);
   // without /usr/bin/time, the run itself reports its peak RSS when it exits
   const report = `data:text/javascript,process.on('exit',()=>process.stderr.write('maxRSS '+process.resourceUsage().maxRSS+'\\n'))`;
-  const [command, commandArgs] = viaTime ? [TIME, ['-v', process.execPath, ...args]] : [process.execPath, ['--import', report, ...args]];
+  const line = args[0] === BIN ? args : [process.execPath, ...args];
+  const [command, commandArgs] = viaTime ? [TIME, ['-v', ...line]] : [line[0], line.slice(1)];
+  if (!viaTime) env = { ...env, NODE_OPTIONS: `--import=${report}` };
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, commandArgs, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -244,7 +251,7 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first (`npm run bench` builds)');
   const home = mkdtempSync(join(tmpdir(), 'mtpipe-bench-home-'));
-  const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, NO_COLOR: '1', CI: 'true', AWS_EC2_METADATA_DISABLED: 'true' };
+  const base = { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: home, NO_COLOR: '1', CI: 'true', AWS_EC2_METADATA_DISABLED: 'true' };
   const env = { ...base, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', HF_TOKEN: 'hf_benchmarkTokenNotASecret0000' };
   const motos = [];
   try {

@@ -1,10 +1,10 @@
-import type { Parameter, ParameterTier } from '@aws-sdk/client-ssm';
+import type { Parameter, ParameterMetadata, ParameterStringFilter, ParameterTier } from '@aws-sdk/client-ssm';
 import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTagList } from '../engine/diff.js';
 import { sameKmsKey } from './kms-key-name.js';
 import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
 import { alreadyExists, isParameterNotFound } from './errors.js';
-import { projectTags } from './tag-index.js';
+import { projectTags, runMemo } from './tag-index.js';
 
 /** KMS key SSM uses for a SecureString when none is named. */
 export const SSM_DEFAULT_KEY = 'alias/aws/ssm';
@@ -117,23 +117,11 @@ const unwantedOf = (name: string, type: string, tags: Record<string, string>): U
  * not the index's: a parameter the index does not show (tagged moments ago) is pruned all the same.
  */
 async function listUnwanted(target: Target, path: string, project: string, isWanted: (name: string) => boolean): Promise<Unwanted[]> {
-  const { DescribeParametersCommand, ListTagsForResourceCommand, SSMClient } = await sdk.ssm();
+  const { ListTagsForResourceCommand, SSMClient } = await sdk.ssm();
   const client = target.clients.get(SSMClient);
-  const names: { name: string; type: string }[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new DescribeParametersCommand({
-        ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: [path.replace(/\/$/, '')] }],
-        MaxResults: 50,
-        NextToken: nextToken,
-      }),
-    );
-    for (const meta of page.Parameters ?? []) {
-      if (meta.Name && !isWanted(meta.Name)) names.push({ name: meta.Name, type: meta.Type ?? 'String' });
-    }
-    nextToken = page.NextToken;
-  } while (nextToken);
+  const names = (await describedUnder(target, path.replace(/\/$/, '')))
+    .filter((meta) => meta.Name && !isWanted(meta.Name))
+    .map((meta) => ({ name: meta.Name!, type: meta.Type ?? 'String' }));
   const owned = await Promise.all(
     names.map(async ({ name, type }) => {
       const tags = await projectTags(target, project, parameterArn(target, name), async () =>
@@ -173,6 +161,8 @@ async function put(target: Target, spec: ParameterSpec, overwrite: boolean, keep
       ...(overwrite ? { Overwrite: true } : { Tags: toTagList(spec.tags) }),
     }),
   );
+  // a read after this write (the converge path) must not take the key from the plan's listing
+  runMemo(target, 'ssm:describe-path').clear();
 }
 
 /**
@@ -212,25 +202,49 @@ async function readParameters(target: Target, specs: ParameterSpec[]): Promise<(
   );
 }
 
-/** GetParameters does not say which KMS key encrypts a SecureString; DescribeParameters does. */
+/**
+ * GetParameters does not say which KMS key encrypts a SecureString; DescribeParameters does. The names
+ * of one directory (the project's /<project>/<env>/) are described by the same listing the prune makes
+ * of it, once per run; names without a common directory by name.
+ */
 async function secureStringKeys(target: Target, names: string[]): Promise<Map<string, string>> {
-  const { DescribeParametersCommand, SSMClient } = await sdk.ssm();
   const keys = new Map<string, string>();
   if (names.length === 0) return keys;
+  const directory = commonDirectory(names);
+  const described = directory ? await describedUnder(target, directory) : await describe(target, [{ Key: 'Name', Option: 'Equals', Values: names }]);
+  for (const meta of described) if (meta.Name && meta.KeyId && names.includes(meta.Name)) keys.set(meta.Name, meta.KeyId);
+  return keys;
+}
+
+/** "/mt/dev" for /mt/dev/a and /mt/dev/b; undefined when the names share no directory below the root. */
+function commonDirectory(names: string[]): string | undefined {
+  const directories = new Set(names.map((name) => name.slice(0, name.lastIndexOf('/'))));
+  const [only] = directories;
+  return directories.size === 1 && only && only.startsWith('/') ? only : undefined;
+}
+
+/** Every parameter under `path` (recursively), listed once per run and place (the prune and the key lookup share it). */
+function describedUnder(target: Target, path: string): Promise<ParameterMetadata[]> {
+  const memo = runMemo<Promise<ParameterMetadata[]>>(target, 'ssm:describe-path');
+  let listing = memo.get(path);
+  if (!listing) {
+    listing = describe(target, [{ Key: 'Path', Option: 'Recursive', Values: [path] }]);
+    memo.set(path, listing);
+  }
+  return listing;
+}
+
+async function describe(target: Target, ParameterFilters: ParameterStringFilter[]): Promise<ParameterMetadata[]> {
+  const { DescribeParametersCommand, SSMClient } = await sdk.ssm();
   const client = target.clients.get(SSMClient);
+  const found: ParameterMetadata[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await client.send(
-      new DescribeParametersCommand({
-        ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: names }],
-        MaxResults: 50,
-        NextToken: nextToken,
-      }),
-    );
-    for (const meta of page.Parameters ?? []) if (meta.Name && meta.KeyId) keys.set(meta.Name, meta.KeyId);
+    const page = await client.send(new DescribeParametersCommand({ ParameterFilters, MaxResults: 50, NextToken: nextToken }));
+    found.push(...(page.Parameters ?? []));
     nextToken = page.NextToken;
   } while (nextToken);
-  return keys;
+  return found;
 }
 
 export function parameterArn(target: Target, name: string): string {

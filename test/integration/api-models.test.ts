@@ -130,7 +130,8 @@ describe('every request mtpipe sends is valid against the AWS API models (botoco
     ]) {
       expect(covered, operation).toContain(operation);
     }
-    expect(calls.length).toBeGreaterThan(100);
+    // enough calls were checked for the check to mean something (four runs of two steps, reads in bulk)
+    expect(calls.length).toBeGreaterThan(60);
   });
 
   it('a configuration at the limits the schema accepts yields only requests AWS accepts (or is refused before any call)', async () => {

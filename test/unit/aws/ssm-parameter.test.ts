@@ -79,12 +79,12 @@ describe('ssmParameter.findMany', () => {
     expect(found.map((p) => p?.name)).toStrictEqual(specs.map((s) => (missing.has(s.name) ? undefined : s.name)));
   });
 
-  it('asks DescribeParameters only about SecureStrings that exist, and reads tags only of found parameters', async () => {
+  it('asks DescribeParameters about the directory of the SecureStrings, and reads tags only of found parameters', async () => {
     account([{ Name: '/mt/dev/a', Type: 'String', Value: 'x' }, { Name: TOKEN, Type: 'SecureString', Value: 'hf' }]);
 
     await ssmParameter.findMany!(target, [plain('a'), plain('missing'), secret(undefined)]);
     expect(ssmMock).toHaveReceivedCommandExactlyOnceWith(DescribeParametersCommand, {
-      ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values: [TOKEN] }],
+      ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/mt/dev'] }],
     });
     const tagged = ssmMock.commandCalls(ListTagsForResourceCommand).map((call) => call.args[0].input.ResourceId).sort();
     expect(tagged).toStrictEqual(['/mt/dev/a', TOKEN]);
@@ -280,6 +280,16 @@ describe('ssmParameter.listUnwanted', () => {
   const wanted = new Set(['/mt/dev/a', TOKEN]);
   const isWanted = (name: string) => wanted.has(name);
   const PATH = { ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/mt/dev'] }], MaxResults: 50, NextToken: undefined };
+
+  it('makes one DescribeParameters of the path for the prune and the SecureStrings key lookup of one run', async () => {
+    account([{ Name: TOKEN, Type: 'SecureString', Value: 'hf' }]);
+    ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: TOKEN, Type: 'SecureString', KeyId: 'alias/mt-key' }] });
+
+    const [read, unwanted] = await Promise.all([ssmParameter.findMany!(target, [secret(undefined)]), ssmParameter.listUnwanted!(target, '/mt/dev/', 'mt', isWanted)]);
+    expect(read[0]).toMatchObject({ keyId: 'alias/mt-key' });
+    expect(unwanted).toStrictEqual([]);
+    expect(ssmMock.commandCalls(DescribeParametersCommand).map((call) => call.args[0].input)).toStrictEqual([PATH]);
+  });
 
   it('lists the path with DescribeParameters and reads no tags when every parameter there is wanted', async () => {
     ssmMock.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: '/mt/dev/a', Type: 'String' }, { Name: TOKEN, Type: 'SecureString' }] });
