@@ -245,6 +245,17 @@ function printTable(result) {
   if (chain.length > 0) console.log(`longest chain of writes (first run): ${chain.join(' → ')}`);
   const o = result.offline;
   console.log(`offline bootstrap --dry-run: ${f(o.dryRunMs)} ms vs node -e 0 ${f(o.nodeMs)} ms: ${f(o.ratio, 2)}x (medians of ${o.runs}; peak RSS ${f(o.maxRssMiB)} MiB)`);
+  // issue 12's goals, each with its verdict
+  const [first, noop] = result.runs;
+  const goals = [
+    ['no-op run: reads per resource', noop.readsPerResource, 1],
+    ['no-op run: sequential / critical path', noop.ratio, 1.5],
+    ['first run: sequential / critical path', first.ratio, 1.5],
+    ['peak RSS of bootstrap --yes, MiB', Math.max(first.maxRssMiB, noop.maxRssMiB), 100],
+    ['offline bootstrap --dry-run / node -e 0', o.ratio, 3],
+  ];
+  console.log('goals:');
+  for (const [name, value, goal] of goals) console.log(`  ${name.padEnd(42)} ${f(value, 2).padStart(7)}   goal <= ${goal}: ${value <= goal ? 'meets' : 'MISSES'} it`);
 }
 
 async function main() {

@@ -1,7 +1,8 @@
 // Start-up cost of mtpipe, measured against bare Node in the same run (`npm run bench`, after a build).
 //   1. `node -e 0` vs `node bin/mtpipe --help`: alternating runs after warm-ups; medians, p90 and the
 //      ratio of medians (issue 12's goal: at most 1.2x).
-//   2. `bin/mtpipe bootstrap --dry-run` with no credentials at all (an offline plan; goal: at most 3x).
+// The offline `bootstrap --dry-run` against `node -e 0` is measured by bench/apply.js (with `mtpipe init`'s
+// configuration and its peak memory).
 // It prints figures and does not fail on the goal.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,9 +15,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'mtpipe');
 const WARMUPS = 3;
 const RUNS = 30;
-const OFFLINE_RUNS = 10;
 const GOAL = 1.2;
-const OFFLINE_GOAL = 3;
 
 function median(values) {
   return percentile(values, 0.5);
@@ -78,21 +77,6 @@ function main() {
     const verdict = ratio <= GOAL ? 'meets' : 'MISSES';
     console.log(`ratio of medians (--help / node -e 0): ${ratio.toFixed(2)}x   goal <= ${GOAL}x: ${verdict} it`);
 
-    // offline plan: no AWS_* credentials, an empty HOME, no instance metadata service to wait for
-    const offlineEnv = { ...baseEnv, AWS_EC2_METADATA_DISABLED: 'true' };
-    const cwd = mkdtempSync(join(tmpdir(), 'mtpipe-bench-cwd-'));
-    try {
-      const plan = [BIN, 'bootstrap', '--dry-run'];
-      time(plan, { env: offlineEnv, cwd });
-      const planSamples = [];
-      for (let i = 0; i < OFFLINE_RUNS; i += 1) planSamples.push(time(plan, { env: offlineEnv, cwd }));
-      console.log('');
-      report('bin/mtpipe bootstrap --dry-run', planSamples);
-      const planRatio = median(planSamples) / median(bareSamples);
-      console.log(`  (offline plan, no credentials; ${OFFLINE_RUNS} runs after 1 warm-up; ${planRatio.toFixed(2)}x node -e 0   goal <= ${OFFLINE_GOAL}x: ${planRatio <= OFFLINE_GOAL ? 'meets' : 'MISSES'} it)`);
-    } finally {
-      rmSync(cwd, { recursive: true, force: true });
-    }
   } finally {
     rmSync(home, { recursive: true, force: true });
   }

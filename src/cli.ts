@@ -97,7 +97,7 @@ export function buildProgram(): Command {
     .option('--debug', 'log every AWS call on stderr (secrets redacted) and show error causes')
     .option('--no-color', 'plain output without colours')
     .option('--adopt', 'allow changing existing resources that lack the mtpipe:project tag')
-    .addOption(new Option('--concurrency <n>', 'AWS writes in flight at once per service').argParser(positiveInt).default(8))
+    .addOption(new Option('--concurrency <n>', 'resources written at once per AWS service (SSM at most 4)').argParser(positiveInt).default(8))
     .showHelpAfterError('(run with --help for usage)')
     // subcommands inherit this: an unknown option is named, never echoed with its value
     .configureOutput({ outputError: (text, write) => write(withoutOptionValues(text)) })

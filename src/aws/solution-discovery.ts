@@ -1,3 +1,4 @@
+import type { ClientFactory } from './clients.js';
 import { sdk } from './sdk.js';
 import { partition } from '../config/partition.js';
 import { interpolate } from '../config/interpolate.js';
@@ -70,25 +71,26 @@ export const isCdkFrameworkFunction = (logicalId: string) => CDK_FRAMEWORK_FUNCT
 const CDK_NESTED_STACK = /NestedStackResource[0-9A-F]{8}$/;
 export const isCdkNestedStack = (logicalId: string) => CDK_NESTED_STACK.test(logicalId);
 
-// One read per stack and target in a run, however many steps ask (create-deploy, then monitoring).
-const reads = new WeakMap<Target, Map<string, Promise<StackResource[] | undefined>>>();
+// One read per stack, account and region in a run (a set of clients is one account and region), however
+// many steps and environments ask: dev and prod in one account read the same stacks.
+const reads = new WeakMap<ClientFactory, Map<string, Promise<StackResource[] | undefined>>>();
 const settled = new WeakMap<Target, Map<string, StackResource[] | undefined>>();
 
 /** The stack's resources with those of its nested stacks; undefined when the stack does not exist. */
 export function readStack(target: Target, stackName: string): Promise<StackResource[] | undefined> {
-  const byName = reads.get(target) ?? new Map<string, Promise<StackResource[] | undefined>>();
-  reads.set(target, byName);
+  const byName = reads.get(target.clients) ?? new Map<string, Promise<StackResource[] | undefined>>();
+  reads.set(target.clients, byName);
   let read = byName.get(stackName);
   if (!read) {
-    read = listResources(target, stackName, stackName, 0).then((resources) => {
-      const done = settled.get(target) ?? new Map<string, StackResource[] | undefined>();
-      settled.set(target, done.set(stackName, resources));
-      return resources;
-    });
+    read = listResources(target, stackName, stackName, 0);
     read.catch(() => byName.delete(stackName));
     byName.set(stackName, read);
   }
-  return read;
+  return read.then((resources) => {
+    const done = settled.get(target) ?? new Map<string, StackResource[] | undefined>();
+    settled.set(target, done.set(stackName, resources));
+    return resources;
+  });
 }
 
 async function listResources(target: Target, stackId: string, stackName: string, depth: number): Promise<StackResource[] | undefined> {

@@ -4,13 +4,14 @@
  * commits a test change and watches the pipeline run it, and step 8 verifies. Running it again after a
  * failure continues where it stopped: everything before is a no-op, and no second test commit is made.
  */
+import type { Targets } from '../aws/targets.js';
 import type { Target } from '../engine/types.js';
 import { MtpipeError, UserInputError } from '../errors.js';
 import { colorsFor } from '../ui/format.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
 import { SEED_STEP_NAMES, SEED_STEPS, seedStepLabel, type SeedStep, type SeedStepName } from './bootstrap.js';
 import { openToolTarget } from './pipeline-target.js';
-import { pipelineTest, pipelineTestNotes, testFailure, testStart } from './pipeline-test.js';
+import { pipelineTest, pipelineTestNotes, testFailure, testStart, type TestStart } from './pipeline-test.js';
 import { runSteps, type AfterApply } from './runner.js';
 import type { Session } from './session.js';
 import { verify, VerifyFailedError } from './verify.js';
@@ -47,7 +48,7 @@ export async function runBootstrap(session: Session, flags: Record<string, unkno
   const has = (name: SeedStepName) => selected.some((step) => step.name === name);
   const provisioning = selected.flatMap((step) => step.steps);
   // the pipelines and the repository are the tool account's
-  const after = (tool: Target) => afterProvisioning(session, tool, { test: has('test'), verify: has('verify') });
+  const after = (tool: Target, ahead?: TestStart) => afterProvisioning(session, tool, { test: has('test'), verify: has('verify') }, ahead);
 
   if (session.options.dryRun && (has('test') || has('verify'))) {
     session.reporter.info(
@@ -55,7 +56,12 @@ export async function runBootstrap(session: Session, flags: Record<string, unkno
     );
   }
   if (provisioning.length > 0) {
-    await runSteps('bootstrap', provisioning, session, flags, { label: seedStepLabel, ...(has('test') || has('verify') ? { afterApply: (targets) => after(targets.shared) } : {}) });
+    const hooks = {
+      afterApply: (targets: Targets, ahead: unknown) => after(targets.shared, ahead as TestStart | undefined),
+      // a no-op run reads the branch tip with the plan, not after it
+      ...(has('test') ? { readAhead: (targets: Targets) => testStart(targets.shared, session.draft.config) } : {}),
+    };
+    await runSteps('bootstrap', provisioning, session, flags, { label: seedStepLabel, ...(has('test') || has('verify') ? hooks : {}) });
     return;
   }
   if (session.options.dryRun) return;
@@ -72,13 +78,13 @@ export async function runBootstrap(session: Session, flags: Record<string, unkno
 }
 
 /** Steps 7 and 8, after the provisioning plan is applied. Never throws: the failure is in `error`. */
-async function afterProvisioning(session: Session, tool: Target, run: { test: boolean; verify: boolean }): Promise<AfterApply> {
+async function afterProvisioning(session: Session, tool: Target, run: { test: boolean; verify: boolean }, ahead?: TestStart): Promise<AfterApply> {
   const { reporter, options } = session;
   const data: Record<string, unknown> = {};
   const lines: string[] = [];
   try {
     if (run.test) {
-      const outcome = await testStep(session, tool);
+      const outcome = await testStep(session, tool, ahead);
       data.test = outcome.data;
       lines.push(...outcome.lines);
       if (outcome.error) return { data, lines, error: inStep('test', outcome.error) };
@@ -101,10 +107,10 @@ async function afterProvisioning(session: Session, tool: Target, run: { test: bo
 }
 
 /** Step 7: asks (unless --yes), commits, watches. A run that cannot test says why, with no question. */
-async function testStep(session: Session, tool: Target): Promise<{ data: unknown; lines: string[]; error?: MtpipeError; noCode?: boolean }> {
+async function testStep(session: Session, tool: Target, ahead?: TestStart): Promise<{ data: unknown; lines: string[]; error?: MtpipeError; noCode?: boolean }> {
   const { reporter, draft, options, prompter } = session;
   const config = draft.config;
-  const start = await testStart(tool, config);
+  const start = ahead ?? (await testStart(tool, config));
   if (!('head' in start)) return { data: start, lines: pipelineTestNotes({ ...start, executions: [] }), ...(start.noCode ? { noCode: true } : {}) };
   const question = `Commit a one-line test change to ${config.repository.name} ${config.repository.branch} and watch the pipeline run it?`;
   const go = options.yes || (prompter.interactive && (await prompter.confirm({ name: 'test', message: question, default: false })));

@@ -80,11 +80,14 @@ export async function testSkipped(target: Target, config: Config): Promise<{ ski
   return 'head' in start ? undefined : start;
 }
 
+/** Whether step 7 can run: the branch tip to test, or why not. */
+export type TestStart = { head: string } | { skipped: string; noCode?: boolean };
+
 /**
  * The branch's tip the test commit goes on (one GetBranch; pass it to pipelineTest as `head`), or why no
  * test can run (see testSkipped). Throws AwsError.
  */
-export async function testStart(target: Target, config: Config): Promise<{ head: string } | { skipped: string; noCode?: boolean }> {
+export async function testStart(target: Target, config: Config): Promise<TestStart> {
   if (config.source.provider !== 'codecommit') return { skipped: 'the source is a CodeConnections repository: push a commit there, then mtpipe watch' };
   const where = { repositoryName: config.repository.name, branchName: config.repository.branch };
   let head: string | undefined;

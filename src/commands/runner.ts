@@ -27,7 +27,13 @@ export interface RunStepsOptions {
    * test and verify): its data joins the --json document, its lines follow the result on stdout, and
    * its error ends the run after both.
    */
-  afterApply?: (targets: Targets) => Promise<AfterApply>;
+  afterApply?: (targets: Targets, ahead: unknown) => Promise<AfterApply>;
+  /**
+   * A read the afterApply hook needs (bootstrap's test: the branch tip), started with the plan's reads.
+   * The hook gets its answer as `ahead` when the apply wrote nothing (a no-op run: the answer still
+   * holds), else undefined, and then reads itself. Its failure is the hook's to meet: here it is dropped.
+   */
+  readAhead?: (targets: Targets) => Promise<unknown>;
 }
 
 /** What an afterApply hook reports. */
@@ -91,6 +97,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     // Reads that need every answer (the environments, the stacks' names) run for all steps at once, and
     // each step's resources are read as soon as the step has said what it wants, while others prepare.
     // References wait for the plan: another step may own the resource, and its read serves both.
+    const ahead = runOptions.readAhead && !options.dryRun && !planOnly && !targets.offline ? runOptions.readAhead(targets).catch(() => undefined) : undefined;
     const perStep = await Promise.all(
       steps.map(async (step, index) => {
         const input = step.prepare ? await step.prepare(inputs[index], { config, targets, dryRun: options.dryRun }) : inputs[index];
@@ -165,7 +172,8 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
             hint: 'fix the cause and run the same command again: what succeeded is kept and not repeated',
           })
         : undefined;
-    const after = !error && runOptions.afterApply ? await runOptions.afterApply(targets) : undefined;
+    const wrote = results.some((result) => result.status !== 'unchanged');
+    const after = !error && runOptions.afterApply ? await runOptions.afterApply(targets, wrote ? undefined : await ahead) : undefined;
     const collected = collectOutputs(results);
     const failure = error ?? after?.error;
     // --json: the failure is part of the one document

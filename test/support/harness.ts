@@ -1,5 +1,5 @@
 import { isReadOperation, type AwsCall } from '../../src/aws/call-log.js';
-import { runSteps } from '../../src/commands/runner.js';
+import { runSteps, type RunStepsOptions } from '../../src/commands/runner.js';
 import { openSession, type GlobalOptions } from '../../src/commands/session.js';
 import type { Step } from '../../src/commands/step.js';
 import { NonInteractivePrompter, type Prompter } from '../../src/ui/prompter.js';
@@ -25,6 +25,8 @@ export interface RunOptions {
   overrides?: Record<string, unknown>;
   flags?: Record<string, unknown>;
   prompter?: Prompter;
+  /** the runner's hooks (afterApply, readAhead …), as bootstrap gives them */
+  runOptions?: RunStepsOptions;
 }
 
 export interface RunResult {
@@ -73,7 +75,7 @@ export async function runInProcess(command: string, steps: Step<any>[], endpoint
       { overrides: withTestDefaults(run), flagFor: () => undefined },
       { reporter, prompter: run.prompter ?? new NonInteractivePrompter(), observers: [(call) => calls.push(call)] },
     );
-    await runSteps(command, steps, session, run.flags ?? {});
+    await runSteps(command, steps, session, run.flags ?? {}, run.runOptions);
   } catch (caught) {
     error = caught;
   }

@@ -87,14 +87,18 @@ describe('discoverSolution', () => {
     ]);
   });
 
-  it('reads a stack once per run and environment, however many steps ask', async () => {
+  it('reads a stack once per run, account and region, however many steps and environments ask', async () => {
     solutionAccount();
     const target = testTarget({ name: 'dev' });
     const cfg = config({ stacks: ['MtStack'] });
 
     await Promise.all([discoverSolution(target, cfg), discoverSolution(target, cfg), solutionStack.find(target, { name: 'MtStack' })]);
     expect(cloudformationMock).toHaveReceivedCommandTimes(ListStackResourcesCommand, 3);
-    // another environment (another Target) reads for itself
+    // another environment in the same account and region (the same clients) gets the same answer
+    const prod = await discoverSolution({ ...target, name: 'prod' }, cfg);
+    expect(prod.functions.length).toBeGreaterThan(0);
+    expect(cloudformationMock).toHaveReceivedCommandTimes(ListStackResourcesCommand, 3);
+    // an environment with clients of its own (its own role, or region) reads for itself
     await discoverSolution(testTarget({ name: 'prod' }), cfg);
     expect(cloudformationMock).toHaveReceivedCommandTimes(ListStackResourcesCommand, 6);
   });
