@@ -110,8 +110,24 @@ function role(config: Config, target: Target, name: string, service: TrustedServ
   };
 }
 
-/** Every role of the selected environments (and the shared ones), with its policies. */
+const computed = new WeakMap<Config, WeakMap<Targets, SecurityRole[]>>();
+
+/**
+ * Every role of the selected environments (and the shared ones), with its policies. Rendered once per
+ * configuration and targets: the plan and the outputs ask for the same roles (read-only).
+ */
 export function securityRoles(config: Config, targets: Targets): SecurityRole[] {
+  const byTargets = computed.get(config) ?? new WeakMap<Targets, SecurityRole[]>();
+  computed.set(config, byTargets);
+  let roles = byTargets.get(targets);
+  if (!roles) {
+    roles = renderRoles(config, targets);
+    byTargets.set(targets, roles);
+  }
+  return roles;
+}
+
+function renderRoles(config: Config, targets: Targets): SecurityRole[] {
   const { shared } = targets;
   const tool = placeOf(shared);
   const { project } = config;
