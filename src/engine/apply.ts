@@ -21,6 +21,7 @@ export async function apply(changes: Change[], options: ApplyOptions): Promise<R
   const byId = indexDesired(changes.map((change) => change.desired));
   const changeById = new Map(changes.map((change) => [change.desired.id, change]));
   const limit = serviceLimits(WRITES_IN_FLIGHT, options.concurrency);
+  const chainAfter = chainLengths(changes);
   const created = new CreatedInThisRun();
 
   const applyOne = inDependencyOrder<ResourceResult>(byId, async (item, deps) => {
@@ -43,7 +44,8 @@ export async function apply(changes: Change[], options: ApplyOptions): Promise<R
     };
     const depChanges = (item.dependsOn ?? []).map((id) => changeById.get(id)!);
     try {
-      const output = await limit(item.kind.kind, item.target)(() => write(change, context, options, depChanges));
+      // when a service's slots are taken, the write with the longest chain of writes after it goes first
+      const output = await limit(item.kind.kind, item.target)(() => write(change, context, options, depChanges), chainAfter(item.id));
       const status: Status = change.action === 'create' ? 'created' : change.action === 'update' ? 'updated' : 'deleted';
       const arn = output.arn ?? item.kind.arnOf(item.target, item.spec);
       if (status === 'created') created.add(item.kind.kind, base.name, arn);
@@ -60,6 +62,28 @@ export async function apply(changes: Change[], options: ApplyOptions): Promise<R
   }
 
   return Promise.all(changes.map((change) => applyOne(change.desired.id)));
+}
+
+/**
+ * For each change, the number of changes to write in the longest chain that waits for it (dependents
+ * and `after` ones, itself included): the apply's critical path runs through the highest.
+ */
+function chainLengths(changes: Change[]): (id: string) => number {
+  const waitingFor = new Map<string, string[]>();
+  for (const { desired } of changes) {
+    for (const dep of [...(desired.dependsOn ?? []), ...(desired.after ?? [])]) waitingFor.set(dep, [...(waitingFor.get(dep) ?? []), desired.id]);
+  }
+  const writes = new Set(changes.filter((change) => change.action !== 'noop').map((change) => change.desired.id));
+  const memo = new Map<string, number>();
+  const length = (id: string): number => {
+    let known = memo.get(id);
+    if (known === undefined) {
+      known = (writes.has(id) ? 1 : 0) + Math.max(0, ...(waitingFor.get(id) ?? []).map(length));
+      memo.set(id, known);
+    }
+    return known;
+  };
+  return length;
 }
 
 /** The resources this run created, by kind and by name or ARN. */

@@ -1,17 +1,22 @@
 import type { Target } from './types.js';
 
-/** Runs at most `concurrency` of the given tasks at once. */
-export function limiter(concurrency: number): <T>(task: () => Promise<T>) => Promise<T> {
+/**
+ * Runs at most `concurrency` of the given tasks at once. A task waiting for a slot is started before
+ * those of lower `priority` (default 0), in the order they came among equals.
+ */
+export function limiter(concurrency: number): <T>(task: () => Promise<T>, priority?: number) => Promise<T> {
   let running = 0;
-  const waiting: (() => void)[] = [];
+  const waiting: { priority: number; start: () => void }[] = [];
   // A finished task hands its slot straight to the next waiting one, so no newcomer can slip in between.
   const release = () => {
-    const next = waiting.shift();
-    if (next) next();
+    let next = 0;
+    for (let i = 1; i < waiting.length; i++) if (waiting[i]!.priority > waiting[next]!.priority) next = i;
+    const [chosen] = waiting.splice(next, 1);
+    if (chosen) chosen.start();
     else running--;
   };
-  return async (task) => {
-    if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+  return async (task, priority = 0) => {
+    if (running >= concurrency) await new Promise<void>((start) => waiting.push({ priority, start }));
     else running++;
     try {
       return await task();

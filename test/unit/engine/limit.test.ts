@@ -56,3 +56,16 @@ describe('limiter', () => {
     expect(m.max).toBe(1);
   });
 });
+
+describe('limiter priorities', () => {
+  it('starts the waiting task of highest priority first, in arrival order among equals', async () => {
+    const limit = limiter(1);
+    const order: string[] = [];
+    const task = (name: string) => async () => {
+      order.push(name);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    };
+    await Promise.all([limit(task('first')), limit(task('low'), 0), limit(task('high'), 5), limit(task('low2'), 0), limit(task('high2'), 5)]);
+    expect(order).toEqual(['first', 'high', 'high2', 'low', 'low2']);
+  });
+});

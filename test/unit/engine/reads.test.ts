@@ -52,3 +52,20 @@ describe('writes per service', () => {
     expect(ssm.log.slice(0, 2)).toEqual(['start:a', 'start:b']);
   });
 });
+
+describe('writes along the critical path', () => {
+  it('gives a busy service slot to the write with the longest chain of writes after it', async () => {
+    // one slot for fake:role; "leaf" came first, but "root" has a chain of two writes after it
+    const role = new FakeKind({ kind: 'role:fake' });
+    const other = new FakeKind({ kind: 'project:fake' });
+    const changes = [
+      changeOf(want(role, 'blocker', { id: 'blocker' }), 'create'),
+      changeOf(want(role, 'leaf', { id: 'leaf' }), 'create'),
+      changeOf(want(role, 'root', { id: 'root' }), 'create'),
+      changeOf(want(other, 'project', { id: 'project', dependsOn: ['root'] }), 'create'),
+      changeOf(want(other, 'pipeline', { id: 'pipeline', dependsOn: ['project'] }), 'create'),
+    ];
+    await apply(changes, { ...RULES, concurrency: 1 });
+    expect(role.log.filter((entry) => entry.startsWith('start:'))).toEqual(['start:blocker', 'start:root', 'start:leaf']);
+  });
+});
