@@ -89,7 +89,10 @@ async function afterProvisioning(session: Session, tool: Target, run: { test: bo
       lines.push(...outcome.lines);
       if (outcome.error) return { data, lines, error: inStep('test', outcome.error) };
       // nothing was pushed, so nothing was deployed: verifying would only list what is not there yet
-      if (outcome.noCode) return { data, lines };
+      if (outcome.noCode) {
+        if (run.verify) lines.push(`Verify skipped too (${stepTitle('verify')}): nothing is deployed before the code is pushed.`);
+        return { data, lines };
+      }
     }
     if (run.verify) {
       reporter.info(`${stepTitle('verify')}: checking what was set up…`);

@@ -77,7 +77,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
   let targets: Targets;
   try {
     await askEnvironmentAccounts(draft, session.envNames(), connection, session.prompter);
-    reporter.info(`reading the current state in AWS (${session.envNames().join(", ")})…`);
+    reporter.info(connection.offline ? `planning offline, against an empty account (${session.envNames().join(', ')})…` : `reading the current state in AWS (${session.envNames().join(', ')})…`);
     targets = await resolveTargets(draft.config, session.envNames(), session.aws, { dryRun: options.dryRun }, connection);
   } catch (error) {
     connection.sharedClients.destroy();

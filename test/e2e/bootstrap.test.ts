@@ -66,6 +66,7 @@ describe('mtpipe bootstrap --yes against a fresh emulator', () => {
         '(--verbose lists every resource and note)',
         '',
         'Test skipped: no code on machine-translation branch main yet: push it (mtpipe push --source DIR), then run mtpipe bootstrap --only test,verify.',
+        'Verify skipped too (step 8 of 8 (verify)): nothing is deployed before the code is pushed.',
         '',
       ].join('\n'),
     );
