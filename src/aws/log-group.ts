@@ -1,9 +1,8 @@
 import type { LogGroup as SdkLogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
-import type { ClientFactory } from './clients.js';
 import { TAG_PROJECT, type ResourceKind, type Target } from '../engine/types.js';
-import { projectTags } from './tag-index.js';
+import { projectTags, readOnce, runMemo } from './tag-index.js';
 import { alreadyExists, isLogGroupNotFound } from './errors.js';
 
 export interface LogGroupSpec {
@@ -86,25 +85,15 @@ export const logGroup: ResourceKind<LogGroupSpec, LogGroup> = {
 /** What DescribeLogGroups' logGroupNamePattern accepts (API reference: `[\.\-_/#A-Za-z0-9]+`). */
 const PATTERN = /^[.\-_/#A-Za-z0-9]+$/;
 
-/** Per set of clients (one account and region) and project: its log groups by name, listed once. */
-const listings = new WeakMap<ClientFactory, Map<string, Promise<Map<string, SdkLogGroup>>>>();
+const LISTINGS = 'logs:project-groups';
 
 /**
  * Every log group whose name contains `project` (logGroupNamePattern: a case-sensitive substring
- * match), all pages, read once per run and shared by concurrent callers; dropped when this run writes a
- * log group there (a plan after the apply lists again).
+ * match), all pages, read once per run and account and region, shared by concurrent callers; dropped
+ * when this run writes a log group there (a plan after the apply lists again).
  */
 function projectGroups(target: Target, project: string): Promise<Map<string, SdkLogGroup>> {
-  const byProject = listings.get(target.clients) ?? new Map<string, Promise<Map<string, SdkLogGroup>>>();
-  listings.set(target.clients, byProject);
-  let listing = byProject.get(project);
-  if (!listing) {
-    listing = listGroups(target, project);
-    // a failed listing is not kept: the next caller asks again
-    listing.catch(() => byProject.delete(project));
-    byProject.set(project, listing);
-  }
-  return listing;
+  return readOnce(target, LISTINGS, project, () => listGroups(target, project));
 }
 
 async function listGroups(target: Target, pattern: string): Promise<Map<string, SdkLogGroup>> {
@@ -121,7 +110,7 @@ async function listGroups(target: Target, pattern: string): Promise<Map<string, 
 }
 
 function forgetListing(target: Target): void {
-  listings.delete(target.clients);
+  runMemo(target, LISTINGS).clear();
 }
 
 /** DescribeLogGroups matches by prefix only: pages until the exact name shows up (names come sorted). */

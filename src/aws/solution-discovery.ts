@@ -1,4 +1,3 @@
-import type { ClientFactory } from './clients.js';
 import { sdk } from './sdk.js';
 import { partition } from '../config/partition.js';
 import { interpolate } from '../config/interpolate.js';
@@ -6,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { MtpipeError } from '../errors.js';
 import { isStackNotFound } from './errors.js';
+import { readOnce } from './tag-index.js';
 
 /** One resource of a deployed stack (nested stacks included). */
 export interface StackResource {
@@ -71,22 +71,15 @@ export const isCdkFrameworkFunction = (logicalId: string) => CDK_FRAMEWORK_FUNCT
 const CDK_NESTED_STACK = /NestedStackResource[0-9A-F]{8}$/;
 export const isCdkNestedStack = (logicalId: string) => CDK_NESTED_STACK.test(logicalId);
 
-// One read per stack, account and region in a run (a set of clients is one account and region), however
-// many steps and environments ask: dev and prod in one account read the same stacks.
-const reads = new WeakMap<ClientFactory, Map<string, Promise<StackResource[] | undefined>>>();
 const settled = new WeakMap<Target, Map<string, StackResource[] | undefined>>();
 
-/** The stack's resources with those of its nested stacks; undefined when the stack does not exist. */
+/**
+ * The stack's resources with those of its nested stacks; undefined when the stack does not exist. One
+ * read per stack, account and region in a run, however many steps and environments ask: dev and prod in
+ * one account read the same stacks.
+ */
 export function readStack(target: Target, stackName: string): Promise<StackResource[] | undefined> {
-  const byName = reads.get(target.clients) ?? new Map<string, Promise<StackResource[] | undefined>>();
-  reads.set(target.clients, byName);
-  let read = byName.get(stackName);
-  if (!read) {
-    read = listResources(target, stackName, stackName, 0);
-    read.catch(() => byName.delete(stackName));
-    byName.set(stackName, read);
-  }
-  return read.then((resources) => {
+  return readOnce(target, 'cloudformation:stack', stackName, () => listResources(target, stackName, stackName, 0)).then((resources) => {
     const done = settled.get(target) ?? new Map<string, StackResource[] | undefined>();
     settled.set(target, done.set(stackName, resources));
     return resources;

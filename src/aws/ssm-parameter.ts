@@ -4,7 +4,7 @@ import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTa
 import { sameKmsKey } from './kms-key-name.js';
 import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
 import { alreadyExists, isParameterNotFound } from './errors.js';
-import { projectTags, runMemo } from './tag-index.js';
+import { projectTags, readOnce, runMemo } from './tag-index.js';
 
 /** KMS key SSM uses for a SecureString when none is named. */
 export const SSM_DEFAULT_KEY = 'alias/aws/ssm';
@@ -162,7 +162,7 @@ async function put(target: Target, spec: ParameterSpec, overwrite: boolean, keep
     }),
   );
   // a read after this write (the converge path) must not take the key from the plan's listing
-  runMemo(target, 'ssm:describe-path').clear();
+  runMemo(target, DESCRIBED_PATHS).clear();
 }
 
 /**
@@ -225,14 +225,10 @@ function commonDirectory(names: string[]): string | undefined {
 
 /** Every parameter under `path` (recursively), listed once per run and place (the prune and the key lookup share it). */
 function describedUnder(target: Target, path: string): Promise<ParameterMetadata[]> {
-  const memo = runMemo<Promise<ParameterMetadata[]>>(target, 'ssm:describe-path');
-  let listing = memo.get(path);
-  if (!listing) {
-    listing = describe(target, [{ Key: 'Path', Option: 'Recursive', Values: [path] }]);
-    memo.set(path, listing);
-  }
-  return listing;
+  return readOnce(target, DESCRIBED_PATHS, path, () => describe(target, [{ Key: 'Path', Option: 'Recursive', Values: [path] }]));
 }
+
+const DESCRIBED_PATHS = 'ssm:describe-path';
 
 async function describe(target: Target, ParameterFilters: ParameterStringFilter[]): Promise<ParameterMetadata[]> {
   const { DescribeParametersCommand, SSMClient } = await sdk.ssm();

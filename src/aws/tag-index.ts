@@ -152,6 +152,21 @@ export function runMemo<T>(target: Target, key: string): Map<string, T> {
   return memo as Map<string, T>;
 }
 
+/**
+ * `read()` once per run, set of clients and `memo`/`key`, shared by concurrent callers (the promise is
+ * kept); a failed read is not kept, so the next caller asks again. Dropped with the index after a write.
+ */
+export function readOnce<T>(target: Target, memo: string, key: string, read: () => Promise<T>): Promise<T> {
+  const entries = runMemo<Promise<T>>(target, memo);
+  let reading = entries.get(key);
+  if (!reading) {
+    reading = read();
+    reading.catch(() => entries.delete(key));
+    entries.set(key, reading);
+  }
+  return reading;
+}
+
 function lookUp(target: Target, index: Map<string, Record<string, string>>, arn: string): Record<string, string> | undefined {
   const key = canonicalArn(arn);
   return indexesOf(target).forgotten.has(key) ? undefined : index.get(key);
