@@ -1,49 +1,28 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { assertBuilt, BIN, cleanEnv, explain, removeDirs, runCli, tempDir } from '../support/cli.js';
+import { assertBuilt, cleanEnv, explain, runCli } from '../support/cli.js';
 import { resetMoto } from '../support/moto.js';
 import { destroyClients, findRepository, motoClients } from '../support/moto-state.js';
-import { TmuxSession } from '../support/tmux.js';
+import { PLACED, TerminalRuns } from '../support/terminal.js';
+import type { TmuxSession } from '../support/tmux.js';
 
 // destroy's confirmation on a real terminal (tmux): y/N, and the project name typed for data.
 
 const moto = inject('motoUrl');
 const clients = motoClients(moto);
-const dirs: string[] = [];
-let session: TmuxSession | undefined;
-
-const PLACED = `project: mt-pipeline
-region: us-east-1
-environments:
-  dev:
-    account: "123456789012"
-  prod:
-    account: "123456789012"
-    allowSharedAccount: true
-`;
+const terminal = new TerminalRuns(moto);
 
 /** init-repo --yes (not on a terminal), then `mtpipe destroy ...args` on one, CI unset, no --yes. */
 async function destroyOnTerminal(args: string[]): Promise<TmuxSession> {
-  const home = await tempDir('mtpipe-home-');
-  const cwd = await tempDir();
-  dirs.push(home, cwd);
-  await writeFile(join(cwd, 'mtpipe.yaml'), PLACED);
-  const made = await runCli(['init-repo', '--yes', '--endpoint-url', moto], { cwd, env: cleanEnv({ home }) });
+  const where = await terminal.workDirs(PLACED);
+  const made = await runCli(['init-repo', '--yes', '--endpoint-url', moto], { cwd: where.cwd, env: cleanEnv({ home: where.home }) });
   expect(made.code, explain(made)).toBe(0);
-  const env = cleanEnv({ home, ci: false, extra: { TERM: 'screen' } });
-  session = await TmuxSession.start([process.execPath, BIN, 'destroy', ...args, '--endpoint-url', moto], { cwd, env });
-  return session;
+  return terminal.start(['destroy', ...args], where);
 }
 
 describe('destroy on a real terminal (tmux)', () => {
   beforeAll(() => assertBuilt());
   beforeEach(() => resetMoto(moto));
-  afterEach(async () => {
-    await session?.kill();
-    session = undefined;
-    await removeDirs(dirs);
-  });
+  afterEach(() => terminal.cleanUp());
   afterAll(() => destroyClients(clients));
 
   it('asks y/N with No as the default: Enter deletes nothing (exit 130)', async () => {

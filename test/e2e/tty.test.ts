@@ -2,47 +2,28 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { assertBuilt, BIN, cleanEnv, removeDirs, tempDir } from '../support/cli.js';
+import { assertBuilt } from '../support/cli.js';
 import { resetMoto } from '../support/moto.js';
 import { destroyClients, findRepository, motoClients, parametersUnder } from '../support/moto-state.js';
-import { TmuxSession } from '../support/tmux.js';
+import { PLACED, TerminalRuns } from '../support/terminal.js';
+import type { TmuxSession } from '../support/tmux.js';
 
 const moto = inject('motoUrl');
 const clients = motoClients(moto);
-const dirs: string[] = [];
-let session: TmuxSession | undefined;
-
-/** Where things go, so that only the command's own questions are asked (the wizard's are in wizard.test.ts). */
-const PLACED = `project: mt-pipeline
-region: us-east-1
-environments:
-  dev:
-    account: "123456789012"
-  prod:
-    account: "123456789012"
-    allowSharedAccount: true
-`;
+const terminal = new TerminalRuns(moto);
 
 /** mtpipe on a real terminal (tmux), CI unset, no --yes, in a directory with only PLACED as mtpipe.yaml. */
 async function startOnTerminal(args: string[]): Promise<TmuxSession> {
-  const home = await tempDir('mtpipe-home-');
-  const cwd = await tempDir();
-  dirs.push(home, cwd);
-  expect(existsSync(join(cwd, 'mtpipe.yaml'))).toBe(false);
-  await writeFile(join(cwd, 'mtpipe.yaml'), PLACED);
-  const env = cleanEnv({ home, ci: false, extra: { TERM: 'screen' } });
-  session = await TmuxSession.start([process.execPath, BIN, ...args, '--endpoint-url', moto], { cwd, env });
-  return session;
+  const where = await terminal.workDirs();
+  expect(existsSync(join(where.cwd, 'mtpipe.yaml'))).toBe(false);
+  await writeFile(join(where.cwd, 'mtpipe.yaml'), PLACED);
+  return terminal.start(args, where);
 }
 
 describe('prompts on a real terminal (tmux)', () => {
   beforeAll(() => assertBuilt());
   beforeEach(() => resetMoto(moto));
-  afterEach(async () => {
-    await session?.kill();
-    session = undefined;
-    await removeDirs(dirs);
-  });
+  afterEach(() => terminal.cleanUp());
   afterAll(() => destroyClients(clients));
 
   it('init-repo asks for the repository name and approvals, confirms the plan, then creates it', async () => {

@@ -3,40 +3,22 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
-import { assertBuilt, BIN, cleanEnv, explain, removeDirs, runCli, tempDir } from '../support/cli.js';
+import { assertBuilt, cleanEnv, explain, runCli } from '../support/cli.js';
 import { resetMoto } from '../support/moto.js';
 import { destroyClients, findRepository, motoClients, parametersUnder } from '../support/moto-state.js';
-import { TmuxSession } from '../support/tmux.js';
+import { TerminalRuns } from '../support/terminal.js';
 
 const moto = inject('motoUrl');
 const clients = motoClients(moto);
 const MOTO_ACCOUNT = '123456789012';
-const dirs: string[] = [];
-let session: TmuxSession | undefined;
-
-async function workDirs(config?: string): Promise<{ home: string; cwd: string }> {
-  const home = await tempDir('mtpipe-home-');
-  const cwd = await tempDir();
-  dirs.push(home, cwd);
-  if (config !== undefined) await writeFile(join(cwd, 'mtpipe.yaml'), config);
-  return { home, cwd };
-}
-
-/** mtpipe on a real terminal (tmux), CI unset, no --yes. */
-async function onTerminal(args: string[], where: { home: string; cwd: string }, extra: Record<string, string> = {}): Promise<TmuxSession> {
-  const env = cleanEnv({ home: where.home, ci: false, extra: { TERM: 'screen', ...extra } });
-  session = await TmuxSession.start([process.execPath, BIN, ...args, '--endpoint-url', moto], { cwd: where.cwd, env });
-  return session;
-}
+const terminal = new TerminalRuns(moto);
+const workDirs = (config?: string) => terminal.workDirs(config);
+const onTerminal = (args: string[], where: { home: string; cwd: string }, extra: Record<string, string> = {}) => terminal.start(args, where, extra);
 
 describe('the wizard on a real terminal (tmux)', () => {
   beforeAll(() => assertBuilt());
   beforeEach(() => resetMoto(moto));
-  afterEach(async () => {
-    await session?.kill();
-    session = undefined;
-    await removeDirs(dirs);
-  });
+  afterEach(() => terminal.cleanUp());
   afterAll(() => destroyClients(clients));
 
   it('fresh project: asks where things go, requires the token nobody stored, keeps the answers; a plain second run has no changes', async () => {
