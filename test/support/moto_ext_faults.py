@@ -26,24 +26,14 @@ import json
 import os
 import re
 import threading
-from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+from aws_request import operation_of as _operation, service_of as _service
 
 READ = re.compile(r"^(Get|List|Describe|BatchGet|Head|Lookup|Search|Query|Select|Simulate)")
 CONFLICT_CODES = {"ConcurrentModification", "OperationAborted"}
 # S3 sub-resources mtpipe writes, as the operation AWS names them
-S3_PUT = {
-    "tagging": "PutBucketTagging",
-    "policy": "PutBucketPolicy",
-    "versioning": "PutBucketVersioning",
-    "encryption": "PutBucketEncryption",
-    "lifecycle": "PutBucketLifecycleConfiguration",
-    "publicAccessBlock": "PutPublicAccessBlock",
-    "ownershipControls": "PutBucketOwnershipControls",
-}
-
-
 def _config():
     errors = {}
     for item in filter(None, (os.environ.get("MTPIPE_FAULT_ERRORS") or "").split(",")):
@@ -60,31 +50,6 @@ def _config():
 CONFIG = _config()
 _seen = {}
 _lock = threading.Lock()
-
-
-def _service(environ):
-    match = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
-    return match.group(1) if match else "?"
-
-
-def _operation(environ, service, body):
-    target = environ.get("HTTP_X_AMZ_TARGET")
-    if target:
-        return target.split(".")[-1], "json"
-    rpc = re.search(r"/operation/(\w+)$", environ.get("PATH_INFO", ""))
-    if rpc:
-        return rpc.group(1), "json"
-    if service == "s3":
-        method = environ["REQUEST_METHOD"]
-        if method in ("GET", "HEAD"):
-            return "Get", "s3"
-        keys = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).keys()
-        for key, name in S3_PUT.items():
-            if key in keys:
-                return (name if method == "PUT" else f"{method}:{key}"), "s3"
-        return ("CreateBucket" if method == "PUT" and environ.get("PATH_INFO", "/").strip("/").count("/") == 0 else method), "s3"
-    action = parse_qs(body.decode("utf-8", "replace")).get("Action") or parse_qs(environ.get("QUERY_STRING", "")).get("Action")
-    return (action[0] if action else environ["REQUEST_METHOD"]), "query"
 
 
 def _occurrence(key):

@@ -17,45 +17,22 @@ MOTO_LATENCY_MS=100
 MOTO_LATENCY_MS=0 counts without delaying. Unset: nothing is wrapped. moto's own /moto-api calls are
 neither delayed nor counted. The service is the signing name of the credential scope; the operation
 comes from X-Amz-Target, Action=, the RPCv2 path, or for S3 from the method: reads (GET, HEAD) are
-"s3.Get", writes the method and the first sub-resource ("s3.PUT:tagging", "s3.PUT" for CreateBucket).
+"s3.Get", writes by their operation ("s3.PutBucketTagging", "s3.CreateBucket"): aws_request.py.
 """
 import io
 import json
 import os
-import re
 import threading
 import time
-from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+from aws_request import operation_of, service_of
 
 SETTING = os.environ.get("MOTO_LATENCY_MS")
 _counts = {}
 _delays = []  # (start, end) of each delay, in seconds of time.monotonic()
 _lock = threading.Lock()
-
-
-def _service(environ):
-    match = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
-    return match.group(1) if match else "?"
-
-
-def _operation(environ, service, body):
-    """The operation's name; S3 as Get (GET, HEAD), or the method and the first sub-resource."""
-    target = environ.get("HTTP_X_AMZ_TARGET")
-    if target:
-        return target.split(".")[-1]
-    rpc = re.search(r"/operation/(\w+)$", environ.get("PATH_INFO", ""))
-    if rpc:
-        return rpc.group(1)
-    method = environ["REQUEST_METHOD"]
-    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-    if service == "s3":
-        if method in ("GET", "HEAD"):
-            return "Get"
-        return f"{method}:{next(iter(query), '')}".rstrip(":")
-    action = parse_qs(body.decode("utf-8", "replace")).get("Action") or query.get("Action")
-    return action[0] if action else method
 
 
 def _answer(start_response, document):
@@ -102,8 +79,8 @@ def wrap(call, latency_seconds):
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        service = _service(environ)
-        operation = _operation(environ, service, body)
+        service = service_of(environ)
+        operation, _protocol = operation_of(environ, service, body)
         with _lock:
             key = f"{service}.{operation}"
             _counts[key] = _counts.get(key, 0) + 1
