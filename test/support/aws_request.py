@@ -2,6 +2,7 @@
 
 Not a moto extension itself (moto_server.py loads only moto_ext_*.py); they import it.
 """
+import io
 import re
 from urllib.parse import parse_qs
 
@@ -43,3 +44,13 @@ def operation_of(environ, service, body):
         return ("CreateBucket" if method == "PUT" and environ.get("PATH_INFO", "/").strip("/").count("/") == 0 else method), "s3"
     action = parse_qs(body.decode("utf-8", "replace")).get("Action") or parse_qs(environ.get("QUERY_STRING", "")).get("Action")
     return (action[0] if action else environ["REQUEST_METHOD"]), "query"
+
+
+def named_request(environ):
+    """(service, operation, protocol, body) of a WSGI request; the body is read and put back for moto."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    service = service_of(environ)
+    return (service, *operation_of(environ, service, body), body)

@@ -21,7 +21,6 @@ comes from X-Amz-Target (JSON protocols), Action= (query protocols), the RPCv2 p
 method and sub-resource. Reads (Get…, List…, Describe…, GET/HEAD) are never touched.
 """
 import hashlib
-import io
 import json
 import os
 import re
@@ -29,7 +28,7 @@ import threading
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from aws_request import operation_of as _operation, service_of as _service
+from aws_request import named_request
 
 READ = re.compile(r"^(Get|List|Describe|BatchGet|Head|Lookup|Search|Query|Select|Simulate)")
 CONFLICT_CODES = {"ConcurrentModification", "OperationAborted"}
@@ -84,12 +83,7 @@ _original_call = DomainDispatcherApplication.__call__
 def _faulty_call(self, environ, start_response):
     if environ.get("PATH_INFO", "").startswith("/moto-api"):
         return _original_call(self, environ, start_response)
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    body = environ["wsgi.input"].read(length) if length else b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    environ["CONTENT_LENGTH"] = str(len(body))
-    service = _service(environ)
-    operation, protocol = _operation(environ, service, body)
+    service, operation, protocol, body = named_request(environ)
     if READ.match(operation) or environ["REQUEST_METHOD"] in ("GET", "HEAD"):
         return _original_call(self, environ, start_response)
     name = f"{service}.{operation}"

@@ -19,7 +19,6 @@ neither delayed nor counted. The service is the signing name of the credential s
 comes from X-Amz-Target, Action=, the RPCv2 path, or for S3 from the method: reads (GET, HEAD) are
 "s3.Get", writes by their operation ("s3.PutBucketTagging", "s3.CreateBucket"): aws_request.py.
 """
-import io
 import json
 import os
 import threading
@@ -27,7 +26,7 @@ import time
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from aws_request import operation_of, service_of
+from aws_request import named_request
 
 SETTING = os.environ.get("MOTO_LATENCY_MS")
 _counts = {}
@@ -75,12 +74,7 @@ def wrap(call, latency_seconds):
             return _calls(environ, start_response)
         if path.startswith("/moto-api"):
             return call(self, environ, start_response)
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
-        environ["CONTENT_LENGTH"] = str(len(body))
-        service = service_of(environ)
-        operation, _protocol = operation_of(environ, service, body)
+        service, operation, _protocol, _body = named_request(environ)
         with _lock:
             key = f"{service}.{operation}"
             _counts[key] = _counts.get(key, 0) + 1
