@@ -50,7 +50,7 @@ describe('moto with MOTO_LATENCY_MS', () => {
     expect(elapsed).toBeGreaterThanOrEqual(LATENCY_MS);
     const counted = await calls(moto.url, 'POST');
     expect(counted).toMatchObject({
-      calls: { 'ssm.PutParameter': 1, 'ssm.GetParameter': 4, 's3.PUT': 1, 's3.Get': 1 },
+      calls: { 'ssm.PutParameter': 1, 'ssm.GetParameter': 4, 's3.CreateBucket': 1, 's3.Get': 1 },
       total: 7,
     });
     // six rounds one after another, each delayed at least LATENCY_MS
