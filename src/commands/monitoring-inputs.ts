@@ -22,7 +22,7 @@ export interface MonitoredEnvironment {
   functions: FunctionConfiguration[];
   /** the solution's error topic (<quality_estimation_sgm_topic_name>-error), when the setting is there */
   errorTopic?: string;
-  /** false in an offline plan: nothing was read, only configured names are known */
+  /** false in an offline plan and before the step prepares: nothing was read, only configured names are known */
   read: boolean;
 }
 
@@ -36,14 +36,23 @@ export interface MonitoringPart {
   outputs?(inputs: MonitoringInputs, config: Config, targets: Targets, results: ResourceResult[] | undefined, changes: Change[]): StepOutputs;
 }
 
+/**
+ * One environment before anything is read (offline, and before setup-monitoring prepares): only the
+ * names mtpipe.yaml gives are known, and no stack counts as deployed.
+ */
+export function unreadEnvironment(config: Config, target: Target): MonitoredEnvironment {
+  return { target, solution: { ...solutionResources(config, target, []), notDeployed: [...config.solution.stacks] }, functions: [], ...errorTopicOf(config, target), read: false };
+}
+
 /** Reads one environment: its stacks (once per run, shared with create-deploy), then its functions. */
 export async function monitoredEnvironment(config: Config, target: Target): Promise<MonitoredEnvironment> {
-  const topic = environmentParameters(config, target)[TOPIC_SETTING];
-  const errorTopic = topic ? { errorTopic: `${topic}-error` } : {};
-  if (target.offline) {
-    return { target, solution: { ...solutionResources(config, target, []), notDeployed: [...config.solution.stacks] }, functions: [], ...errorTopic, read: false };
-  }
+  if (target.offline) return unreadEnvironment(config, target);
   const solution = await discoverSolution(target, config);
   const found = await Promise.all(solution.functions.map((fn) => readFunctionConfiguration(target, fn.name)));
-  return { target, solution, functions: found.filter((fn): fn is FunctionConfiguration => fn !== undefined), ...errorTopic, read: true };
+  return { target, solution, functions: found.filter((fn): fn is FunctionConfiguration => fn !== undefined), ...errorTopicOf(config, target), read: true };
+}
+
+function errorTopicOf(config: Config, target: Target): { errorTopic?: string } {
+  const topic = environmentParameters(config, target)[TOPIC_SETTING];
+  return topic ? { errorTopic: `${topic}-error` } : {};
 }

@@ -30,10 +30,17 @@ export interface RunStepsOptions {
   afterApply?: (targets: Targets, ahead: unknown) => Promise<AfterApply>;
   /**
    * A read the afterApply hook needs (bootstrap's test: the branch tip), started with the plan's reads.
-   * The hook gets its answer as `ahead` when the apply wrote nothing (a no-op run: the answer still
-   * holds), else undefined, and then reads itself. Its failure is the hook's to meet: here it is dropped.
+   * The hook gets its answer as `ahead` when it still holds after the apply, else undefined, and then
+   * reads itself. Its failure is the hook's to meet: here it is dropped.
    */
-  readAhead?: (targets: Targets) => Promise<unknown>;
+  readAhead?: ReadAheadHook;
+}
+
+/** A read started with the plan's, for the afterApply hook. */
+export interface ReadAheadHook {
+  read(targets: Targets): Promise<unknown>;
+  /** whether the answer still holds once these changes are written (without it: only if none was) */
+  holds?(answer: unknown, written: Change[]): boolean;
 }
 
 /** What an afterApply hook reports. */
@@ -73,7 +80,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
   const reads = new ReadAhead();
   // where things go first (the region decides the clients), then STS, then what needs the accounts
   await askProjectAndRegion(draft);
-  const connection = await connect(draft.config.region, session.aws, { dryRun: options.dryRun });
+  const connection = await connect(draft.config.region, session.aws, { dryRun: options.dryRun, preload: ['tagging', ...steps.flatMap((step) => step.services)] });
   let targets: Targets;
   try {
     await askEnvironmentAccounts(draft, session.envNames(), connection, session.prompter);
@@ -97,12 +104,15 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     // Reads that need every answer (the environments, the stacks' names) run for all steps at once, and
     // each step's resources are read as soon as the step has said what it wants, while others prepare.
     // References wait for the plan: another step may own the resource, and its read serves both.
-    const ahead = runOptions.readAhead && !options.dryRun && !planOnly && !targets.offline ? runOptions.readAhead(targets).catch(() => undefined) : undefined;
+    const ahead = runOptions.readAhead && !options.dryRun && !planOnly && !targets.offline ? runOptions.readAhead.read(targets).catch(() => undefined) : undefined;
     const perStep = await Promise.all(
       steps.map(async (step, index) => {
+        const own = (items: ReturnType<typeof step.desired>) => items.filter((item) => !item.kind.isReference);
+        // what the step wants before it prepares is read while it prepares (see Step.prepare)
+        if (step.prepare) reads.start(own(step.desired(inputs[index], config, targets)));
         const input = step.prepare ? await step.prepare(inputs[index], { config, targets, dryRun: options.dryRun }) : inputs[index];
         const items = step.desired(input, config, targets);
-        reads.start(items.filter((item) => !item.kind.isReference));
+        reads.start(own(items));
         return { input, items };
       }),
     );
@@ -172,8 +182,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
             hint: 'fix the cause and run the same command again: what succeeded is kept and not repeated',
           })
         : undefined;
-    const wrote = results.some((result) => result.status !== 'unchanged');
-    const after = !error && runOptions.afterApply ? await runOptions.afterApply(targets, wrote ? undefined : await ahead) : undefined;
+    const after = !error && runOptions.afterApply ? await runOptions.afterApply(targets, stillHolds(runOptions.readAhead, await ahead, changes, results)) : undefined;
     const collected = collectOutputs(results);
     const failure = error ?? after?.error;
     // --json: the failure is part of the one document
@@ -191,4 +200,13 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     targets.shared.clients.destroy();
     for (const env of targets.environments) env.clients.destroy();
   }
+}
+
+/** The read-ahead answer if it still holds after the apply (see ReadAheadHook), else undefined. */
+function stillHolds(hook: ReadAheadHook | undefined, answer: unknown, changes: Change[], results: ResourceResult[]): unknown {
+  if (!hook || answer === undefined) return undefined;
+  const wrote = new Set(results.filter((result) => result.status !== 'unchanged').map((result) => result.id));
+  const written = changes.filter((change) => wrote.has(change.desired.id));
+  const holds = hook.holds ? hook.holds(answer, written) : written.length === 0;
+  return holds ? answer : undefined;
 }

@@ -1,7 +1,7 @@
 import { alarmsPart } from './monitoring-alarms.js';
 import { alertsPart } from './monitoring-alerts.js';
 import { dashboardsPart } from './monitoring-dashboards.js';
-import { monitoredEnvironment, type MonitoringInputs } from './monitoring-inputs.js';
+import { monitoredEnvironment, unreadEnvironment, type MonitoringInputs } from './monitoring-inputs.js';
 import { tracingPart } from './monitoring-tracing.js';
 import type { Step } from './step.js';
 
@@ -15,10 +15,13 @@ const PARTS = [alertsPart, alarmsPart, dashboardsPart, tracingPart];
  */
 export const setupMonitoring: Step<MonitoringInputs> = {
   name: 'setup-monitoring',
+  services: ['cloudwatch', 'sns', 'kms', 'events', 'logs', 'lambda', 'sfn', 'xray', 'cloudformation', 'iam'],
 
-  // thresholds and addresses come from mtpipe.yaml (monitoring, notifications.alerts): nothing to ask
-  async resolve() {
-    return { environments: [] };
+  // thresholds and addresses come from mtpipe.yaml (monitoring, notifications.alerts): nothing to ask.
+  // What the configured names alone give (alert keys and topics, dashboards, release and build
+  // alarms) is read while the stacks are discovered (Step.prepare).
+  async resolve({ draft, targets }) {
+    return { environments: targets.environments.map((target) => unreadEnvironment(draft.config, target)) };
   },
 
   async prepare(_inputs, { config, targets }) {

@@ -1,5 +1,6 @@
 import type { ConfigDraft } from '../config/draft.js';
 import type { Config } from '../config/schema.js';
+import type { SdkService } from '../aws/sdk.js';
 import type { Targets } from '../aws/targets.js';
 import { TAG_REGION, type Change, type Desired, type PruneScope, type ResourceResult } from '../engine/types.js';
 import type { Prompter } from '../ui/prompter.js';
@@ -46,6 +47,12 @@ export interface StepOutputs {
 export interface Step<Inputs> {
   name: string;
   /**
+   * The SDK packages its reads and writes use (its resource kinds', its preparation's), loaded while
+   * STS answers; one it leaves out is loaded on its first call, later. The project tag index's
+   * (`tagging`) is loaded for every step.
+   */
+  services: readonly SdkService[];
+  /**
    * Rejects bad input that is the step's own (flags, environment variables) before anything is asked
    * and before any AWS call; throws UserInputError.
    */
@@ -55,6 +62,9 @@ export interface Step<Inputs> {
    * Reads what `desired` depends on and no question decides (the deployed solution's resources, a
    * function's timeout), after every step's questions and before the plan; returns the inputs with
    * them. Read-only; offline (`targets.offline`) nothing can be read, and the inputs say so.
+   * `desired` is also called with the inputs `resolve` returned, and what it wants then is read while
+   * the step prepares: a step that has a prepare returns there the resources it knows without it
+   * (names that no read decides), so that their reads need not wait for the preparation's.
    */
   prepare?(inputs: Inputs, context: PrepareContext): Promise<Inputs>;
   desired(inputs: Inputs, config: Config, targets: Targets): Desired[];

@@ -3,7 +3,9 @@
  * stacks: what it finds is what every part of the step builds on.
  */
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { monitoredEnvironment } from '../../src/commands/monitoring-inputs.js';
+import { monitoredEnvironment, unreadEnvironment } from '../../src/commands/monitoring-inputs.js';
+import { setupMonitoring } from '../../src/commands/setup-monitoring.js';
+import type { Targets } from '../../src/aws/targets.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { configSchema } from '../../src/config/schema.js';
 import { resetMoto } from '../support/moto.js';
@@ -43,5 +45,20 @@ describe('setup-monitoring preparation', () => {
     const environment = await monitoredEnvironment(configSchema.parse(defaultConfig('us-east-1')), devTarget());
     expect(environment.functions).toEqual([]);
     expect(environment.solution.notDeployed).toEqual(['DatabaseStack', 'SageMakerStack', 'WorkflowStack']);
+  });
+
+  it('wants before preparing only resources it still wants after: their reads go while the stacks are discovered', async () => {
+    await deploySampleSolution(moto, { endpointName: 'mt-pipeline-dev-qe-endpoint', topicName: 'mt-pipeline-dev-qe-topic' });
+    const config = configSchema.parse(defaultConfig('us-east-1'));
+    const dev = devTarget();
+    const targets = { shared: dev, environments: [dev], offline: false } as unknown as Targets;
+    const ids = (inputs: Parameters<typeof setupMonitoring.desired>[0]) => setupMonitoring.desired(inputs, config, targets).map((item) => `${item.id} ${item.kind.kind}`);
+
+    const early = ids({ environments: [unreadEnvironment(config, dev)] });
+    const prepared = ids(await setupMonitoring.prepare!({ environments: [unreadEnvironment(config, dev)] }, { config, targets, dryRun: true }));
+    expect(prepared.filter((id) => !early.includes(id)).length).toBeGreaterThan(0);
+    expect(early.filter((id) => !prepared.includes(id))).toEqual([]);
+    // the two-calls-deep alert key, the topic and the dashboards are among the early ones
+    for (const kind of ['kms:key', 'sns:topic', 'cloudwatch:dashboard']) expect(early.some((id) => id.endsWith(` ${kind}`))).toBe(true);
   });
 });
