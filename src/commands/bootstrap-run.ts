@@ -5,13 +5,13 @@
  * failure continues where it stopped: everything before is a no-op, and no second test commit is made.
  */
 import type { Targets } from '../aws/targets.js';
-import type { Target } from '../engine/types.js';
+import type { Change, Target } from '../engine/types.js';
 import { MtpipeError, UserInputError } from '../errors.js';
 import { colorsFor } from '../ui/format.js';
 import { NonInteractivePrompter } from '../ui/prompter.js';
 import { SEED_STEP_NAMES, SEED_STEPS, seedStepLabel, type SeedStep, type SeedStepName } from './bootstrap.js';
 import { openToolTarget } from './pipeline-target.js';
-import { pipelineTest, pipelineTestNotes, testFailure, testStart, type TestStart } from './pipeline-test.js';
+import { pipelineTest, pipelineTestNotes, testFailure, testStart, testStartAhead, type TestStart } from './pipeline-test.js';
 import { runSteps, type AfterApply } from './runner.js';
 import type { Session } from './session.js';
 import { verify, VerifyFailedError } from './verify.js';
@@ -58,8 +58,15 @@ export async function runBootstrap(session: Session, flags: Record<string, unkno
   if (provisioning.length > 0) {
     const hooks = {
       afterApply: (targets: Targets, ahead: unknown) => after(targets.shared, ahead as TestStart | undefined),
-      // a no-op run reads the branch tip with the plan, not after it
-      ...(has('test') ? { readAhead: (targets: Targets) => testStart(targets.shared, session.draft.config) } : {}),
+      // the branch tip is read with the plan, and again after the apply only if the apply may have moved it
+      ...(has('test')
+        ? {
+            readAhead: {
+              read: (targets: Targets) => testStartAhead.read(targets.shared, session.draft.config),
+              holds: (answer: unknown, written: Change[]) => testStartAhead.holds(answer as TestStart, written),
+            },
+          }
+        : {}),
     };
     await runSteps('bootstrap', provisioning, session, flags, { label: seedStepLabel, ...(has('test') || has('verify') ? hooks : {}) });
     return;

@@ -7,7 +7,10 @@ import { branchHead, commitPipelineTest } from '../aws/codecommit-commit.js';
 import { recentExecutions } from '../aws/codepipeline-execution.js';
 import { pipelineNames, pipelinesOf } from '../config/resource-names.js';
 import type { Config } from '../config/schema.js';
-import type { Target } from '../engine/types.js';
+import { codecommitBranchFiles } from '../aws/codecommit-branch-files.js';
+import { codecommitRepository } from '../aws/codecommit-repository.js';
+import { isRepositoryNotFound } from '../aws/errors.js';
+import type { Change, Target } from '../engine/types.js';
 import { AbortedError, AwsError, MtpipeError } from '../errors.js';
 import { ExecutionDisplay } from '../ui/execution-view.js';
 import { approvalNote, DEFAULT_INTERVAL_SECONDS, outcomeError, watchExecution, type WatchResult } from './watch.js';
@@ -96,9 +99,33 @@ export async function testStart(target: Target, config: Config): Promise<TestSta
   } catch (error) {
     throw new AwsError(`reading branch ${where.branchName} of ${where.repositoryName}`, error);
   }
-  if (head) return { head };
-  return { skipped: `no code on ${where.repositoryName} branch ${where.branchName} yet: push it (mtpipe push --source DIR), then run mtpipe bootstrap --only test,verify`, noCode: true };
+  return head ? { head } : noCode(config);
 }
+
+function noCode(config: Config): TestStart {
+  const { name, branch } = config.repository;
+  return { skipped: `no code on ${name} branch ${branch} yet: push it (mtpipe push --source DIR), then run mtpipe bootstrap --only test,verify`, noCode: true };
+}
+
+/**
+ * testStart read with the plan, before the apply (bootstrap's read-ahead; see ReadAheadHook). The answer
+ * holds after an apply that pushed no files; a repository that did not exist (`repositoryMissing`)
+ * has no code once the apply created it, and then no read is needed after the apply either.
+ */
+export const testStartAhead = {
+  async read(target: Target, config: Config): Promise<TestStart & { repositoryMissing?: true }> {
+    try {
+      return await testStart(target, config);
+    } catch (error) {
+      if (error instanceof AwsError && isRepositoryNotFound(error.cause)) return { ...noCode(config), repositoryMissing: true };
+      throw error;
+    }
+  },
+  holds(answer: TestStart & { repositoryMissing?: true }, written: Change[]): boolean {
+    if (written.some((change) => change.desired.kind.kind === codecommitBranchFiles.kind)) return false;
+    return !answer.repositoryMissing || written.some((change) => change.desired.kind.kind === codecommitRepository.kind && change.action === 'create');
+  },
+};
 
 /** The execution whose source revision is `commitId`, polled until the push trigger has started it. */
 async function executionOf(target: Target, pipeline: string, commitId: string, options: PipelineTestOptions): Promise<string> {
