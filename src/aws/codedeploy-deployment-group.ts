@@ -164,7 +164,9 @@ export const codedeployDeploymentGroup: ResourceKind<DeploymentGroupSpec, Deploy
   async create(target, spec, context) {
     const { CodeDeployClient, CreateDeploymentGroupCommand } = await sdk.codedeploy();
     const client = target.clients.get(CodeDeployClient);
-    const present = await presentAlarms(target, spec.alarms);
+    // alarms this run created exist: only others are asked for (setup-monitoring's come first, by `after`)
+    const created = spec.alarms.filter((name) => context?.createdInThisRun('cloudwatch:alarm', name) ?? false);
+    const present = created.length === spec.alarms.length ? created.sort() : await presentAlarms(target, spec.alarms);
     // The CodeDeploy role may have been created moments ago in this run: CodeDeploy sees it minutes later at worst.
     const roleIsNew = context?.createdInThisRun('iam:role', spec.serviceRoleArn) ?? false;
     await whileIamPropagates(

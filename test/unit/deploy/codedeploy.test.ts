@@ -169,6 +169,24 @@ describe('codedeployDeploymentGroup', () => {
     ]);
   });
 
+  it('names the alarms this run created without asking CloudWatch; one it did not create is asked for', async () => {
+    codedeployMock.on(CreateDeploymentGroupCommand).resolves({ deploymentGroupId: 'g-1' });
+    await codedeployDeploymentGroup.create(target, spec, runThatCreated('cloudwatch:alarm mt-prod-lambda-errors', 'cloudwatch:alarm mt-prod-executions-failed'));
+    expect(cloudwatchMock).not.toHaveReceivedCommand(DescribeAlarmsCommand);
+    expect(codedeployMock).toHaveReceivedCommandWith(CreateDeploymentGroupCommand, {
+      alarmConfiguration: { enabled: true, ignorePollAlarmFailure: false, alarms: [{ name: 'mt-prod-executions-failed' }, { name: 'mt-prod-lambda-errors' }] },
+    });
+
+    resetDeployMocks();
+    cloudwatchMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'mt-prod-lambda-errors' }] });
+    codedeployMock.on(CreateDeploymentGroupCommand).resolves({ deploymentGroupId: 'g-1' });
+    await codedeployDeploymentGroup.create(target, spec, runThatCreated('cloudwatch:alarm mt-prod-lambda-errors'));
+    expect(cloudwatchMock).toHaveReceivedCommandWith(DescribeAlarmsCommand, { AlarmNames: spec.alarms, MaxRecords: 100 });
+    expect(codedeployMock).toHaveReceivedCommandWith(CreateDeploymentGroupCommand, {
+      alarmConfiguration: { enabled: true, ignorePollAlarmFailure: false, alarms: [{ name: 'mt-prod-lambda-errors' }] },
+    });
+  });
+
   it('reads the group as CodeDeploy returns it (events and alarms in any order) and finds nothing to change', async () => {
     codedeployMock.on(GetDeploymentGroupCommand).resolves({
       deploymentGroupInfo: {
