@@ -92,16 +92,17 @@ export const ecrRepository: ResourceKind<EcrRepositorySpec, EcrRepository> = {
       ListTagsForResourceCommand,
     } = await sdk.ecr();
     const client = target.clients.get(ECRClient);
-    const found = await unlessAbsent(client.send(new DescribeRepositoriesCommand({ repositoryNames: [spec.name] })), isEcrRepositoryNotFound);
+    const repositoryName = spec.name;
+    // the repository and its two policies at once: for a repository that does not exist, each says so
+    const [found, lifecycle, policy] = await Promise.all([
+      unlessAbsent(client.send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName] })), isEcrRepositoryNotFound),
+      unlessAbsent(client.send(new GetLifecyclePolicyCommand({ repositoryName })), (error) => isEcrLifecyclePolicyNotFound(error) || isEcrRepositoryNotFound(error)),
+      unlessAbsent(client.send(new GetRepositoryPolicyCommand({ repositoryName })), (error) => isEcrRepositoryPolicyNotFound(error) || isEcrRepositoryNotFound(error)),
+    ]);
     const repository = found?.repositories?.[0];
     if (!repository?.repositoryArn) return undefined;
-    const repositoryName = spec.name;
     const resourceArn = repository.repositoryArn;
-    const [lifecycle, policy, tags] = await Promise.all([
-      unlessAbsent(client.send(new GetLifecyclePolicyCommand({ repositoryName })), isEcrLifecyclePolicyNotFound),
-      unlessAbsent(client.send(new GetRepositoryPolicyCommand({ repositoryName })), isEcrRepositoryPolicyNotFound),
-      projectTags(target, spec.tags[TAG_PROJECT], resourceArn, async () => fromTagList((await client.send(new ListTagsForResourceCommand({ resourceArn }))).tags)),
-    ]);
+    const tags = await projectTags(target, spec.tags[TAG_PROJECT], resourceArn, async () => fromTagList((await client.send(new ListTagsForResourceCommand({ resourceArn }))).tags));
     return {
       name: spec.name,
       arn: repository.repositoryArn,

@@ -85,18 +85,25 @@ describe('ecrRepository', () => {
     expect(ecrMock.commandCalls(PutLifecyclePolicyCommand)).toHaveLength(0);
   });
 
-  it('is not there when ECR says RepositoryNotFoundException; a lost create answer is recognised', async () => {
-    ecrMock.on(DescribeRepositoriesCommand).rejects(Object.assign(new Error('nope'), { name: 'RepositoryNotFoundException' }));
+  it('is not there when ECR says RepositoryNotFoundException (to all three reads); a lost create answer is recognised', async () => {
+    const notFound = () => Object.assign(new Error('nope'), { name: 'RepositoryNotFoundException' });
+    ecrMock.on(DescribeRepositoriesCommand).rejects(notFound());
+    ecrMock.on(GetLifecyclePolicyCommand).rejects(notFound());
+    ecrMock.on(GetRepositoryPolicyCommand).rejects(notFound());
     expect(await ecrRepository.find(testTarget(), spec)).toBeUndefined();
     expect(ecrRepository.alreadyExists!(Object.assign(new Error('x'), { name: 'RepositoryAlreadyExistsException' }))).toBe(true);
   });
 
-  it('takes the tags from the project\'s index (no ListTagsForResource); lifecycle and policy read together', async () => {
+  it("takes the tags from the project's index (no ListTagsForResource); the repository, its lifecycle and its policy read together", async () => {
     indexHolds({ [ARN]: spec.tags });
-    ecrMock.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryArn: ARN, imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: 'IMMUTABLE' }] });
-    const answer = together(['lifecycle', 'policy'], (name) =>
-      name === 'lifecycle' ? { lifecyclePolicyText: JSON.stringify(lifecyclePolicy(30)) } : { policyText: JSON.stringify({ Version: '2012-10-17', Statement: [PULL] }) },
+    const answer = together(['repository', 'lifecycle', 'policy'], (name) =>
+      name === 'repository'
+        ? { repositories: [{ repositoryArn: ARN, imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: 'IMMUTABLE' }] }
+        : name === 'lifecycle'
+          ? { lifecyclePolicyText: JSON.stringify(lifecyclePolicy(30)) }
+          : { policyText: JSON.stringify({ Version: '2012-10-17', Statement: [PULL] }) },
     );
+    ecrMock.on(DescribeRepositoriesCommand).callsFake(() => answer('repository'));
     ecrMock.on(GetLifecyclePolicyCommand).callsFake(() => answer('lifecycle'));
     ecrMock.on(GetRepositoryPolicyCommand).callsFake(() => answer('policy'));
     const current = await ecrRepository.find(testTarget(), spec);
