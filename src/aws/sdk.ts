@@ -28,3 +28,14 @@ export const sdk = {
   sts: () => import('@aws-sdk/client-sts'),
   xray: () => import('@aws-sdk/client-xray'),
 };
+
+/** A service package's name in `sdk`. */
+export type SdkService = keyof typeof sdk;
+
+/**
+ * Starts loading these service packages and returns at once: a package that fails to load fails
+ * again, with its error, where a call needs it.
+ */
+export function preloadSdk(services: readonly SdkService[]): void {
+  for (const service of new Set(services)) sdk[service]().catch(() => undefined);
+}

@@ -5,7 +5,7 @@ import type { Target } from '../engine/types.js';
 import { AwsError, describeCause, MtpipeError } from '../errors.js';
 import { assumedRoleCredentials, baseCredentials, ClientFactory, type AwsSettings } from './clients.js';
 import { isConnectionFailure, isMissingCredentials } from './errors.js';
-import { sdk } from './sdk.js';
+import { preloadSdk, sdk, type SdkService } from './sdk.js';
 
 export const SHARED = 'shared';
 /** Shown in ARNs of an offline plan, where no account can be asked. */
@@ -45,14 +45,17 @@ export interface Connection {
 
 /**
  * Asks STS who the credentials are (GetCallerIdentity in `region`). Without any credentials, a dry
- * run becomes offline; anything else is an error.
+ * run becomes offline; anything else is an error. `preload`: the SDK packages the run will use,
+ * loaded while STS answers (their loading is CPU the run would otherwise spend after STS, one package
+ * at a time as its first call needs it, delaying every read behind it).
  */
-export async function connect(region: string, settings: AwsSettings, options: { dryRun: boolean }): Promise<Connection> {
+export async function connect(region: string, settings: AwsSettings, options: { dryRun: boolean; preload?: readonly SdkService[] }): Promise<Connection> {
   const base = await baseCredentials(settings);
   const sharedClients = new ClientFactory(region, settings, base);
   try {
     // the credentials first: without any, the offline plan needs no SDK service package (not even STS's)
     await base();
+    preloadSdk(options.preload ?? []);
     return { base, sharedClients, sharedAccount: await callerAccount(sharedClients), offline: false };
   } catch (error) {
     const endpoint = customEndpoint(settings);

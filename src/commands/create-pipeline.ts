@@ -35,6 +35,7 @@ function projectReference(target: Target, name: string): Desired {
 
 export const createPipeline: Step<Record<string, never>> = {
   name: 'create-pipeline',
+  services: ['codepipeline', 'codebuild', 'codeconnections', 'events', 'kms', 's3', 'sns', 'iam'],
 
   // everything comes from mtpipe.yaml (pipeline, notifications, source): nothing to ask
   async resolve() {

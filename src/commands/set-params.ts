@@ -142,6 +142,7 @@ function checkedToken(token: string, source: string): string {
 
 export const setParams: Step<SetParamsInputs> = {
   name: 'set-params',
+  services: ['ssm', 'secretsmanager'],
 
   validate(config) {
     if (config.secrets.huggingFaceToken.store === 'ssm') validateHfTokenSource();

@@ -13,6 +13,7 @@ export interface SetupSecurityInputs {
 
 export const setupSecurity: Step<SetupSecurityInputs> = {
   name: 'setup-security',
+  services: ['iam', 'secretsmanager'],
 
   validate(config) {
     if (config.secrets.huggingFaceToken.store === 'secretsmanager') validateHfTokenSource();
