@@ -3,6 +3,7 @@ import { sdk } from './sdk.js';
 import { isDeepStrictEqual } from 'node:util';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
+import { readOnce } from './tag-index.js';
 
 /**
  * mtpipe's rule in the registry's replication configuration (ECR PutReplicationConfiguration, read
@@ -104,6 +105,11 @@ async function readRules(target: Target): Promise<{ registryId: string; rules: R
   return { registryId: found.registryId ?? target.account, rules: found.replicationConfiguration?.rules ?? [] };
 }
 
+/** readRules once per run and registry (see readOnce): for reads, never before a write. */
+function registryRules(target: Target): Promise<{ registryId: string; rules: ReplicationRule[] }> {
+  return readOnce(target, 'ecr:replication', 'rules', () => readRules(target));
+}
+
 /** Others' rules as read, with mtpipe's merged in; no write when that is what is there already. */
 async function putMerged(target: Target, spec: EcrReplicationSpec): Promise<void> {
   const { ECRClient, PutReplicationConfigurationCommand } = await sdk.ecr();
@@ -127,7 +133,7 @@ export const ecrReplicationRule: ResourceKind<EcrReplicationSpec, EcrReplication
 
   /** undefined while the registry holds no rule of mtpipe's (the registry itself always exists) */
   async find(target, spec) {
-    const { registryId, rules } = await readRules(target);
+    const { registryId, rules } = await registryRules(target);
     return rules.some((rule) => isOwnRule(rule, spec.repository)) ? { repository: spec.repository, registryId, rules } : undefined;
   },
 
@@ -159,6 +165,9 @@ export const ecrReplicationRule: ResourceKind<EcrReplicationSpec, EcrReplication
   },
 
   /** mtpipe's rule of the repository `scope`, when no environment needs it any more */
+  // the registry's rules, read once per run: the prune's read and the find of a wanted rule share it
+  prefetchUnwanted: (target) => registryRules(target),
+
   async listUnwanted(target, scope, _project, isWanted) {
     if (isWanted(scope)) return [];
     const spec: EcrReplicationSpec = { repository: scope, account: target.account, regions: [] };

@@ -98,6 +98,7 @@ export const ssmParameter: ResourceKind<ParameterSpec, StoredParameter> = {
   },
 
   listUnwanted: (target, path, project, isWanted) => listUnwanted(target, path, project, isWanted),
+  prefetchUnwanted: (target, path) => describedUnder(target, path.replace(/\/$/, '')),
 
   tagsOf: (current) => current.tags,
   arnOf: (target, spec) => parameterArn(target, spec.name),

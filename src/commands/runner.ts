@@ -113,6 +113,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
         const input = step.prepare ? await step.prepare(inputs[index], { config, targets, dryRun: options.dryRun }) : inputs[index];
         const items = step.desired(input, config, targets);
         reads.start(own(items));
+        reads.prefetchUnwanted(step.pruneScopes?.(input, config, targets) ?? []);
         return { input, items };
       }),
     );

@@ -1,6 +1,6 @@
 import { AwsError } from '../errors.js';
 import { READS_IN_FLIGHT, serviceLimits, type Limit } from './limit.js';
-import type { Desired, ResourceKind, Target } from './types.js';
+import type { Desired, PruneScope, ResourceKind, Target } from './types.js';
 
 /**
  * The plan's reads, each started as soon as its resource is known: a read needs only the resource's
@@ -40,6 +40,14 @@ export class ReadAhead {
         );
         group.forEach((item, index) => this.keep(item, all.then((currents) => currents[index])));
       }
+    }
+  }
+
+  /** Starts what the prune scopes' listings read (ResourceKind.prefetchUnwanted), within the same caps. */
+  prefetchUnwanted(scopes: PruneScope[]): void {
+    for (const { kind, target, scope } of scopes) {
+      if (target.offline || !kind.prefetchUnwanted) continue;
+      this.limit(kind.kind, target)(() => kind.prefetchUnwanted!(target, scope)).catch(() => undefined);
     }
   }
 

@@ -82,6 +82,13 @@ export interface ResourceKind<Spec, Current> {
    * they are planned for deletion. Only kinds that support pruning implement it.
    */
   listUnwanted?(target: Target, scope: string, project: string, isWanted: (name: string) => boolean): Promise<{ spec: Spec; current: Current }[]>;
+  /**
+   * Starts the reads listUnwanted will make, before the wanted resources are all known (kept for the
+   * run, so listUnwanted's are answered from them): the runner calls it when the step has said what it
+   * wants, so pruning adds no round trip after the last step's preparation. Read-only; its failure is
+   * ignored (listUnwanted reads again).
+   */
+  prefetchUnwanted?(target: Target, scope: string): Promise<unknown>;
   /** the resource's tags, for kinds that carry them; undefined for kinds AWS cannot tag */
   tagsOf?(current: Current): Record<string, string> | undefined;
   /** the ARN, for kinds that have one */

@@ -101,4 +101,34 @@ describe("the runner's reads ahead: of a step's resources while it prepares, and
     expect(readDuringPrepare).toEqual([true]);
     expect(kind.calls).toEqual(['find:dev/alerts', 'find:dev/discovered']);
   });
+
+  it("starts a step's prune listing (prefetchUnwanted) while another step prepares, and lists from it after", async () => {
+    const events: string[] = [];
+    const kind = Object.assign(new FakeKind({ kind: 'logs:fake' }), {
+      prefetchUnwanted: async (_target: unknown, scope: string) => events.push(`prefetch ${scope}`),
+      listUnwanted: async (_target: unknown, scope: string) => (events.push(`list ${scope}`), []),
+    });
+    const pruning: Step<Record<string, never>> = {
+      name: 'pruning',
+      services: [],
+      resolve: async () => ({}),
+      desired: () => [],
+      pruneScopes: (_inputs, _config, targets) => [{ kind, target: targets.environments.find((env) => env.name === 'dev')!, scope: '/mt/dev/' }],
+    };
+    const preparing: Step<Record<string, never>> = {
+      name: 'preparing',
+      services: [],
+      resolve: async () => ({}),
+      async prepare(inputs) {
+        for (let waited = 0; waited < 1000 && !events.includes('prefetch /mt/dev/'); waited += 10) await new Promise((wake) => setTimeout(wake, 10));
+        events.push('prepared');
+        return inputs;
+      },
+      desired: () => [],
+    };
+
+    const run = await runInProcess('two-steps', [pruning, preparing], moto, { options: { dryRun: true } });
+    expect(run.error).toBeUndefined();
+    expect(events).toEqual(['prefetch /mt/dev/', 'prepared', 'list /mt/dev/']);
+  });
 });

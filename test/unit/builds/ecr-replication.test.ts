@@ -87,6 +87,16 @@ describe('ecrReplicationRule', () => {
     expect(await ecrReplicationRule.listUnwanted!(testTarget(), REPOSITORY, 'mt-pipeline', () => false)).toStrictEqual([]);
   });
 
+  it("prefetches the registry's rules for the prune: the listing and a find of the run use that one DescribeRegistry", async () => {
+    registry([TEAM, OURS]);
+    const target = testTarget();
+    await ecrReplicationRule.prefetchUnwanted!(target, REPOSITORY);
+    const [unwanted] = await ecrReplicationRule.listUnwanted!(target, REPOSITORY, 'mt-pipeline', () => false);
+    expect(unwanted!.current.rules).toStrictEqual([TEAM, OURS]);
+    expect(await ecrReplicationRule.find(target, spec)).toMatchObject({ rules: [TEAM, OURS] });
+    expect(sent(ecrMock)).toStrictEqual([read]);
+  });
+
   it('respects ECR\'s limits: at most 10 rules and 25 unique destinations, refused in the plan and before any write', async () => {
     const others = Array.from({ length: 10 }, (_, index): ReplicationRule => ({ destinations: to('ap-south-1'), repositoryFilters: [filter(`team-${index}`)] }));
     registry(others);
