@@ -84,7 +84,7 @@ export function plannedProjects(config: Config, shared: Target, environments: Ta
 
 export const createBuilds: Step<Record<string, never>> = {
   name: 'create-builds',
-  services: ['codebuild', 'logs', 's3', 'iam'],
+  services: () => ['codebuild', 'logs', 's3', 'iam'],
 
   // every input has a default in the configuration: nothing to ask
   async resolve() {

@@ -54,7 +54,7 @@ function applicationOwners(config: Config, targets: Targets): Map<string, { targ
 
 export const createDeploy: Step<Record<string, never>> = {
   name: 'create-deploy',
-  services: ['codedeploy', 'cloudwatch', 'cloudformation', 'iam'],
+  services: () => ['codedeploy', 'cloudwatch', 'cloudformation', 'iam'],
 
   // Everything comes from mtpipe.yaml (environments.<env>.deploymentConfig has a default): nothing to ask.
   async resolve() {

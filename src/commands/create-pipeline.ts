@@ -35,7 +35,7 @@ function projectReference(target: Target, name: string): Desired {
 
 export const createPipeline: Step<Record<string, never>> = {
   name: 'create-pipeline',
-  services: ['codepipeline', 'codebuild', 'codeconnections', 'events', 'kms', 's3', 'sns', 'iam'],
+  services: (config) => ['codepipeline', 'codebuild', 'events', 'kms', 's3', 'sns', 'iam', ...(config.source.provider === 'codeconnections' ? (['codeconnections'] as const) : [])],
 
   // everything comes from mtpipe.yaml (pipeline, notifications, source): nothing to ask
   async resolve() {

@@ -56,7 +56,8 @@ export async function destroy(session: Session, flags: DestroyFlags): Promise<De
   const quiet = new NonInteractivePrompter();
   const draft = new ConfigDraft(session.loaded, quiet);
   const config = draft.config;
-  const connection = await connect(config.region, session.aws, { dryRun: options.dryRun });
+  const steps: Step<unknown>[] = BOOTSTRAP_STEPS;
+  const connection = await connect(config.region, session.aws, { dryRun: options.dryRun, preload: ['tagging', ...steps.flatMap((step) => step.services(config))] });
   let targets: Targets | undefined;
   try {
     targets = await resolveTargets(config, session.envNames(), session.aws, { dryRun: options.dryRun }, connection);
@@ -64,7 +65,6 @@ export async function destroy(session: Session, flags: DestroyFlags): Promise<De
       throw new MtpipeError('no_credentials', 'destroy needs AWS credentials: without them there is nothing to read, so nothing to delete', { exitCode: 2 });
     }
     reporter.info(`reading what project ${config.project} owns (${session.envNames().join(', ')})…`);
-    const steps: Step<unknown>[] = BOOTSTRAP_STEPS;
     const inputs: unknown[] = [];
     const resolved = new Map<string, Promise<unknown>>();
     const once = <T>(key: string, resolve: () => Promise<T>): Promise<T> => {

@@ -104,7 +104,7 @@ export function developerAccessPolicy(target: Target, repoArn: string): PolicyDo
 
 export const initRepo: Step<Record<string, never>> = {
   name: 'init-repo',
-  services: ['codecommit', 'iam'],
+  services: () => ['codecommit', 'iam'],
 
   async resolve({ draft }) {
     await draft.ask({ key: 'repository.name', message: 'CodeCommit repository name', flag: '--repository-name' });

@@ -39,7 +39,7 @@ const skipReason = (dir: string) => `${dir} holds no ${SOLUTION_MARKER}: pass --
 
 export const pushCode: Step<PushInputs> = {
   name: 'push',
-  services: ['codecommit', 'cloudformation'],
+  services: () => ['codecommit', 'cloudformation'],
 
   // files that look like credentials, or too large for the API, are refused before any AWS call
   async validate(_config, flags) {

@@ -38,7 +38,7 @@ function accountsByRegion(config: Config, targets: Targets): Map<string, Set<str
  */
 export const qeImage: Step<Record<string, never>> = {
   name: 'qe-image',
-  services: ['ecr'],
+  services: () => ['ecr'],
 
   async resolve() {
     return {};

@@ -80,7 +80,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
   const reads = new ReadAhead();
   // where things go first (the region decides the clients), then STS, then what needs the accounts
   await askProjectAndRegion(draft);
-  const connection = await connect(draft.config.region, session.aws, { dryRun: options.dryRun, preload: ['tagging', ...steps.flatMap((step) => step.services)] });
+  const connection = await connect(draft.config.region, session.aws, { dryRun: options.dryRun, preload: ['tagging', ...steps.flatMap((step) => step.services(draft.config))] });
   let targets: Targets;
   try {
     await askEnvironmentAccounts(draft, session.envNames(), connection, session.prompter);
@@ -108,8 +108,9 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     const perStep = await Promise.all(
       steps.map(async (step, index) => {
         const own = (items: ReturnType<typeof step.desired>) => items.filter((item) => !item.kind.isReference);
-        // what the step wants before it prepares is read while it prepares (see Step.prepare)
-        if (step.prepare) reads.start(own(step.desired(inputs[index], config, targets)));
+        // what the step wants before it prepares is read while it prepares (see Step.prepare); kinds read
+        // in batches wait for the rest of the step's resources, so that one call reads them all
+        if (step.prepare) reads.start(own(step.desired(inputs[index], config, targets)).filter((item) => !item.kind.findMany));
         const input = step.prepare ? await step.prepare(inputs[index], { config, targets, dryRun: options.dryRun }) : inputs[index];
         const items = step.desired(input, config, targets);
         reads.start(own(items));

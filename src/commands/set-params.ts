@@ -142,7 +142,7 @@ function checkedToken(token: string, source: string): string {
 
 export const setParams: Step<SetParamsInputs> = {
   name: 'set-params',
-  services: ['ssm', 'secretsmanager'],
+  services: (config) => (config.secrets.huggingFaceToken.store === 'ssm' ? ['ssm'] : ['ssm', 'secretsmanager']),
 
   validate(config) {
     if (config.secrets.huggingFaceToken.store === 'ssm') validateHfTokenSource();

@@ -15,7 +15,7 @@ const PARTS = [alertsPart, alarmsPart, dashboardsPart, tracingPart];
  */
 export const setupMonitoring: Step<MonitoringInputs> = {
   name: 'setup-monitoring',
-  services: ['cloudwatch', 'sns', 'kms', 'events', 'logs', 'lambda', 'sfn', 'xray', 'cloudformation', 'iam'],
+  services: () => ['cloudwatch', 'sns', 'kms', 'events', 'logs', 'lambda', 'sfn', 'xray', 'cloudformation', 'iam'],
 
   // thresholds and addresses come from mtpipe.yaml (monitoring, notifications.alerts): nothing to ask.
   // What the configured names alone give (alert keys and topics, dashboards, release and build

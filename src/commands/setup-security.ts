@@ -13,7 +13,7 @@ export interface SetupSecurityInputs {
 
 export const setupSecurity: Step<SetupSecurityInputs> = {
   name: 'setup-security',
-  services: ['iam', 'secretsmanager'],
+  services: (config) => (config.secrets.huggingFaceToken.store === 'secretsmanager' ? ['iam', 'secretsmanager'] : ['iam']),
 
   validate(config) {
     if (config.secrets.huggingFaceToken.store === 'secretsmanager') validateHfTokenSource();

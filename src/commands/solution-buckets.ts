@@ -26,7 +26,7 @@ export function plannedBuckets(config: Config, target: Target): { setting: strin
  */
 export const solutionBuckets: Step<Record<string, never>> = {
   name: 'solution-buckets',
-  services: ['s3'],
+  services: () => ['s3'],
 
   // the names come from the environment's settings: nothing to ask
   async resolve() {

@@ -47,11 +47,11 @@ export interface StepOutputs {
 export interface Step<Inputs> {
   name: string;
   /**
-   * The SDK packages its reads and writes use (its resource kinds', its preparation's), loaded while
-   * STS answers; one it leaves out is loaded on its first call, later. The project tag index's
-   * (`tagging`) is loaded for every step.
+   * The SDK packages its reads and writes use with this configuration (its resource kinds', its
+   * preparation's), loaded while STS answers; one it leaves out is loaded on its first call, later.
+   * The project tag index's (`tagging`), through which plans read tags, is loaded for every step.
    */
-  services: readonly SdkService[];
+  services(config: Config): readonly SdkService[];
   /**
    * Rejects bad input that is the step's own (flags, environment variables) before anything is asked
    * and before any AWS call; throws UserInputError.

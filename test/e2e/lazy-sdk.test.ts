@@ -65,9 +65,9 @@ describe('SDK service packages a run loads', () => {
     expect(loaded).toEqual(expect.arrayContaining(['client-codecommit', 'client-iam', 'client-s3', 'client-ssm', 'client-sts']));
   });
 
-  it('set-params --dry-run loads STS and SSM only', async () => {
+  it("set-params --dry-run loads STS, SSM and the tag index's package only (not Secrets Manager's: the token is in SSM)", async () => {
     await resetMoto(moto);
     const loaded = await loadedBy(['set-params', '--dry-run', '--endpoint-url', moto], { credentials: true, extra: { HF_TOKEN: 'hf_x' } });
-    expect(loaded).toEqual(['client-ssm', 'client-sts']);
+    expect(loaded).toEqual(['client-resource-groups-tagging-api', 'client-ssm', 'client-sts']);
   });
 });

@@ -82,7 +82,7 @@ describe("the runner's reads ahead: of a step's resources while it prepares, and
     const readDuringPrepare: boolean[] = [];
     const step: Step<{ prepared: boolean }> = {
       name: 'two-phase',
-      services: [],
+      services: () => [],
       resolve: async () => ({ prepared: false }),
       async prepare() {
         // a step's preparation (setup-monitoring's discovery) takes round trips; the early read goes meanwhile
@@ -110,14 +110,14 @@ describe("the runner's reads ahead: of a step's resources while it prepares, and
     });
     const pruning: Step<Record<string, never>> = {
       name: 'pruning',
-      services: [],
+      services: () => [],
       resolve: async () => ({}),
       desired: () => [],
       pruneScopes: (_inputs, _config, targets) => [{ kind, target: targets.environments.find((env) => env.name === 'dev')!, scope: '/mt/dev/' }],
     };
     const preparing: Step<Record<string, never>> = {
       name: 'preparing',
-      services: [],
+      services: () => [],
       resolve: async () => ({}),
       async prepare(inputs) {
         for (let waited = 0; waited < 1000 && !events.includes('prefetch /mt/dev/'); waited += 10) await new Promise((wake) => setTimeout(wake, 10));

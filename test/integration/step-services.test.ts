@@ -6,6 +6,8 @@
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import type { SdkService } from '../../src/aws/sdk.js';
 import { BOOTSTRAP_STEPS } from '../../src/commands/bootstrap.js';
+import { defaultConfig } from '../../src/config/defaults.js';
+import { configSchema } from '../../src/config/schema.js';
 import { HF_TOKEN, restoreHfTokenAfterEach, setHfToken } from '../support/aws-state.js';
 import { runInProcess, type RunOptions } from '../support/harness.js';
 import { resetMoto } from '../support/moto.js';
@@ -50,13 +52,17 @@ describe('Step.services', () => {
     await deploySampleSolution(moto, { endpointName: 'mt-qe-endpoint', topicName: 'mt-qe-topic' });
   });
 
-  it("names every service a step's reads and writes call", async () => {
+  it.each([
+    ['the default configuration', {}],
+    ['the token in Secrets Manager', { 'secrets.huggingFaceToken.store': 'secretsmanager' }],
+  ])("names every service a step's reads and writes call, with %s", async (_, overrides) => {
+    const config = configSchema.parse({ ...defaultConfig('us-east-1'), ...(Object.keys(overrides).length > 0 ? { secrets: { huggingFaceToken: { store: 'secretsmanager' } } } : {}) });
     const undeclared: string[] = [];
     for (const step of BOOTSTRAP_STEPS) {
-      const run = await runInProcess(step.name, [step], moto, { overrides: SETTINGS });
+      const run = await runInProcess(step.name, [step], moto, { overrides: { ...SETTINGS, ...overrides } });
       expect(run.error, `${step.name}: ${run.stderr}`).toBeUndefined();
       const called = new Set(run.calls.map((call) => PACKAGE[call.service] ?? `unknown client ${call.service}`));
-      for (const service of called) if (!['sts', 'tagging', ...step.services].includes(service)) undeclared.push(`${step.name}: ${service}`);
+      for (const service of called) if (!['sts', 'tagging', ...step.services(config)].includes(service)) undeclared.push(`${step.name}: ${service}`);
     }
     expect(undeclared).toEqual([]);
   });
