@@ -1,11 +1,14 @@
 // After scripts/build.js: copy the template files next to the bundle's chunks and write the JSON Schema of mtpipe.yaml.
 import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 
 // templatePath() (src/templates/render.ts) looks next to the module that calls it: src/templates/ when
 // run from the sources, dist/ when bundled (every chunk is in dist/ itself).
 await cp('src/templates', 'dist', { recursive: true, filter: (source) => !source.endsWith('.ts') });
-const { configSchema } = await import('../dist/config-schema.js');
+// dist/ holds CommonJS chunks (scripts/build.js)
+const require = createRequire(import.meta.url);
+const { configSchema } = require('../dist/config-schema.js');
 const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
 await mkdir('schema', { recursive: true });
 await writeFile(
@@ -15,7 +18,7 @@ await writeFile(
 
 // The help texts bin/mtpipe prints without loading commander; written at 80 columns, as for a pipe.
 Object.defineProperty(process.stdout, 'isTTY', { value: false });
-const { buildProgram } = await import('../dist/cli.js');
+const { buildProgram } = require('../dist/cli.js');
 const program = buildProgram();
 const help = { '': program.helpInformation(), '--version': `${program.version()}\n` };
 for (const command of program.commands) help[command.name()] = command.helpInformation();
