@@ -18,6 +18,7 @@
 // of mtpipe must keep working for them.
 import { rm, writeFile } from 'node:fs/promises';
 import { build } from 'rolldown';
+import { lazyBuiltins } from './lazy-builtins.js';
 import { sdkFacades } from './sdk-facades.js';
 
 const SERVICE_PACKAGE = /@aws-sdk[\\/](client-[^\\/]+)(?:[\\/]|$)/;
@@ -32,7 +33,10 @@ await build({
   resolve: { mainFields: ['module', 'main'], conditionNames: ['module', 'node', 'import', 'default'] },
   treeshake: true,
   // sdk.ts's import() of a service package brings only what src/ takes from it (see sdk-facades.js)
-  plugins: [sdkFacades()],
+  // builtins such as node:child_process, node:crypto and node:http are required on first use (see lazy-builtins.js)
+  plugins: [sdkFacades(), lazyBuiltins()],
+  // lazy-builtins.js edits the chunks through rolldown's own MagicString, which keeps the source maps right
+  experimental: { nativeMagicString: true },
   output: {
     dir: 'dist',
     format: 'cjs',

@@ -7,11 +7,13 @@ import { pathToFileURL } from 'node:url';
 register('./import-hooks.mjs', import.meta.url, { data: { logFile: process.env.MTPIPE_IMPORT_LOG } });
 
 // dist/ is CommonJS (scripts/build.js), and Node 20's resolve hooks see only imports: require() is
-// logged here, in the same form (a file: URL, or the builtin's name).
+// logged here, in the same form (a file: URL, or `node:` and the builtin's name).
 const logFile = process.env.MTPIPE_IMPORT_LOG;
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  const resolved = resolveFilename.call(this, request, ...rest);
-  if (logFile) appendFileSync(logFile, `${Module.isBuiltin(resolved) ? resolved : pathToFileURL(resolved).href}\n`);
-  return resolved;
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  if (logFile) {
+    const resolved = Module.isBuiltin(request) ? `node:${request.replace(/^node:/, '')}` : pathToFileURL(Module._resolveFilename(request, parent, isMain)).href;
+    appendFileSync(logFile, `${resolved}\n`);
+  }
+  return load.call(this, request, parent, isMain);
 };
