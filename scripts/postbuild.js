@@ -16,6 +16,10 @@ await writeFile(
   `${JSON.stringify({ title: 'mtpipe.yaml', ...schema }, null, 2)}\n`,
 );
 
+// V8's code cache of the chunks that an offline plan loads (bin/compile-cache.js uses it at run time)
+const { writeCompileCache } = await import('./compile-cache.js');
+writeCompileCache();
+
 // The help texts bin/mtpipe prints without loading commander; written at 80 columns, as for a pipe.
 Object.defineProperty(process.stdout, 'isTTY', { value: false });
 const { buildProgram } = require('../dist/cli.js');
