@@ -18,6 +18,12 @@ async function dir(prefix?: string): Promise<string> {
   return made;
 }
 
+/** How many chunks the build wrote a cache for (with this Node). */
+function cachedChunks(): number {
+  const index = join(ROOT, 'dist', 'compile-cache', `${process.version}-${process.arch}`, 'index.json');
+  return Object.keys(JSON.parse(readFileSync(index, 'utf8')) as object).length;
+}
+
 /** The Node flags of bin/mtpipe's shebang. */
 function shebangFlags(): string[] {
   const words = readFileSync(BIN, 'utf8').split('\n', 1)[0]!.replace(/^#!\s*/, '').split(/\s+/);
@@ -47,7 +53,8 @@ describe('the V8 code cache of dist/', () => {
     for (const extra of [[], ['--json']]) {
       const cached = await counted(['bootstrap', '--dry-run', ...extra], { cwd, nodeArgs: shebangFlags(), credentials: false });
       const plain = await counted(['bootstrap', '--dry-run', ...extra], { cwd, nodeArgs: [], credentials: false });
-      expect(cached.accepted).toBeGreaterThan(40);
+      // the build's own offline runs loaded the same chunks
+      expect(cached.accepted).toBe(cachedChunks());
       expect(cached.rejected).toBe(0);
       // other V8 flags: refused once, then not tried again
       expect(plain).toMatchObject({ accepted: 0, rejected: 1 });
@@ -66,7 +73,9 @@ describe('the V8 code cache of dist/', () => {
     const cwd = await dir();
     const cached = await counted(['bootstrap', '--dry-run', '--endpoint-url', moto], { cwd, nodeArgs: shebangFlags(), credentials: true });
     const plain = await counted(['bootstrap', '--dry-run', '--endpoint-url', moto], { cwd, nodeArgs: [], credentials: true });
-    expect(cached.accepted).toBeGreaterThan(40);
+    // cli.js, its shared chunk, mtpipe's own chunk at least (the credential chain stops at the environment's keys)
+    expect(cached.accepted).toBeGreaterThanOrEqual(3);
+    expect(cached.rejected).toBe(0);
     expect(cached.stdout).toContain('Plan:');
     expect(cached.stdout).toBe(plain.stdout);
     expect(cached.stderr).toBe(plain.stderr);
