@@ -1,11 +1,15 @@
 // After scripts/build.js: copy the template files next to the bundle's chunks and write the JSON Schema of mtpipe.yaml.
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { PARSED_TEMPLATES, parsedTemplates } from './parsed-templates.js';
 
 // templatePath() (src/templates/render.ts) looks next to the module that calls it: src/templates/ when
 // run from the sources, dist/ when bundled (every chunk is in dist/ itself).
 await cp('src/templates', 'dist', { recursive: true, filter: (source) => !source.endsWith('.ts') });
+// the same templates parsed, for render.ts (see parsed-templates.js)
+await writeFile(join('dist', PARSED_TEMPLATES), `${JSON.stringify(parsedTemplates())}\n`);
 // dist/ holds CommonJS chunks (scripts/build.js)
 const require = createRequire(import.meta.url);
 const { configSchema } = require('../dist/config-schema.js');
