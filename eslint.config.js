@@ -13,8 +13,8 @@ export default tseslint.config(
     },
   },
   {
-    // CommonJS: bin/ (bin/package.json) and scripts/*.cjs, the start-up path of bin/mtpipe
-    files: ['bin/**/*.js', 'scripts/**/*.cjs'],
+    // CommonJS: bin/ (bin/package.json), the start-up path of bin/mtpipe, and *.cjs preloads
+    files: ['bin/**/*.js', 'scripts/**/*.cjs', 'test/**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

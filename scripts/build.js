@@ -67,6 +67,8 @@ await build({
   output: {
     dir: 'dist',
     format: 'cjs',
+    // "use strict" in every chunk: the sources are ES modules, strict as they were in ESM chunks
+    strict: true,
     // every chunk in dist/ itself: src/templates/render.ts finds the templates next to it (see postbuild.js)
     entryFileNames: '[name].js',
     codeSplitting: {
