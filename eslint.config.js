@@ -13,6 +13,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS: bin/ (bin/package.json), the start-up path of bin/mtpipe, and *.cjs preloads
+    files: ['bin/**/*.js', 'scripts/**/*.cjs', 'test/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The SDK's service packages load on first use (src/aws/sdk.ts): an offline plan needs none of them.
     files: ['src/**/*.ts'],
     ignores: ['src/aws/sdk.ts'],

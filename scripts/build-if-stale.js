@@ -5,7 +5,7 @@ import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const INPUTS = ['src', 'scripts/build.js', 'scripts/sdk-facades.js', 'scripts/postbuild.js', 'package.json', 'package-lock.json'];
+const INPUTS = ['src', 'scripts', 'bin/compile-cache.js', 'package.json', 'package-lock.json'];
 const STAMP = 'dist/help.json';
 
 /** The newest modification time under `path`; directories count too (a deleted file changes its directory). */

@@ -43,7 +43,8 @@ export async function loadConfig(options: LoadOptions): Promise<LoadedConfig> {
   const beforeFlags = structuredClone(raw);
   for (const [key, value] of overrides) setDotted(raw, key, value);
   const source = text === undefined ? 'the flags' : `${options.file} or the flags`;
-  const parsed = configSchema.safeParse(raw);
+  // jitless: zod's compiled fast path costs more to generate (new Function) than the one parse of a run saves
+  const parsed = configSchema.safeParse(raw, { jitless: true });
   if (!parsed.success) {
     throw new UserInputError(formatIssues(parsed.error.issues, raw, options.flagFor), { hint: `fix ${source} and run again` });
   }

@@ -27,15 +27,38 @@ export function templatePath(name: string): URL {
 
 const parsed = new Map<string, unknown>();
 
+/** Written by the build next to the bundle (scripts/parsed-templates.js); absent in src/templates. */
+const PARSED_TEMPLATES = 'templates.parsed.json';
+let parsedAtBuild: Record<string, unknown> | undefined;
+
+/** The templates the build parsed already, by name; none when run from the sources. */
+function templatesParsedAtBuild(): Record<string, unknown> {
+  if (!parsedAtBuild) {
+    try {
+      parsedAtBuild = JSON.parse(readFileSync(templatePath(PARSED_TEMPLATES), 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      parsedAtBuild = {};
+    }
+  }
+  return parsedAtBuild;
+}
+
 /**
  * Template `name` parsed (a .json one with JSON.parse, the rest as YAML), read once per process: a plan
  * fills the same policy and buildspec templates for every environment, and `fill` never changes the
- * document it is given.
+ * document it is given. From the bundle, the build's parse is taken (the same value, without the YAML
+ * parser's time).
  */
 export function parsedTemplate(name: string): unknown {
   if (!parsed.has(name)) {
-    const text = readFileSync(templatePath(name), 'utf8');
-    parsed.set(name, name.endsWith('.json') ? JSON.parse(text) : parse(text));
+    const atBuild = templatesParsedAtBuild();
+    if (Object.hasOwn(atBuild, name)) {
+      parsed.set(name, atBuild[name]);
+    } else {
+      const text = readFileSync(templatePath(name), 'utf8');
+      parsed.set(name, name.endsWith('.json') ? JSON.parse(text) : parse(text));
+    }
   }
   return parsed.get(name);
 }

@@ -56,12 +56,12 @@ describe('what start-up loads', () => {
   beforeEach(() => resetMoto(moto));
   afterEach(() => removeDirs(dirs));
 
-  async function importsOf(args: string[], extra: Record<string, string> = {}): Promise<string[]> {
+  async function importsOf(args: string[], extra: Record<string, string> = {}, credentials = true): Promise<string[]> {
     const home = await dir('mtpipe-home-');
     const log = join(home, 'imports.log');
     const run = await runCli(args, {
       cwd: await dir(),
-      env: cleanEnv({ home, extra: { MTPIPE_IMPORT_LOG: log, ...extra } }),
+      env: cleanEnv({ home, credentials, extra: { MTPIPE_IMPORT_LOG: log, ...extra } }),
       nodeArgs: ['--import', RECORD_IMPORTS],
     });
     expect(run.code, explain(run)).toBe(0);
@@ -101,5 +101,23 @@ describe('what start-up loads', () => {
     const urls = await importsOf(['set-params', '--dry-run', '--endpoint-url', moto], { HF_TOKEN: 'hf_x' });
     expect(urls.some((url) => url.includes('@aws-sdk'))).toBe(true);
     expect(urls.some((url) => url.includes('zod'))).toBe(true);
+  });
+
+  // scripts/lazy-builtins.js: a chunk requires these builtins when it first uses them, not when it loads
+  it('help through commander does not load node:child_process (commander needs it only for executable subcommands)', async () => {
+    const urls = await importsOf(['help', 'set-params']);
+    expect(urls).toContain('node:events');
+    expect(urls.filter((url) => url === 'node:child_process')).toEqual([]);
+  });
+
+  it('an offline bootstrap --dry-run loads none of node:http, node:https, node:crypto, node:perf_hooks, node:zlib, node:readline', async () => {
+    const urls = await importsOf(['bootstrap', '--dry-run'], {}, false);
+    expect(urls).toContain('node:fs/promises');
+    expect(urls.filter((url) => ['node:http', 'node:https', 'node:crypto', 'node:perf_hooks', 'node:zlib', 'node:readline'].includes(url))).toEqual([]);
+  });
+
+  it('a set-params --dry-run against AWS does load node:http and node:crypto (so the check above can fail)', async () => {
+    const urls = await importsOf(['set-params', '--dry-run', '--endpoint-url', moto], { HF_TOKEN: 'hf_x' });
+    expect(urls).toEqual(expect.arrayContaining(['node:http', 'node:crypto']));
   });
 });
