@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import type { Ignore } from 'ignore';
 import { MTPIPE_DIR, type FileMode } from '../aws/codecommit-commit.js';
 
-const run = promisify(execFile);
+/** git, without a shell; node:child_process loads on the first call (an offline plan never makes one). */
+const run = (file: string, args: string[], options: { maxBuffer?: number } = {}) => promisify(execFile)(file, args, { ...options, encoding: 'utf8' });
 // a CommonJS package whose typings declare an ES default export: require gives the function itself
 const ignore = createRequire(import.meta.url)('ignore') as (options?: { ignorecase?: boolean }) => Ignore;
 
