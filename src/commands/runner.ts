@@ -108,9 +108,9 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
     const perStep = await Promise.all(
       steps.map(async (step, index) => {
         const own = (items: ReturnType<typeof step.desired>) => items.filter((item) => !item.kind.isReference);
-        // what the step wants before it prepares is read while it prepares (see Step.prepare); kinds read
-        // in batches wait for the rest of the step's resources, so that one call reads them all
-        if (step.prepare) reads.start(own(step.desired(inputs[index], config, targets)).filter((item) => !item.kind.findMany));
+        // what the step wants before it prepares is read while it prepares (see Step.prepare): a kind read
+        // in batches then takes two calls when the preparation adds some, but none waits for it needlessly
+        if (step.prepare) reads.start(own(step.desired(inputs[index], config, targets)));
         const input = step.prepare ? await step.prepare(inputs[index], { config, targets, dryRun: options.dryRun }) : inputs[index];
         const items = step.desired(input, config, targets);
         reads.start(own(items));
