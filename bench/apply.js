@@ -20,6 +20,8 @@
 //                round trips made one after another, untouched by the client's CPU time and load
 //   critical     the critical path of the run's own plan (bench/critical-path.js explains the model), in
 //                latencies, and sequential / critical path (the issue's goal: at most 1.5)
+//   moto CPU     the CPU time moto spent handling the run's requests; it handles one at a time (Python's
+//                lock), so calls sent together come back this much apart in all
 //   peak RSS     the run's maximum resident set size (/usr/bin/time -v, else the child's resourceUsage); the
 //                runs execute bin/mtpipe itself, as `npx mtpipe` does, so its shebang's
 //                --max-semi-space-size applies
@@ -114,7 +116,7 @@ async function startMoto(latencyMs) {
   throw new Error(`moto did not start within 30 s: ${stderr}`);
 }
 
-/** The latency layer's counts: { calls: { "service.Operation": n }, total, delayedMs }. */
+/** The latency layer's counts: { calls: { "service.Operation": n }, total, delayedMs, cpuMs }. */
 async function calls(url, method = 'GET') {
   const response = await fetch(`${url}/_mtpipe/calls`, { method });
   if (!response.ok) throw new Error(`${url}/_mtpipe/calls: HTTP ${response.status}`);
@@ -152,6 +154,7 @@ async function bootstrap(url, env, cwd) {
     ...classifyCalls(counted.calls),
     byOperation: counted.calls,
     delayedMs: counted.delayedMs,
+    serverCpuMs: counted.cpuMs,
     resources,
     changes,
     wallMs: result.wallMs,
@@ -220,6 +223,7 @@ function figures(run, base, latencyMs) {
     criticalPath: path,
     ratio: sequential / path.total,
     maxRssMiB: run.maxRssMiB,
+    serverCpuMs: run.serverCpuMs,
     byOperation: run.byOperation,
   };
 }
@@ -237,6 +241,7 @@ function printTable(result) {
     ['sequential latencies (server)', ...result.runs.map((r) => f(r.sequentialLatencies))],
     ['critical path, latencies', ...result.runs.map((r) => `${r.criticalPath.total} (sts ${r.criticalPath.sts} + reads ${r.criticalPath.reads} + writes ${r.criticalPath.writes})`)],
     ['sequential / critical path', ...result.runs.map((r) => `${f(r.ratio, 2)}x`)],
+    ['moto CPU, ms (one request at a time)', ...result.runs.map((r) => f(r.serverCpuMs, 0))],
     ['peak RSS, MiB', ...result.runs.map((r) => f(r.maxRssMiB))],
   ];
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));

@@ -7,12 +7,15 @@ MOTO_LATENCY_MS=100
     server thread, so concurrent requests overlap as they would over a network). It also counts the
     requests by service and operation, readable at:
 
-    GET  /_mtpipe/calls   {"calls": {"ssm.GetParameters": 2, ...}, "total": N, "delayedMs": D}
+    GET  /_mtpipe/calls   {"calls": {"ssm.GetParameters": 2, ...}, "total": N, "delayedMs": D, "cpuMs": C}
     POST /_mtpipe/calls   the same, then resets the counts to zero
 
     delayedMs is the time during which at least one request was being delayed (the union of the
     delays): the wall time the latency added to the client's run, on the server's clock, whatever the
     client's own CPU time. In latencies it is the number of round trips the client made one after another.
+    cpuMs is the CPU time moto spent handling the requests (time.thread_time of each request's thread,
+    after its delay): moto handles one request at a time (Python's lock), so requests sent together
+    come back one after another, this much apart in all.
 
 MOTO_LATENCY_MS=0 counts without delaying. Unset: nothing is wrapped. moto's own /moto-api calls are
 neither delayed nor counted. The service is the signing name of the credential scope; the operation
@@ -31,6 +34,7 @@ from aws_request import named_request
 SETTING = os.environ.get("MOTO_LATENCY_MS")
 _counts = {}
 _delays = []  # (start, end) of each delay, in seconds of time.monotonic()
+_cpu = [0.0]  # seconds of CPU time spent handling the counted requests
 _lock = threading.Lock()
 
 
@@ -58,10 +62,12 @@ def _calls(environ, start_response):
             "calls": dict(_counts),
             "total": sum(_counts.values()),
             "delayedMs": round(_union_seconds(_delays) * 1000, 1),
+            "cpuMs": round(_cpu[0] * 1000, 1),
         }
         if environ["REQUEST_METHOD"] == "POST":
             _counts.clear()
             _delays.clear()
+            _cpu[0] = 0.0
     return _answer(start_response, document)
 
 
@@ -83,7 +89,12 @@ def wrap(call, latency_seconds):
             time.sleep(latency_seconds)
             with _lock:
                 _delays.append((start, time.monotonic()))
-        return call(self, environ, start_response)
+        started = time.thread_time()
+        # moto answers with a list: its work is done when call returns
+        result = call(self, environ, start_response)
+        with _lock:
+            _cpu[0] += time.thread_time() - started
+        return result
 
     return delayed
 
