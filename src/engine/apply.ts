@@ -26,7 +26,7 @@ export async function apply(changes: Change[], options: ApplyOptions): Promise<R
 
   const applyOne = inDependencyOrder<ResourceResult>(byId, async (item, deps) => {
     const change = changeById.get(item.id)!;
-    const base = { id: item.id, kind: item.kind.kind, name: item.kind.name(item.spec), env: item.target.name };
+    const base = { id: item.id, kind: item.kind.kind, name: item.kind.name(item.spec), env: item.target.name, ...(item.kind.isReference ? { reference: true as const } : {}) };
     const failedDep = deps.find((dep) => dep.status === 'failed');
     if (failedDep) {
       return finish(change, { ...base, status: 'failed', error: `not attempted: ${failedDep.kind} "${failedDep.name}" failed` });

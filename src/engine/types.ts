@@ -159,6 +159,8 @@ export interface ResourceResult {
   kind: string;
   name: string;
   env: string;
+  /** read only: a resource the run needs but does not manage (ResourceKind.isReference) */
+  reference?: true;
   status: Status;
   arn?: string;
   error?: string;

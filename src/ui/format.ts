@@ -51,22 +51,30 @@ export function formatPlan(changes: Change[], c: Colors, options: PlanOptions): 
  * rest ("No changes — 53 resources up to date" when nothing changed). `verbose` lists every resource.
  */
 export function formatResults(results: ResourceResult[], c: Colors, verbose: boolean): string[] {
-  const unchanged = results.filter((result) => result.status === 'unchanged').length;
+  const managed = results.filter((result) => !result.reference);
+  const unchanged = managed.filter((result) => result.status === 'unchanged').length;
   const lines = results
     .filter((result) => verbose || result.status !== 'unchanged')
     .map((result) => {
       const status = result.status === 'failed' ? c.red(result.status) : result.status;
       return `${status.padEnd(9)} ${result.kind} ${result.name}${result.arn ? `  ${c.dim(result.arn)}` : ''}`;
     });
-  if (unchanged === results.length) lines.unshift(`No changes — ${results.length} resource${results.length === 1 ? '' : 's'} up to date.`);
+  if (results.every((result) => result.status === 'unchanged')) lines.unshift(`No changes — ${managed.length} resource${managed.length === 1 ? '' : 's'} up to date${readOnly(results.length - managed.length)}.`);
   else if (unchanged > 0 && !verbose) lines.push(c.dim(`${unchanged} unchanged`));
   return lines;
 }
 
+/**
+ * The plan in one line. Resources the run only reads (references: the solution's stacks, another
+ * step's role) are counted apart, so that the counts are those of drift and verify.
+ */
 export function summaryLine(changes: Change[]): string {
-  const count = (action: Change['action']) => changes.filter((change) => change.action === action).length;
-  return `Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${count('noop')} unchanged.`;
+  const managed = changes.filter((change) => !change.desired.kind.isReference);
+  const count = (action: Change['action']) => managed.filter((change) => change.action === action).length;
+  return `Plan: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete, ${count('noop')} unchanged${readOnly(changes.length - managed.length)}.`;
 }
+
+const readOnly = (count: number) => (count > 0 ? ` (and ${count} read only, not managed by this command)` : '');
 
 function formatDiff(diff: FieldDiff, action: Change['action'], c: Colors): string[] {
   const indent = '      ';

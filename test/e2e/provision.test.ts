@@ -71,7 +71,7 @@ describe('mtpipe init-repo and set-params against moto', () => {
         const before = proxy.requests.length;
         const again = await mtpipe([...args, '--debug', '--endpoint-url', proxy.url], extra);
         expect(again.code, explain(again)).toBe(0);
-        expect(again.stdout).toMatch(/^No changes — \d+ resources? up to date\.$/m);
+        expect(again.stdout).toMatch(/^No changes — \d+ resources? up to date( \(and \d+ read only, not managed by this command\))?\.$/m);
         const calls = debugCalls(again.stderr);
         expect(calls.length).toBeGreaterThan(0);
         expect(debugWrites(again.stderr), again.stderr).toEqual([]);
@@ -153,7 +153,7 @@ describe('mtpipe init-repo and set-params against moto', () => {
     const creates = run.stdout.split('\n').filter((line) => line.startsWith('  + ')).length;
     expect(creates).toBeGreaterThan(expected.length);
     // the solution's three stacks in dev and prod are read, not deployed yet: nothing to do for them
-    expect(run.stdout).toContain(`Plan: ${creates} to create, 0 to update, 0 to delete, 6 unchanged.`);
+    expect(run.stdout).toContain(`Plan: ${creates} to create, 0 to update, 0 to delete, 0 unchanged (and 6 read only, not managed by this command).`);
 
     expect(await findRepository(clients, n.repository)).toBeUndefined();
     expect((await parametersUnder(clients, '/')).size).toBe(0);

@@ -60,7 +60,7 @@ describe('flags and mtpipe.yaml (non-interactive)', () => {
 
     const after = await mtpipe(['init-repo', '--dry-run']);
     expect(after.code, explain(after)).toBe(0);
-    expect(after.stdout).toMatch(/Plan: 0 to create, 0 to update, 0 to delete, \d+ unchanged\./);
+    expect(after.stdout).toMatch(/Plan: 0 to create, 0 to update, 0 to delete, \d+ unchanged( \(and \d+ read only, not managed by this command\))?\./);
   }, 120_000);
 
   it('bootstrap --yes --repository-name other-repo --save on a fresh project: the next plain run has no changes', async () => {
@@ -75,7 +75,7 @@ describe('flags and mtpipe.yaml (non-interactive)', () => {
 
     const second = await mtpipe(['bootstrap', '--dry-run']);
     expect(second.code, explain(second)).toBe(0);
-    expect(second.stdout).toMatch(/Plan: 0 to create, 0 to update, 0 to delete, \d+ unchanged\./);
+    expect(second.stdout).toMatch(/Plan: 0 to create, 0 to update, 0 to delete, \d+ unchanged( \(and \d+ read only, not managed by this command\))?\./);
     expect(second.stderr).not.toContain('warning:');
   }, 120_000);
 });

@@ -85,7 +85,7 @@ describe('the wizard on a real terminal (tmux)', () => {
     // and without a terminal
     const again = await runCli(['bootstrap', '--dry-run', '--endpoint-url', moto], { cwd: where.cwd, env: cleanEnv({ home: where.home }) });
     expect(again.code, explain(again)).toBe(0);
-    expect(again.stdout).toMatch(/Plan: 0 to create, 0 to update, 0 to delete, \d+ unchanged\./);
+    expect(again.stdout).toMatch(/Plan: 0 to create, 0 to update, 0 to delete, \d+ unchanged( \(and \d+ read only, not managed by this command\))?\./);
   }, 240_000);
 
   it('the token question on a fresh account: required, and Enter alone is asked again', async () => {

@@ -185,7 +185,7 @@ describe('create-builds against moto', () => {
     expect(before.environment?.environmentVariables).toContainEqual(AUTO_DISCOVER);
 
     const again = await run({ options: { dryRun: true } });
-    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 16 unchanged.');
+    expect(again.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete, 11 unchanged (and 5 read only, not managed by this command).');
 
     // a person adds a variable and lowers the timeout (a field mtpipe owns)
     const personal = { name: 'PIP_INDEX_URL', value: 'https://pypi.example.com/simple', type: 'PLAINTEXT' as const };
@@ -209,7 +209,7 @@ describe('create-builds against moto', () => {
     const dryFirst = await run({ options: { dryRun: true } });
     expect(dryFirst.error).toBeUndefined();
     expect(dryFirst.writes).toEqual([]);
-    expect(dryFirst.stdout).toContain('Plan: 11 to create, 0 to update, 0 to delete, 5 unchanged.');
+    expect(dryFirst.stdout).toContain('Plan: 11 to create, 0 to update, 0 to delete, 0 unchanged (and 5 read only, not managed by this command).');
 
     const first = await run();
     expect(first.error).toBeUndefined();
@@ -228,7 +228,7 @@ describe('create-builds against moto', () => {
     const second = await run();
     expect(second.error).toBeUndefined();
     expect(second.writes).toEqual([]);
-    expect(second.stdout).toMatch(/^No changes — 16 resources up to date\.$/m);
+    expect(second.stdout).toMatch(/^No changes — 11 resources up to date \(and 5 read only, not managed by this command\)\.$/m);
     expect(second.stdout).not.toContain('Plan:');
     expect(operationsOf(second.calls)).toContain('CodeBuild.BatchGetProjects');
 

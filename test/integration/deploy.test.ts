@@ -181,13 +181,13 @@ describe('create-deploy against moto', () => {
     const dry = await run({ overrides: STACK, options: { dryRun: true } });
     expect(dry.error).toBeUndefined();
     expect(dry.writes).toEqual([]);
-    expect(dry.stdout).toContain('Plan: 3 to create, 0 to update, 0 to delete, 4 unchanged.');
+    expect(dry.stdout).toContain('Plan: 3 to create, 0 to update, 0 to delete, 0 unchanged (and 4 read only, not managed by this command).');
 
     expect((await run({ overrides: STACK })).error).toBeUndefined();
     const second = await run({ overrides: STACK });
     expect(second.error).toBeUndefined();
     expect(second.writes).toEqual([]);
-    expect(second.stdout).toMatch(/^No changes — \d+ resources? up to date\.$/m);
+    expect(second.stdout).toMatch(/^No changes — \d+ resources? up to date( \(and \d+ read only, not managed by this command\))?\.$/m);
     expect((await run({ overrides: STACK, options: { dryRun: true } })).writes).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { createColors } from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../../src/engine/types.js';
-import { diffForJson, formatPlan, summaryLine } from '../../../src/ui/format.js';
+import { diffForJson, formatPlan, formatResults, summaryLine } from '../../../src/ui/format.js';
 import { changeOf, FakeKind, fakeTarget, want } from '../engine/fakes.js';
 
 const c = createColors(false);
@@ -67,6 +67,19 @@ describe('formatPlan', () => {
     const lines = formatPlan(sample(), c, { offline: false });
     expect(lines.at(-1)).toBe('Plan: 1 to create, 2 to update, 1 to delete, 2 unchanged.');
     expect(summaryLine([])).toBe('Plan: 0 to create, 0 to update, 0 to delete, 0 unchanged.');
+  });
+
+  it('counts what the run only reads (references, e.g. the solution\'s stacks) apart, as drift does', () => {
+    const stacks = new FakeKind({ kind: 'cloudformation:stack' });
+    Object.assign(stacks, { isReference: true });
+    const changes = [...sample(), changeOf(want(stacks, 'WorkflowStack', { id: 'dev/stack', target: dev }), 'noop')];
+    expect(summaryLine(changes)).toBe('Plan: 1 to create, 2 to update, 1 to delete, 2 unchanged (and 1 read only, not managed by this command).');
+    const results = [
+      { id: 'dev/output', kind: 'ssm:parameter', name: '/mt/dev/output', env: 'dev', status: 'unchanged' as const },
+      { id: 'dev/stack', kind: 'cloudformation:stack', name: 'WorkflowStack', env: 'dev', status: 'unchanged' as const, reference: true as const },
+    ];
+    expect(formatResults(results, c, false)).toEqual(['No changes — 1 resource up to date (and 1 read only, not managed by this command).']);
+    expect(formatResults(results.slice(0, 1), c, false)).toEqual(['No changes — 1 resource up to date.']);
   });
 
   it('shows the offline banner only offline', () => {
