@@ -233,7 +233,7 @@ function printTable(result) {
   const rows = [
     ['', 'first run', 'no-op run'],
     ['calls (reads + writes)', ...result.runs.map((r) => `${r.calls} (${r.reads} + ${r.writes})`)],
-    ['resources (changes)', ...result.runs.map((r) => String(r.resources))],
+    ['resources in the plan', ...result.runs.map((r) => String(r.resources))],
     ['reads per resource', ...result.runs.map((r) => f(r.readsPerResource, 2))],
     ['wall, ms', ...result.runs.map((r) => `${r.wallMs} (${r.wallWithoutLatencyMs} at 0 ms)`)],
     ['wall, latencies', ...result.runs.map((r) => f(r.wallLatencies))],
