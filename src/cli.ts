@@ -136,6 +136,11 @@ export function buildProgram(): Command {
 /** The one place that prints errors and decides the exit code. */
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
+  // A reader that stops early (`mtpipe bootstrap --yes | head`) must not end a run halfway through its
+  // writes: the rest of the report is dropped, the run goes on, and its exit code stays its own.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
   try {
     refuseSecretsInArguments(argv.slice(2));
     await buildProgram().parseAsync(argv);

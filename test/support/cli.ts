@@ -94,6 +94,8 @@ export interface CliOptions {
    * --config, and not `init`) gets the tests' default configuration (writeTestConfig) first.
    */
   builtInConfig?: boolean;
+  /** stop reading stdout after its first chunk (as `| head` does): the CLI's later writes meet EPIPE */
+  closeStdoutEarly?: boolean;
 }
 
 /** Runs `node bin/mtpipe ...args` as a user would, and collects what it printed. */
@@ -109,7 +111,11 @@ export async function runCli(args: string[], options: CliOptions): Promise<CliRu
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // a reader that stops after the first lines, as `| head` does
+      if (options.closeStdoutEarly) child.stdout.destroy();
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
