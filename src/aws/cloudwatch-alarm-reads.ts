@@ -2,7 +2,7 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { sdk } from './sdk.js';
 import type { Target } from '../engine/types.js';
-import { runMemo } from './tag-index.js';
+import { runMemo } from './run-reads.js';
 
 /** DescribeAlarms takes at most 100 AlarmNames and returns at most 100 alarms a page (MaxRecords; default 50). */
 export const DESCRIBE_ALARMS_MAX = 100;

@@ -3,7 +3,7 @@ import { sdk } from './sdk.js';
 import { isDeepStrictEqual } from 'node:util';
 import { compareField, fieldsToCreate } from '../engine/diff.js';
 import type { FieldDiff, ResourceKind, Target } from '../engine/types.js';
-import { readOnce } from './tag-index.js';
+import { readOnce } from './run-reads.js';
 
 /**
  * mtpipe's rule in the registry's replication configuration (ECR PutReplicationConfiguration, read

@@ -1,6 +1,7 @@
 /** Reads of the solution's Lambda functions (CDK-managed: mtpipe never creates them). */
 import type { Target } from '../engine/types.js';
 import { isLambdaNotFound, unlessAbsent } from './errors.js';
+import { readOnce, runMemo } from './run-reads.js';
 import { sdk } from './sdk.js';
 
 /** What monitoring needs of a function: its limits, its role and its tracing. */
@@ -17,35 +18,30 @@ export interface FunctionConfiguration {
   lastUpdateStatus: string | undefined;
 }
 
-// One GetFunctionConfiguration per function and run, however many parts of a step ask.
-const reads = new WeakMap<Target, Map<string, Promise<FunctionConfiguration | undefined>>>();
+const FUNCTION_READS = 'lambda:function';
 
-/** Undefined when the function does not exist; other errors propagate. Cached per target (one run). */
+/**
+ * Undefined when the function does not exist; other errors propagate. One GetFunctionConfiguration per
+ * function and run (run-reads.ts), however many parts of a step ask.
+ */
 export function readFunctionConfiguration(target: Target, name: string): Promise<FunctionConfiguration | undefined> {
-  const byName = reads.get(target) ?? new Map<string, Promise<FunctionConfiguration | undefined>>();
-  reads.set(target, byName);
-  let read = byName.get(name);
-  if (!read) {
-    read = sdk.lambda().then(({ LambdaClient, GetFunctionConfigurationCommand }) =>
-      unlessAbsent(target.clients.get(LambdaClient).send(new GetFunctionConfigurationCommand({ FunctionName: name })), isLambdaNotFound),
-    ).then(
-      (found) =>
-        found && {
-          name: found.FunctionName ?? name,
-          arn: found.FunctionArn ?? '',
-          timeoutSeconds: found.Timeout ?? 3,
-          roleArn: found.Role,
-          tracingMode: found.TracingConfig?.Mode,
-          lastUpdateStatus: found.LastUpdateStatus,
-        },
+  return readOnce(target, FUNCTION_READS, name, async () => {
+    const { LambdaClient, GetFunctionConfigurationCommand } = await sdk.lambda();
+    const found = await unlessAbsent(target.clients.get(LambdaClient).send(new GetFunctionConfigurationCommand({ FunctionName: name })), isLambdaNotFound);
+    return (
+      found && {
+        name: found.FunctionName ?? name,
+        arn: found.FunctionArn ?? '',
+        timeoutSeconds: found.Timeout ?? 3,
+        roleArn: found.Role,
+        tracingMode: found.TracingConfig?.Mode,
+        lastUpdateStatus: found.LastUpdateStatus,
+      }
     );
-    read.catch(() => byName.delete(name));
-    byName.set(name, read);
-  }
-  return read;
+  });
 }
 
 /** Forgets what was read of a function (after mtpipe changed it, the next read must ask again). */
 export function forgetFunctionConfiguration(target: Target, name: string): void {
-  reads.get(target)?.delete(name);
+  runMemo(target, FUNCTION_READS).delete(name);
 }

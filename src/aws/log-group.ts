@@ -2,7 +2,8 @@ import type { LogGroup as SdkLogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import { sdk } from './sdk.js';
 import { compareField, compareTags, fieldsToCreate, tagsToAdd } from '../engine/diff.js';
 import { TAG_PROJECT, type ResourceKind, type Target } from '../engine/types.js';
-import { projectTags, readOnce, runMemo } from './tag-index.js';
+import { readOnce, runMemo } from './run-reads.js';
+import { projectTags } from './tag-index.js';
 import { alreadyExists, isLogGroupNotFound } from './errors.js';
 
 export interface LogGroupSpec {

@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.js';
 import type { ResourceKind, Target } from '../engine/types.js';
 import { MtpipeError } from '../errors.js';
 import { isStackNotFound } from './errors.js';
-import { readOnce } from './tag-index.js';
+import { readOnce } from './run-reads.js';
 
 /** One resource of a deployed stack (nested stacks included). */
 export interface StackResource {

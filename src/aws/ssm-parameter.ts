@@ -4,7 +4,8 @@ import { compareField, compareTags, fieldsToCreate, fromTagList, tagsToAdd, toTa
 import { sameKmsKey } from './kms-key-name.js';
 import { TAG_PROJECT, type FieldDiff, type ResourceKind, type Target } from '../engine/types.js';
 import { alreadyExists, isParameterNotFound } from './errors.js';
-import { projectTags, readOnce, runMemo } from './tag-index.js';
+import { readOnce, runMemo } from './run-reads.js';
+import { projectTags } from './tag-index.js';
 
 /** KMS key SSM uses for a SecureString when none is named. */
 export const SSM_DEFAULT_KEY = 'alias/aws/ssm';

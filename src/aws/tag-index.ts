@@ -20,14 +20,14 @@
  * The index never fails a plan: when GetResources is refused (a policy without `tag:GetResources`) or
  * fails, every tag is read the usual way. The failed call shows in `--debug` like every other call.
  *
- * One index per ClientFactory and project, for the run: a ClientFactory is one set of credentials in one
- * region (src/aws/clients.ts), hence one account and region, and the same permissions. Targets of several
- * environments that share it (same account and region, no role of their own) share one index; targets
- * that assume their own role get their own, because that role may lack `tag:GetResources` where another
- * has it. Keyed weakly, so that the index of a run goes with its clients.
+ * One index per ClientFactory and project, for the run (kept with the run's other reads, run-reads.ts):
+ * a ClientFactory is one set of credentials in one region, hence one account and region, and the same
+ * permissions. Targets of several environments that share it (same account and region, no role of their
+ * own) share one index; targets that assume their own role get their own, because that role may lack
+ * `tag:GetResources` where another has it. The runner drops it with the rest after the apply.
  */
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import type { ClientFactory } from './clients.js';
+import { runMemo } from './run-reads.js';
 import { sdk } from './sdk.js';
 import { TAG_PROJECT, type Target } from '../engine/types.js';
 
@@ -40,16 +40,13 @@ export interface TagIndex {
   tagsOf(arn: string): Record<string, string> | undefined;
 }
 
-interface Indexes {
-  /** by project; undefined when GetResources was refused or failed */
-  byProject: Map<string, Promise<Map<string, Record<string, string>> | undefined>>;
-  /** canonical ARNs whose tags this run changed: their index entries are stale */
-  forgotten: Set<string>;
-  /** kinds' own memoised reads (runMemo), by the kind's key */
-  memos: Map<string, Map<string, unknown>>;
-}
+type Index = Map<string, Record<string, string>>;
 
-const indexes = new WeakMap<ClientFactory, Indexes>();
+/** The run's index reads, by project; a read yields undefined when GetResources was refused or failed. */
+const indexReads = (target: Target) => runMemo<Promise<Index | undefined>>(target, 'tag-index');
+
+/** Canonical ARNs whose tags this run changed: their index entries are stale. */
+const forgotten = (target: Target) => runMemo<true>(target, 'tag-index:forgotten');
 
 /**
  * The ARN as the index keys it. The same resource has more than one ARN form:
@@ -115,8 +112,8 @@ export async function projectResources(
 ): Promise<[string, Record<string, string>][] | undefined> {
   const index = await indexOf(target, project);
   if (!index) return undefined;
-  const { forgotten } = indexesOf(target);
-  return [...index].filter(([arn, tags]) => !forgotten.has(arn) && matches(arn, tags)).map(([arn, tags]) => [arn, { ...tags }]);
+  const stale = forgotten(target);
+  return [...index].filter(([arn, tags]) => !stale.has(arn) && matches(arn, tags)).map(([arn, tags]) => [arn, { ...tags }]);
 }
 
 /**
@@ -125,79 +122,32 @@ export async function projectResources(
  * clients, like the index: a target with other clients in the same account and region keeps its own.
  */
 export function forgetTags(target: Target, arn: string): void {
-  indexesOf(target).forgotten.add(canonicalArn(arn));
+  forgotten(target).set(canonicalArn(arn), true);
 }
 
-/**
- * Drops the target's indexes once this run has written: a plan after the apply (bootstrap's verify)
- * reads a new index instead of the one from before the writes.
- */
-export function forgetTagIndex(target: Target): void {
-  indexes.delete(target.clients);
-}
-
-/**
- * A kind's memo of reads for the run, per set of clients like the index (one account and region), by
- * `key` (the kind's): several callers of one target share a read (e.g. DescribeAlarms of many names).
- * Dropped with the index (forgetTagIndex), so a plan after the writes reads again; a kind that writes a
- * resource drops that resource's entry itself.
- */
-export function runMemo<T>(target: Target, key: string): Map<string, T> {
-  const { memos } = indexesOf(target);
-  let memo = memos.get(key);
-  if (!memo) {
-    memo = new Map();
-    memos.set(key, memo);
-  }
-  return memo as Map<string, T>;
-}
-
-/**
- * `read()` once per run, set of clients and `memo`/`key`, shared by concurrent callers (the promise is
- * kept); a failed read is not kept, so the next caller asks again. Dropped with the index after a write.
- */
-export function readOnce<T>(target: Target, memo: string, key: string, read: () => Promise<T>): Promise<T> {
-  const entries = runMemo<Promise<T>>(target, memo);
-  let reading = entries.get(key);
-  if (!reading) {
-    reading = read();
-    reading.catch(() => entries.delete(key));
-    entries.set(key, reading);
-  }
-  return reading;
-}
-
-function lookUp(target: Target, index: Map<string, Record<string, string>>, arn: string): Record<string, string> | undefined {
+function lookUp(target: Target, index: Index, arn: string): Record<string, string> | undefined {
   const key = canonicalArn(arn);
-  return indexesOf(target).forgotten.has(key) ? undefined : index.get(key);
+  return forgotten(target).has(key) ? undefined : index.get(key);
 }
 
-function indexesOf(target: Target): Indexes {
-  let found = indexes.get(target.clients);
-  if (!found) {
-    found = { byProject: new Map(), forgotten: new Set(), memos: new Map() };
-    indexes.set(target.clients, found);
-  }
-  return found;
-}
-
-function indexOf(target: Target, project: string): Promise<Map<string, Record<string, string>> | undefined> {
+function indexOf(target: Target, project: string): Promise<Index | undefined> {
   if (target.offline) return Promise.resolve(undefined);
-  const { byProject } = indexesOf(target);
-  let index = byProject.get(project);
+  const reads = indexReads(target);
+  let index = reads.get(project);
   if (!index) {
+    // never rejects: a failed read is an index of undefined, kept for the run (see readIndex)
     index = readIndex(target, project);
-    byProject.set(project, index);
+    reads.set(project, index);
   }
   return index;
 }
 
 /** Every page of GetResources for the project's tag; undefined when any page fails (the reason is in the call log). */
-async function readIndex(target: Target, project: string): Promise<Map<string, Record<string, string>> | undefined> {
+async function readIndex(target: Target, project: string): Promise<Index | undefined> {
   try {
     const { ResourceGroupsTaggingAPIClient, GetResourcesCommand } = await sdk.tagging();
     const client: ResourceGroupsTaggingAPIClient = target.clients.get(ResourceGroupsTaggingAPIClient);
-    const tags = new Map<string, Record<string, string>>();
+    const tags: Index = new Map();
     let PaginationToken: string | undefined;
     do {
       const page = await client.send(

@@ -1,4 +1,4 @@
-import { forgetTagIndex } from '../aws/tag-index.js';
+import { forgetRunReads } from '../aws/run-reads.js';
 import { connect, refuseSharedAccounts, resolveTargets, sharedAccountProblems, type Targets } from '../aws/targets.js';
 import { DEFAULT_CONFIG_FILE } from '../config/load.js';
 import { configWrites, formatValue, saveConfigValues } from '../config/save.js';
@@ -176,7 +176,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
       reporter.info(`wrote ${writes.map((w) => w.key).join(', ')} to ${file}`);
     }
     const results = await apply(changes, { concurrency: options.concurrency, project: config.project, region: config.region, adopt: options.adopt, onProgress: (event) => reporter.progress(event, labels.get(event.change.desired.id)) });
-    for (const target of [targets.shared, ...targets.environments]) forgetTagIndex(target);
+    for (const target of [targets.shared, ...targets.environments]) forgetRunReads(target);
     const failed = results.filter((result) => result.status === 'failed');
     const error =
       failed.length > 0

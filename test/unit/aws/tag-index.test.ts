@@ -1,7 +1,8 @@
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { canonicalArn, forgetTagIndex, forgetTags, projectTags, tagIndex } from '../../../src/aws/tag-index.js';
+import { forgetRunReads } from '../../../src/aws/run-reads.js';
+import { canonicalArn, forgetTags, projectTags, tagIndex } from '../../../src/aws/tag-index.js';
 import { testTarget } from '../../support/target.js';
 import { sentCommands } from './mock-sdk.js';
 
@@ -118,7 +119,7 @@ describe('projectTags', () => {
   });
 });
 
-describe('forgetTagIndex', () => {
+describe('forgetRunReads', () => {
   it('makes the next question read a new index (a plan after the run wrote)', async () => {
     tagging
       .on(GetResourcesCommand)
@@ -127,7 +128,7 @@ describe('forgetTagIndex', () => {
     const target = testTarget();
     const own = vi.fn(async () => ({}));
     expect(await projectTags(target, P, TOPIC, own)).toEqual({ 'mtpipe:project': P });
-    forgetTagIndex(target);
+    forgetRunReads(target);
     expect(await projectTags(target, P, TOPIC, own)).toEqual({ 'mtpipe:project': P, 'mtpipe:env': 'dev' });
     expect(tagging.commandCalls(GetResourcesCommand)).toHaveLength(2);
     expect(own).not.toHaveBeenCalled();
