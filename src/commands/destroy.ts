@@ -11,7 +11,7 @@ import { BOOTSTRAP_STEPS } from './bootstrap.js';
 import { applyQuestion } from './confirmation.js';
 import { batchParameters, DATA_KINDS, planDestroy, type DestroyPlan, type Kept } from './destroy-plan.js';
 import type { Session } from './session.js';
-import type { Step } from './step.js';
+import { sdkServicesOf, type Step } from './step.js';
 
 /** The parsed flags of `mtpipe destroy` (declared in commands/flags.ts). */
 export interface DestroyFlags {
@@ -57,7 +57,7 @@ export async function destroy(session: Session, flags: DestroyFlags): Promise<De
   const draft = new ConfigDraft(session.loaded, quiet);
   const config = draft.config;
   const steps: Step<unknown>[] = BOOTSTRAP_STEPS;
-  const connection = await connect(config.region, session.aws, { dryRun: options.dryRun, preload: ['tagging', ...steps.flatMap((step) => step.services(config))] });
+  const connection = await connect(config.region, session.aws, { dryRun: options.dryRun, preload: sdkServicesOf(steps, config) });
   let targets: Targets | undefined;
   try {
     targets = await resolveTargets(config, session.envNames(), session.aws, { dryRun: options.dryRun }, connection);

@@ -11,7 +11,7 @@ import { AbortedError, MtpipeError, printedInJson } from '../errors.js';
 import { applyQuestion } from './confirmation.js';
 import { askEnvironmentAccounts, askProjectAndRegion } from './placement.js';
 import type { Session } from './session.js';
-import type { Step } from './step.js';
+import { sdkServicesOf, type Step } from './step.js';
 
 export interface RunOutcome {
   results: ResourceResult[] | undefined;
@@ -80,7 +80,7 @@ export async function runSteps(command: string, steps: Step<any>[], session: Ses
   const reads = new ReadAhead();
   // where things go first (the region decides the clients), then STS, then what needs the accounts
   await askProjectAndRegion(draft);
-  const connection = await connect(draft.config.region, session.aws, { dryRun: options.dryRun, preload: ['tagging', ...steps.flatMap((step) => step.services(draft.config))] });
+  const connection = await connect(draft.config.region, session.aws, { dryRun: options.dryRun, preload: sdkServicesOf(steps, draft.config) });
   let targets: Targets;
   try {
     await askEnvironmentAccounts(draft, session.envNames(), connection, session.prompter);

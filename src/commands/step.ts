@@ -74,6 +74,11 @@ export interface Step<Inputs> {
   outputs?(inputs: Inputs, config: Config, targets: Targets, results: ResourceResult[] | undefined, changes: Change[]): StepOutputs;
 }
 
+/** The SDK packages a run of these steps loads while STS answers: theirs, and the tag index's. */
+export function sdkServicesOf(steps: readonly Step<unknown>[], config: Config): SdkService[] {
+  return ['tagging', ...steps.flatMap((step) => step.services(config))];
+}
+
 /** Resource ids are unique per target and kind. */
 export function resourceId(targetName: string, kind: string, name: string): string {
   return `${targetName}/${kind}/${name}`;
